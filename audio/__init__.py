@@ -1,0 +1,1 @@
+"""The built-in sounds, shipped as package data of `guide.audio`."""

@@ -1,0 +1,5 @@
+"""`python -m guide` runs the command line."""
+
+from guide.cli import run
+
+run()

@@ -1,0 +1,244 @@
+"""The `guide` command: turns arguments into calls, and errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from guide import __version__, library
+from guide.cache import ClipCache, default_folder
+from guide.display import PlayDisplay
+from guide.errors import ExitCode, GuideError, ScriptError
+from guide.export import FORMATS, choose_format, export
+from guide.model import Script
+from guide.player import play as play_audio
+from guide.script import load_script, with_overrides
+from guide.session import Session, prepare, spoken_lines
+from guide.values import format_clock, format_span, parse_duration
+
+THERAPY_NOTE = (
+    "These sessions support, and do not replace, the care of a trauma-informed therapist. "
+    "If a session brings up more than feels manageable, stop, and reach out to someone you trust."
+)
+
+
+@dataclass
+class Options:
+    """What every command shares: set once by the group."""
+
+    debug: bool = False
+
+
+class DurationType(click.ParamType):
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_duration(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class VariableType(click.ParamType):
+    name = "NAME=VALUE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        name, equals, text = str(value).partition("=")
+        if not equals or not name.strip():
+            self.fail(f"expected NAME=VALUE, such as name=Sam, got {value!r}", param, ctx)
+        return name.strip(), text
+
+
+def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that shape a session, shared by check, play and export."""
+    options = [
+        click.option("--var", "variables", type=VariableType(), multiple=True,
+                     help="Set a script variable, e.g. --var name=Sam. Repeat for more."),
+        click.option("--duration", type=DurationType(),
+                     help="Target length, e.g. 20m: the script's silences stretch or shrink to meet it."),
+        click.option("--rate", type=click.IntRange(60, 250), help="Speech rate in words per minute (60-250)."),
+        click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="guide")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Inner Guide: voice-guided meditations for inner child work.
+
+    Turns a meditation script (YAML) into a calm spoken session with real silences,
+    and plays it or exports it. SCRIPT is a file path or a built-in session's name
+    (see `guide list`).
+
+    \b
+    Examples:
+      guide list
+      guide play sit-with-your-younger-self
+      guide export sit-with-your-younger-self -o session.mp3 --duration 15m
+      guide check my-session.yaml
+    """
+    ctx.obj = Options(debug=debug)
+
+
+def _load(script_ref: str, variables: tuple[tuple[str, str], ...], duration: int | None, rate: int | None) -> Script:
+    script = load_script(library.find_script(script_ref), dict(variables))
+    return with_overrides(script, duration_ms=duration, rate=rate)
+
+
+def _prepare(script: Script, no_cache: bool, quiet: bool = False) -> Session:
+    cache = ClipCache(None if no_cache else default_folder())
+    lines = spoken_lines(script)
+    with click.progressbar(length=len(lines), label="Voicing lines", file=sys.stderr,
+                           hidden=quiet or not sys.stderr.isatty()) as bar:
+        return prepare(script, cache, bar.update)
+
+
+@cli.command()
+@click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
+@session_options
+def check(scripts: tuple[str, ...], variables: tuple[tuple[str, str], ...], duration: int | None,
+          rate: int | None, no_cache: bool) -> None:
+    """Validate scripts and print their plan.
+
+    For each SCRIPT, prints when each section starts and how long it lasts, the
+    total length and the word count. Errors name the file, line and column; the
+    exit code is 3 if any script has one.
+    """
+    failed = False
+    for ref in scripts:
+        try:
+            script = _load(ref, variables, duration, rate)
+            session = _prepare(script, no_cache, quiet=True)
+        except ScriptError as error:
+            click.echo(error.message, err=True)
+            failed = True
+            continue
+        _print_plan(session)
+    if failed:
+        sys.exit(ExitCode.INVALID_SCRIPT)
+
+
+def _print_plan(session: Session) -> None:
+    script, timeline = session.script, session.timeline
+    click.echo(f"{script.path}: {script.title}")
+    width = max(len(chapter.title) for chapter in timeline.chapters)
+    for chapter in timeline.chapters:
+        length = format_clock(chapter.end_ms - chapter.start_ms)
+        click.echo(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
+    open_practice = sum(c.length_ms for c in timeline.cues if c.kind.value == "silence")
+    click.echo(
+        f"  total {format_clock(timeline.length_ms)}, {session.words:,} words, "
+        f"{format_span(open_practice) if open_practice else 'no'} of open silence"
+        + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
+    )
+    click.echo(f"  voice: {session.voice_description()} at {script.voice.rate} words per minute")
+
+
+@cli.command(name="export")
+@click.argument("script_ref", metavar="SCRIPT")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write, e.g. session.mp3. Its suffix picks the format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
+@session_options
+def export_command(script_ref: str, out: Path, fmt: str | None, variables: tuple[tuple[str, str], ...],
+                   duration: int | None, rate: int | None, no_cache: bool) -> None:
+    """Render a session to an audio file (MP3 or WAV).
+
+    The file appears only when it is complete: a failure or Ctrl+C leaves no
+    partial file behind.
+    """
+    chosen = choose_format(out, fmt)
+    session = _prepare(_load(script_ref, variables, duration, rate), no_cache)
+    with click.progressbar(length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        export(session, out, chosen, bar.update)
+    click.echo(f"Wrote {out} ({format_clock(session.timeline.length_ms)}).", err=True)
+
+
+@cli.command()
+@click.argument("script_ref", metavar="SCRIPT")
+@session_options
+def play(script_ref: str, variables: tuple[tuple[str, str], ...], duration: int | None, rate: int | None,
+         no_cache: bool) -> None:
+    """Play a session through the default audio device.
+
+    Shows the section, the line being spoken and the time. Ctrl+C stops at once.
+    Use headphones, somewhere you will not be disturbed.
+    """
+    session = _prepare(_load(script_ref, variables, duration, rate), no_cache)
+    script = session.script
+    click.echo(f"{script.title}  ({format_clock(session.timeline.length_ms)})")
+    if script.content_note:
+        click.echo(textwrap.fill(script.content_note.strip(), width=78))
+    click.echo("Press Ctrl+C to stop.\n")
+    pcm = b"".join(chunk.tobytes() for chunk in session.chunks())
+    display = PlayDisplay(session.timeline, sys.stdout, live=sys.stdout.isatty())
+    try:
+        play_audio(pcm, display.tick)
+        display.tick(session.timeline.length_ms)
+    finally:
+        display.finish()
+    if script.reflect:
+        click.echo("\nTo reflect on, if you like:")
+        for prompt in script.reflect:
+            click.echo(f"  • {prompt}")
+
+
+@cli.command(name="list")
+@click.option("--no-cache", is_flag=True, help="Synthesize afresh to measure lengths, and keep nothing.")
+def list_command(no_cache: bool) -> None:
+    """List the built-in sessions, with their length and what each is for."""
+    for path in library.builtin_sessions():
+        script = load_script(path)
+        session = _prepare(script, no_cache, quiet=True)
+        click.echo(f"{path.stem}  ({format_clock(session.timeline.length_ms)})")
+        click.echo(f"  {script.title}: {script.description or ''}".rstrip(": "))
+    click.echo("\n" + textwrap.fill(THERAPY_NOTE, width=78))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code; the only place that turns errors into exits."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="guide", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return ExitCode.USAGE if isinstance(error, click.UsageError) else error.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\nStopped.", err=True)
+        return ExitCode.INTERRUPTED
+    except ScriptError as error:
+        click.echo(error.message, err=True)
+        return error.exit_code
+    except GuideError as error:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"guide: {error.message}", err=True)
+        return error.exit_code
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except Exception as error:  # the last guard: a bug is reported, never shown as a raw traceback
+        if debug:
+            traceback.print_exc()
+        click.echo(f"guide: internal error: {error!r} (run with --debug for the traceback)", err=True)
+        return ExitCode.FAILURE
+    return ExitCode.OK
+
+
+def run() -> None:
+    """The console script's entry point."""
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""What a text-to-speech engine offers the program."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from guide.model import Voice
+
+
+class Engine(Protocol):
+    """Speaks text offline; one instance per process, shared by every line."""
+
+    name: str
+
+    def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
+        """Everything that changes the sound of a line besides its text: the cache key is made of it."""
+
+    def describe(self, voice: Voice, language: str) -> str:
+        """The engine and voice as a person reads them, e.g. `pyttsx3 (espeak-ng 1.51), voice gmw/en`."""
+
+    def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
+        """The line spoken: 16-bit mono samples at the session rate, with the engine's own padding."""

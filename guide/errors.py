@@ -1,0 +1,69 @@
+"""Every error the program reports, each with the exit code it ends in."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes, in one place so the CLI, the README and the tests agree."""
+
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    INVALID_SCRIPT = 3
+    MISSING_DEPENDENCY = 4
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a script file: 1-based line and column."""
+
+    path: Path
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class GuideError(Exception):
+    """An error with a message meant for the user, and the exit code it ends in."""
+
+    exit_code = ExitCode.FAILURE
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class ScriptError(GuideError):
+    """A script that does not follow the format; says where and what to do."""
+
+    exit_code = ExitCode.INVALID_SCRIPT
+
+    def __init__(self, where: Where, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.reason = message
+
+
+class UsageError(GuideError):
+    """A command-line argument or option that cannot be used as given."""
+
+    exit_code = ExitCode.USAGE
+
+
+class MissingDependency(GuideError):
+    """A speech engine, tool or audio device that is not there."""
+
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class RenderError(GuideError):
+    """A failure while making or writing audio."""
+
+    exit_code = ExitCode.FAILURE

@@ -1,0 +1,65 @@
+"""The session's sample format, and small operations on sample arrays."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 22050
+"""Hz: the rate espeak-ng and most Piper voices speak at, so speech is never resampled."""
+SAMPLE_WIDTH = 2
+CHANNELS = 1
+SILENCE_THRESHOLD = 328
+"""About -40 dBFS: quieter than this, at either end of a spoken clip, is the engine's padding."""
+
+
+def ms_to_samples(ms: int) -> int:
+    return round(ms * SAMPLE_RATE / 1000)
+
+
+def samples_to_ms(count: int) -> int:
+    """The whole milliseconds a number of samples needs to fit in."""
+    return -(-count * 1000 // SAMPLE_RATE)
+
+
+def db_to_gain(db: float) -> float:
+    return float(10 ** (db / 20))
+
+
+def trim_silence(samples: np.ndarray) -> np.ndarray:
+    """The samples between the first and the last that rise above the silence threshold."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    if loud.size == 0:
+        return samples[:0]
+    return samples[loud[0] : loud[-1] + 1]
+
+
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """Float samples (full scale 1.0) as 16-bit, clipped rather than wrapped."""
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV file's samples, mixed down to mono, and its sample rate; ValueError for any other file."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getsampwidth() != SAMPLE_WIDTH:
+                raise ValueError(f"{path}: {8 * wav.getsampwidth()}-bit WAV; 16-bit expected")
+            frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+            channels, rate = wav.getnchannels(), wav.getframerate()
+    except (wave.Error, EOFError) as error:
+        raise ValueError(f"{path}: not a readable WAV file ({error})") from None
+    if channels > 1:
+        frames = frames[: len(frames) // channels * channels].reshape(-1, channels).mean(axis=1).astype(np.int16)
+    return frames, rate
+
+
+def write_wav(path: Path, samples: np.ndarray) -> None:
+    """Write 16-bit mono samples at the session rate."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(CHANNELS)
+        wav.setsampwidth(SAMPLE_WIDTH)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(samples.astype("<i2").tobytes())

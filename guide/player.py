@@ -1,0 +1,53 @@
+"""Playing audio through the default output device; the one place that imports simpleaudio."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from guide.errors import MissingDependency
+
+TICK_S = 0.1
+NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"
+
+
+def play(pcm: bytes, on_tick: Callable[[int], None]) -> None:
+    """Play 16-bit mono samples, telling `on_tick` the elapsed milliseconds until they end;
+    Ctrl+C stops the sound at once and is raised on."""
+    try:
+        import simpleaudio
+        from simpleaudio._simpleaudio import SimpleaudioError
+    except ImportError:
+        raise MissingDependency(f"the audio player (simpleaudio) is not installed; {NO_DEVICE_HINT}") from None
+    try:
+        with _native_stderr_silenced():
+            playing = simpleaudio.play_buffer(pcm, CHANNELS, SAMPLE_WIDTH, SAMPLE_RATE)
+    except SimpleaudioError as error:
+        reason = str(error).split("--")[0].strip().rstrip(".")
+        raise MissingDependency(f"no audio output device could be opened ({reason}); {NO_DEVICE_HINT}") from None
+    started = time.monotonic()
+    try:
+        while playing.is_playing():
+            on_tick(round((time.monotonic() - started) * 1000))
+            time.sleep(TICK_S)
+    finally:
+        playing.stop()
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Keep the sound library's own diagnostics (ALSA prints several lines when there is no card) off
+    the terminal: the error raised says what matters, in one line."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

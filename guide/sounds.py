@@ -1,0 +1,114 @@
+"""Sounds made by code: the built-in bells and ambience beds; and loading sound files."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from guide.pcm import SAMPLE_RATE, db_to_gain, read_wav, to_int16, write_wav
+
+BELL_PEAK_DB = -9.0
+BED_SECONDS = 30
+"""A bed is one period of noise made in the frequency domain, so it loops without a seam."""
+
+
+@dataclass(frozen=True)
+class Partial:
+    """One ringing component of a bell: a frequency ratio, its strength, how fast it dies, and its beating."""
+
+    ratio: float
+    amplitude: float
+    decay_s: float
+    beat_hz: float = 0.0
+
+
+@dataclass(frozen=True)
+class BellDesign:
+    fundamental_hz: float
+    partials: tuple[Partial, ...]
+    seconds: float
+    attack_ms: float
+
+
+BELLS = {
+    # A singing bowl: inharmonic partials, slow beating, a long decay.
+    "bowl": BellDesign(
+        196.0,
+        (Partial(1.0, 1.0, 5.5, 0.7), Partial(2.71, 0.55, 3.8, 1.3), Partial(5.15, 0.3, 2.2, 2.1),
+         Partial(8.43, 0.12, 1.2), Partial(12.4, 0.05, 0.6)),
+        seconds=9.0, attack_ms=4.0,
+    ),
+    # A bright bar chime: short and clear.
+    "chime": BellDesign(
+        1046.5,
+        (Partial(1.0, 1.0, 1.4, 0.4), Partial(2.76, 0.4, 0.7), Partial(5.40, 0.15, 0.35)),
+        seconds=3.5, attack_ms=2.0,
+    ),
+    # A gentle low tone, struck softly.
+    "soft": BellDesign(
+        147.0,
+        (Partial(1.0, 1.0, 2.6, 0.5), Partial(2.0, 0.35, 1.4), Partial(3.0, 0.12, 0.7)),
+        seconds=5.0, attack_ms=60.0,
+    ),
+}
+BED_SHAPES = {"brown-noise": 1.0, "pink-noise": 0.5}
+"""The exponent of 1/f that shapes each bed's amplitude spectrum."""
+
+
+def load_sound(path: Path) -> np.ndarray:
+    """A sound file as 16-bit mono samples at the session rate."""
+    try:
+        samples, rate = read_wav(path)
+        if rate == SAMPLE_RATE:
+            return samples
+    except ValueError:
+        pass
+    from guide.ffmpeg import decode
+
+    return decode(path)
+
+
+def bell(design: BellDesign) -> np.ndarray:
+    """A struck bell, the same samples every time."""
+    t = np.arange(round(design.seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    ring = np.zeros_like(t)
+    for p in design.partials:
+        frequency = design.fundamental_hz * p.ratio
+        tone = np.sin(2 * np.pi * frequency * t)
+        if p.beat_hz:
+            tone = (tone + np.sin(2 * np.pi * (frequency + p.beat_hz) * t)) / 2
+        ring += p.amplitude * np.exp(-t / p.decay_s) * tone
+    ring *= 1 - np.exp(-t / (design.attack_ms / 1000))
+    tail = round(0.3 * SAMPLE_RATE)
+    ring[-tail:] *= np.cos(np.linspace(0, np.pi / 2, tail)) ** 2
+    return to_int16(ring / np.abs(ring).max() * db_to_gain(BELL_PEAK_DB))
+
+
+def noise_bed(name: str) -> np.ndarray:
+    """One seamless loop of a built-in ambience bed, as floats with an RMS of 1."""
+    count = BED_SECONDS * SAMPLE_RATE
+    rng = np.random.default_rng(sorted(BED_SHAPES).index(name) + 1)
+    spectrum = rng.normal(size=count // 2 + 1) + 1j * rng.normal(size=count // 2 + 1)
+    frequencies = np.fft.rfftfreq(count, 1 / SAMPLE_RATE)
+    # Below 30 Hz is rumble that headphones turn into pressure, not sound.
+    shape = np.where(frequencies < 30, 0.0, 1 / np.maximum(frequencies, 1) ** BED_SHAPES[name])
+    loop = np.fft.irfft(spectrum * shape, count)
+    return (loop / np.sqrt(np.mean(loop**2))).astype(np.float32)
+
+
+def write_bells(folder: Path) -> list[Path]:
+    """Write the built-in bells as WAV files: how `audio/` is made."""
+    written = []
+    for name, design in BELLS.items():
+        path = folder / f"{name}.wav"
+        write_wav(path, bell(design))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_bells(Path(sys.argv[1] if len(sys.argv) > 1 else "audio")):
+        print(written_path)

@@ -1,0 +1,174 @@
+"""Planning a script into a timeline of cues at exact millisecond times, fitting `duration` by scaling silences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+from guide.model import Bell, Pause, Say, Script, Silence, Step
+from guide.values import format_span
+
+BELL_STRIKE_MS = 2000
+"""How long a bell holds the timeline before the next step starts; the rest of it rings on underneath."""
+MIN_SCALE, MAX_SCALE = 0.25, 4.0
+FIT_TOLERANCE_MS = 500
+CLOSING_TITLE = "Closing"
+
+
+class CueKind(Enum):
+    SAY = "say"
+    GAP = "gap"
+    PAUSE = "pause"
+    SILENCE = "silence"
+    BELL = "bell"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One thing at one time: a sound (say, bell) or a stretch of quiet (gap, pause, silence)."""
+
+    start_ms: int
+    length_ms: int
+    kind: CueKind
+    chapter: int
+    step: Step | None = None
+    """The step it comes from; None for the gap after a line."""
+
+    @property
+    def end_ms(self) -> int:
+        return self.start_ms + self.length_ms
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A section (or the closing) with its place in the session."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The whole session, timed."""
+
+    cues: tuple[Cue, ...]
+    chapters: tuple[Chapter, ...]
+    length_ms: int
+    scale: float
+    """The factor every `silence` was multiplied by to meet the target duration (1 without one)."""
+
+    def cue_at(self, ms: int) -> Cue | None:
+        """The cue that holds the timeline at a moment (a bell's ring-out does not hold it)."""
+        for cue in self.cues:
+            if cue.start_ms <= ms < cue.end_ms:
+                return cue
+        return None
+
+    def chapter_at(self, ms: int) -> Chapter | None:
+        for chapter in self.chapters:
+            if chapter.start_ms <= ms < chapter.end_ms:
+                return chapter
+        return self.chapters[-1] if self.chapters and ms >= self.length_ms else None
+
+
+class FitError(ValueError):
+    """A target duration this script cannot meet by scaling its silences."""
+
+
+SoundLength = Callable[[Say | Bell], int]
+
+
+def plan(script: Script, sound_ms: SoundLength) -> Timeline:
+    """The script's timeline, given how long each spoken line and bell sounds for (in ms)."""
+    steps = list(_steps_in_order(script))
+    natural = _layout(script, steps, sound_ms, scale=1.0)
+    if script.duration is None:
+        return natural
+    return _fit(script, steps, sound_ms, natural, script.duration.ms)
+
+
+def _steps_in_order(script: Script) -> Iterator[tuple[int, Step]]:
+    for chapter, section in enumerate(script.sections):
+        for step in section.steps:
+            yield chapter, step
+    for step in script.closing:
+        yield len(script.sections), step
+
+
+def _chapter_titles(script: Script) -> list[str]:
+    return [s.title for s in script.sections] + ([CLOSING_TITLE] if script.closing else [])
+
+
+def _layout(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, scale: float) -> Timeline:
+    cues: list[Cue] = []
+    cursor = 0
+    sounding_until = 0
+    silence_written = silence_total = 0
+    for index, (chapter, step) in enumerate(steps):
+        if isinstance(step, Say):
+            length = sound_ms(step)
+            cues.append(Cue(cursor, length, CueKind.SAY, chapter, step))
+            cursor += length
+            following = steps[index + 1][1] if index + 1 < len(steps) else None
+            if not isinstance(following, Pause | Silence):
+                cues.append(Cue(cursor, script.gap_ms, CueKind.GAP, chapter))
+                cursor += script.gap_ms
+        elif isinstance(step, Bell):
+            ring = sound_ms(step)
+            sounding_until = max(sounding_until, cursor + ring)
+            cues.append(Cue(cursor, min(ring, BELL_STRIKE_MS), CueKind.BELL, chapter, step))
+            cursor += min(ring, BELL_STRIKE_MS)
+        elif isinstance(step, Pause):
+            cues.append(Cue(cursor, step.ms, CueKind.PAUSE, chapter, step))
+            cursor += step.ms
+        else:
+            # Cumulative rounding keeps the sum of scaled silences exact, whatever their number.
+            silence_total += step.ms
+            length = round(silence_total * scale) - silence_written
+            silence_written += length
+            cues.append(Cue(cursor, length, CueKind.SILENCE, chapter, step))
+            cursor += length
+    length_ms = max(cursor, sounding_until)
+    return Timeline(tuple(cues), _chapters(_chapter_titles(script), cues, length_ms), length_ms, scale)
+
+
+def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapter, ...]:
+    starts = {}
+    for cue in cues:
+        starts.setdefault(cue.chapter, cue.start_ms)
+    bounds = [starts[i] for i in range(len(titles))] + [length_ms]
+    return tuple(Chapter(title, bounds[i], bounds[i + 1]) for i, title in enumerate(titles))
+
+
+def _fit(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, natural: Timeline, target: int) -> Timeline:
+    silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
+    fixed = natural.length_ms - silent
+    if not silent:
+        if abs(natural.length_ms - target) <= FIT_TOLERANCE_MS:
+            return natural
+        raise FitError(
+            f"{format_span(target)} cannot be met: the script has no `silence` steps to stretch or shrink, "
+            f"and lasts {format_span(natural.length_ms)}"
+        )
+    if fixed > target:
+        raise FitError(
+            f"{format_span(target)} is too short: the spoken lines, pauses and bells alone last "
+            f"{format_span(fixed)}, {format_span(fixed - target)} more than that"
+        )
+    scale = (target - fixed) / silent
+    if not MIN_SCALE <= scale <= MAX_SCALE:
+        shortest = fixed + round(silent * MIN_SCALE)
+        longest = fixed + round(silent * MAX_SCALE)
+        direction = "shrink" if scale < MIN_SCALE else "stretch"
+        raise FitError(
+            f"{format_span(target)} would {direction} the silences {scale:.2f} times (the range is "
+            f"{MIN_SCALE} to {MAX_SCALE:g}); this script can last from {format_span(shortest)} to {format_span(longest)}"
+        )
+    timeline = _layout(script, steps, sound_ms, scale)
+    # A bell ringing out past the end can make the length depend on the scale unevenly; correct once.
+    miss = timeline.length_ms - target
+    if abs(miss) > FIT_TOLERANCE_MS:
+        timeline = _layout(script, steps, sound_ms, scale - miss / silent)
+    return timeline

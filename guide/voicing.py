@@ -1,0 +1,39 @@
+"""Turning a script's spoken lines into clips: through the cache, or the engine on a miss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from guide.pcm import trim_silence
+from guide.cache import ClipCache, clip_key
+from guide.engines import get_engine
+from guide.errors import ScriptError
+from guide.model import Say
+
+Progress = Callable[[int], None]
+"""Told how many more items are done."""
+
+
+def speak_lines(lines: Iterable[Say], language: str, cache: ClipCache, progress: Progress | None = None) -> dict[Say, np.ndarray]:
+    """Each distinct line as 16-bit samples, trimmed of the engine's own leading and trailing silence."""
+    clips: dict[Say, np.ndarray] = {}
+    for line in lines:
+        if line not in clips:
+            clips[line] = _clip(line, language, cache)
+        if progress:
+            progress(1)
+    return clips
+
+
+def _clip(line: Say, language: str, cache: ClipCache) -> np.ndarray:
+    engine = get_engine(line.voice.engine)
+    key = clip_key(engine.identity(line.voice, language), line.text)
+    clip = cache.get(key)
+    if clip is None:
+        clip = trim_silence(engine.synthesize(line.text, line.voice, language))
+        if clip.size == 0:
+            raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
+        cache.put(key, clip)
+    return clip

@@ -1,0 +1,142 @@
+"""Reading a script file into YAML nodes that keep their line and column; the only module that imports YAML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from guide.errors import ScriptError, Where
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 100_000
+"""How many values a file may hold once its aliases are expanded: refuses alias bombs before they grow."""
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_STARTS_WITH_BRACKET = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#][^:#]*:\s+)?(?:-\s+)*[{\[]")
+
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_file", "where", "mapping_items"]
+
+
+def where(path: Path, node: Node) -> Where:
+    """The place a node starts, 1-based."""
+    return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def quote_hint(value: str = "{name} ...") -> str:
+    """The advice for text that YAML read as a structure because it starts with a bracket."""
+    return f'text that starts with {{ or [ must be in quotes, for example: say: "{value}"'
+
+
+def compose_file(path: Path) -> Node | None:
+    """The file's YAML as a node tree, checked for encoding, size, tags, duplicate keys and alias bombs."""
+    text = _read_text(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(path, text, error) from None
+    except yaml.YAMLError as error:
+        raise ScriptError(Where(path, 1, 1), f"not valid YAML: {error}") from None
+    except RecursionError:
+        raise ScriptError(Where(path, 1, 1), "values are nested too deeply to read") from None
+    if root is not None:
+        _check_tree(path, root)
+    return root
+
+
+def mapping_items(path: Path, node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:
+    """A mapping's (key, key node, value node) triples; keys are plain text, as the tree check ensured."""
+    for key_node, value_node in node.value:
+        yield key_node.value, key_node, value_node
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScriptError(
+                Where(path, 1, 1),
+                f"the file is {size:,} bytes; a script may be at most {MAX_FILE_BYTES:,} bytes",
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScriptError(Where(path, 1, 1), f"cannot read the file: {error.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise ScriptError(
+            Where(path, line, column),
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it with UTF-8 encoding",
+        ) from None
+
+
+def _syntax_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> ScriptError:
+    mark = error.problem_mark or error.context_mark
+    line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    here = Where(path, mark.line + 1, mark.column + 1)
+    if _STARTS_WITH_BRACKET.match(line_text):
+        value = line_text.split(":", 1)[-1].strip() if ":" in line_text else line_text.strip("- ")
+        return ScriptError(here, quote_hint(value))
+    problem = error.problem or "this is not valid YAML"
+    context = f" ({error.context} that starts at line {error.context_mark.line + 1})" if error.context and error.context_mark else ""
+    return ScriptError(here, f"YAML syntax: {problem}{context}; check the indentation and quoting here")
+
+
+def _check_tree(path: Path, root: Node) -> None:
+    """Walk every node once, refusing object tags, non-text keys, duplicate keys, cycles and alias bombs."""
+    expanded: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            in_progress.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in _children(node))
+            if expanded[key] > MAX_NODES:
+                raise ScriptError(
+                    where(path, node),
+                    f"aliases here expand to more than {MAX_NODES:,} values; write the values out instead",
+                )
+            continue
+        if key in expanded:
+            continue
+        if key in in_progress:
+            raise ScriptError(where(path, node), "an alias refers to a value that contains it")
+        if node.tag not in _PLAIN_TAGS:
+            raise ScriptError(where(path, node), f"the YAML tag {node.tag!r} is not allowed; remove it")
+        if isinstance(node, MappingNode):
+            _check_keys(path, node)
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+
+
+def _check_keys(path: Path, node: MappingNode) -> None:
+    seen: dict[str, Node] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
+            raise ScriptError(where(path, key_node), "a key must be plain text")
+        if key_node.value in seen:
+            first = seen[key_node.value].start_mark.line + 1
+            raise ScriptError(
+                where(path, key_node), f"{key_node.value}: given twice in one mapping (first at line {first})"
+            )
+        seen[key_node.value] = key_node
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []

@@ -1,0 +1,1 @@
+"""The built-in session scripts, shipped as package data of `guide.scripts`."""
