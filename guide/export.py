@@ -10,7 +10,6 @@ import tempfile
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
@@ -48,14 +47,14 @@ def export(session: Session, out: Path, fmt: str, progress: Progress | None = No
         handle, name = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
     except OSError as error:
         raise RenderError(f"cannot write in {folder}: {error.strerror}") from None
+    os.close(handle)
     temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as sink:
-            chunks = _counted(session.chunks(), progress)
-            if fmt == "wav":
-                _write_wav(sink, chunks)
-            else:
-                _encode_mp3(session, sink, chunks)
+        chunks = _counted(session.chunks(), progress)
+        if fmt == "wav":
+            _write_wav(temporary, chunks)
+        else:
+            _encode_mp3(session, temporary, chunks)
         os.replace(temporary, out)
     except OSError as error:
         raise RenderError(f"cannot write {out}: {error.strerror or error}") from None
@@ -70,8 +69,8 @@ def _counted(chunks: Iterator[np.ndarray], progress: Progress | None) -> Iterato
             progress(samples_to_ms(len(chunk)))
 
 
-def _write_wav(sink: BinaryIO, chunks: Iterator[np.ndarray]) -> None:
-    with wave.open(sink, "wb") as wav:
+def _write_wav(path: Path, chunks: Iterator[np.ndarray]) -> None:
+    with wave.open(str(path), "wb") as wav:
         wav.setnchannels(CHANNELS)
         wav.setsampwidth(SAMPLE_WIDTH)
         wav.setframerate(SAMPLE_RATE)
@@ -92,14 +91,16 @@ def _tags(session: Session) -> dict[str, str]:
     return {key: value for key, value in tags.items() if value}
 
 
-def _encode_mp3(session: Session, sink: BinaryIO, chunks: Iterator[np.ndarray]) -> None:
+def _encode_mp3(session: Session, path: Path, chunks: Iterator[np.ndarray]) -> None:
     command = [ffmpeg.executable("to write MP3"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
     command += ffmpeg.raw_input_arguments()
     for key, value in _tags(session).items():
         command += ["-metadata", f"{key}={value}"]
-    command += ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-f", "mp3", "pipe:1"]
+    # ffmpeg writes the file itself, not a pipe: it must seek back to write the header that tells
+    # players the exact length and the encoder's delay, so that decoding is sample-accurate.
+    command += ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-f", "mp3", str(path)]
     with tempfile.TemporaryFile() as errors:
-        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=sink, stderr=errors)
+        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
         assert encoder.stdin is not None
         try:
             for chunk in chunks:

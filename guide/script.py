@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from guide import library, placeholders
 from guide.errors import ScriptError, UsageError, Where
-from guide.model import Ambience, Bell, Duration, Pause, Say, Script, Section, Silence, Step, Voice
+from guide.model import DEFAULT_RATE, Ambience, Bell, Duration, Pause, Say, Script, Section, Silence, Step, Voice
 from guide.values import parse_decibels, parse_duration
 from guide.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, compose_file, mapping_items, quote_hint, where
 
@@ -178,8 +178,8 @@ class _Reader:
         if builtin is not None:
             return builtin
         if "." not in Path(reference).name and not (self.base_dir / reference).exists():
-            raise self.fail(node, f"bell: {reference!r} is not a built-in bell{suggest(reference, library.BUILTIN_BELLS)} "
-                            f"(they are {', '.join(library.BUILTIN_BELLS)}) nor a file beside the script")
+            raise self.fail(node, f"bell: {reference!r} is neither a built-in bell ({', '.join(library.BUILTIN_BELLS)}) "
+                            f"nor a file beside the script{suggest(reference, library.BUILTIN_BELLS)}")
         try:
             return library.resolve_asset(reference, self.base_dir)
         except ValueError as error:
@@ -202,7 +202,7 @@ class _Reader:
             name_node = fields["name"]
             voice = replace(voice, name=None if is_null(name_node) else self.raw_text(name_node, "name"))
         if "rate" in fields:
-            voice = replace(voice, rate=self.whole_number(fields["rate"], "rate", RATE_RANGE, "words per minute"))
+            voice = replace(voice, rate=self.whole_number(fields["rate"], "rate", RATE_RANGE, "words per minute", DEFAULT_RATE))
         if "pitch" in fields:
             raise self.fail(fields["pitch"], "pitch: changing the pitch is not supported yet in this version; remove it")
         if "volume" in fields:
@@ -274,11 +274,11 @@ class _Reader:
         except ValueError as error:
             raise self.fail(node, f"{name}: {error}") from None
 
-    def whole_number(self, node: Node, name: str, bounds: tuple[int, int], unit: str) -> int:
+    def whole_number(self, node: Node, name: str, bounds: tuple[int, int], unit: str, example: int) -> int:
         raw = self.raw_text(node, name)
         low, high = bounds
         if not re.fullmatch(r"\d+", raw.strip()) or not low <= int(raw) <= high:
-            raise self.fail(node, f"{name}: expected {unit} from {low} to {high}, such as {(low + high) // 2}, got {raw!r}")
+            raise self.fail(node, f"{name}: expected {unit} from {low} to {high}, such as {example}, got {raw!r}")
         return int(raw)
 
     def fraction(self, node: Node, name: str) -> float:

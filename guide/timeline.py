@@ -152,19 +152,20 @@ def _fit(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, n
             f"{format_span(target)} cannot be met: the script has no `silence` steps to stretch or shrink, "
             f"and lasts {format_span(natural.length_ms)}"
         )
+    shortest = fixed + round(silent * MIN_SCALE)
+    longest = fixed + round(silent * MAX_SCALE)
+    reach = f"this script can last from {format_span(shortest)} to {format_span(longest)}"
     if fixed > target:
         raise FitError(
             f"{format_span(target)} is too short: the spoken lines, pauses and bells alone last "
-            f"{format_span(fixed)}, {format_span(fixed - target)} more than that"
+            f"{format_span(fixed)}, {format_span(fixed - target)} more than that; {reach}"
         )
     scale = (target - fixed) / silent
     if not MIN_SCALE <= scale <= MAX_SCALE:
-        shortest = fixed + round(silent * MIN_SCALE)
-        longest = fixed + round(silent * MAX_SCALE)
         direction = "shrink" if scale < MIN_SCALE else "stretch"
         raise FitError(
             f"{format_span(target)} would {direction} the silences {scale:.2f} times (the range is "
-            f"{MIN_SCALE} to {MAX_SCALE:g}); this script can last from {format_span(shortest)} to {format_span(longest)}"
+            f"{MIN_SCALE} to {MAX_SCALE:g}); {reach}"
         )
     timeline = _layout(script, steps, sound_ms, scale)
     # A bell ringing out past the end can make the length depend on the scale unevenly; correct once.

@@ -19,6 +19,14 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
+_TOKEN_WORDS = {
+    "<block end>": "the end of the indented block",
+    "'<block sequence start>'": "a list item",
+    "'<block mapping start>'": "a new key",
+    "'<block end>'": "the end of the indented block",
+    "'<scalar>'": "more text",
+    "'-'": "a list item",
+}
 _STARTS_WITH_BRACKET = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#][^:#]*:\s+)?(?:-\s+)*[{\[]")
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_file", "where", "mapping_items"]
@@ -82,12 +90,18 @@ def _read_text(path: Path) -> str:
 def _syntax_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> ScriptError:
     mark = error.problem_mark or error.context_mark
     line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    bracket = _STARTS_WITH_BRACKET.match(line_text)
+    if bracket:
+        value = line_text[bracket.end() - 1 :].strip()
+        return ScriptError(Where(path, mark.line + 1, bracket.end()), quote_hint(value))
     here = Where(path, mark.line + 1, mark.column + 1)
-    if _STARTS_WITH_BRACKET.match(line_text):
-        value = line_text.split(":", 1)[-1].strip() if ":" in line_text else line_text.strip("- ")
-        return ScriptError(here, quote_hint(value))
     problem = error.problem or "this is not valid YAML"
-    context = f" ({error.context} that starts at line {error.context_mark.line + 1})" if error.context and error.context_mark else ""
+    for token, words in _TOKEN_WORDS.items():
+        problem = problem.replace(token, words)
+    context = ""
+    if error.context and error.context_mark and error.context_mark.line != mark.line:
+        what = error.context.replace("while parsing a ", "in the ").replace("block ", "").replace("flow ", "")
+        context = f" ({what} that starts at line {error.context_mark.line + 1})"
     return ScriptError(here, f"YAML syntax: {problem}{context}; check the indentation and quoting here")
 
 

@@ -1,0 +1,76 @@
+"""Shared fixtures: an isolated clip cache, the real CLI in a subprocess, and an ALSA sink that captures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ASOUND_CAPTURE = """\
+pcm.!default {{ type file slave.pcm "null" file "{capture}" format "raw" }}
+pcm.null {{ type null }}
+"""
+ASOUND_NO_DEVICE = "pcm.!default { type hw card 99 }\n"
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clip cache for the whole run: the voice is real, and most tests speak the same lines."""
+    return tmp_path_factory.mktemp("clip-cache")
+
+
+@pytest.fixture(autouse=True)
+def cache_env(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(shared_cache))
+    return shared_cache
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_guide(tmp_path: Path) -> Run:
+    """Run `guide ARGS...` as a real process in a scratch folder; returns the finished process."""
+
+    def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300):
+        return subprocess.run(
+            [sys.executable, "-m", "guide", *args],
+            capture_output=True, text=True, cwd=cwd or tmp_path, env={**os.environ, **(env or {})},
+            timeout=timeout, stdin=subprocess.DEVNULL,
+        )
+
+    return run
+
+
+@pytest.fixture
+def alsa_capture(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose default ALSA device writes everything played to a file, and that file."""
+    capture = tmp_path / "CAPTURE.raw"
+    config = tmp_path / "asound-capture.conf"
+    config.write_text(ASOUND_CAPTURE.format(capture=capture))
+    return {"ALSA_CONFIG_PATH": str(config)}, capture
+
+
+@pytest.fixture
+def no_audio_device(tmp_path: Path) -> dict[str, str]:
+    """An environment in which the default ALSA device cannot be opened, as on a machine with no card."""
+    config = tmp_path / "asound-none.conf"
+    config.write_text(ASOUND_NO_DEVICE)
+    return {"ALSA_CONFIG_PATH": str(config)}
+
+
+@pytest.fixture
+def write_script(tmp_path: Path) -> Callable[..., Path]:
+    """Write a script's YAML (dedented) to a file in the scratch folder."""
+
+    def write(text: str, name: str = "session.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,47 @@
+"""Measuring rendered audio: decoding with ffmpeg, finding silences, reading what ffprobe says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
+
+
+def decode(path: Path) -> np.ndarray:
+    """Any audio file as 16-bit mono samples at the session rate."""
+    result = subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
+         "-ar", str(SAMPLE_RATE), "pipe:1"],
+        capture_output=True, check=True,
+    )
+    return np.frombuffer(result.stdout, dtype="<i2")
+
+
+def silences(samples: np.ndarray, min_ms: int, threshold: int = SILENCE_THRESHOLD) -> list[tuple[float, float]]:
+    """(start, end) in ms of every run of samples at or below the threshold lasting at least `min_ms`."""
+    quiet = np.abs(samples.astype(np.int32)) <= threshold
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
+    runs = edges.reshape(-1, 2)
+    to_ms = 1000 / SAMPLE_RATE
+    return [(a * to_ms, b * to_ms) for a, b in runs if (b - a) * to_ms >= min_ms]
+
+
+def first_sound_after(samples: np.ndarray, ms: float, threshold: int = SILENCE_THRESHOLD) -> float:
+    """The time in ms of the first sample above the threshold at or after `ms`."""
+    start = round(ms * SAMPLE_RATE / 1000)
+    loud = np.flatnonzero(np.abs(samples[start:].astype(np.int32)) > threshold)
+    return (start + loud[0]) * 1000 / SAMPLE_RATE
+
+
+def probe(path: Path) -> dict:
+    """ffprobe's view of a file: format, streams, chapters."""
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
+         str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(result.stdout)

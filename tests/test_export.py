@@ -1,0 +1,168 @@
+"""Exported files: they decode, last as planned, and put every pause, silence and bell where the plan says."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from guide.cache import ClipCache, default_folder
+from guide.script import load_script
+from guide.session import prepare
+from guide.timeline import CueKind
+from measure import decode, first_sound_after, probe, silences
+
+TIMING_SCRIPT = """\
+title: Timing
+author: Test Author
+content_note: Stop whenever you like.
+gap: 1s
+sections:
+  - title: Arriving
+    steps:
+      - say: Settle in.
+      - pause: 3s
+      - say: Notice your feet.
+      - pause: 1500ms
+      - say: Listen.
+      - silence: 4s
+  - title: Resting
+    steps:
+      - say: Rest here.
+      - bell: chime
+      - pause: 2s
+closing:
+  - say: Come back.
+"""
+TOLERANCE_MS = 20
+
+
+def planned(script_path: Path, *, duration_ms: int | None = None):
+    from guide.script import with_overrides
+
+    script = with_overrides(load_script(script_path), duration_ms=duration_ms)
+    return prepare(script, ClipCache(default_folder())).timeline
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".wav"])
+def test_every_quiet_stretch_and_bell_lands_where_the_plan_puts_it(run_guide, write_script, tmp_path, suffix):
+    script = write_script(TIMING_SCRIPT)
+    out = tmp_path / f"timing{suffix}"
+    result = run_guide("export", str(script), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    timeline = planned(script)
+    samples = decode(out)
+
+    assert len(samples) * 1000 / 22050 == pytest.approx(timeline.length_ms, abs=500)
+    quiet_cues = [c for c in timeline.cues if c.kind in (CueKind.PAUSE, CueKind.SILENCE, CueKind.GAP)
+                  and c.length_ms >= 900 and not _under_a_bell(c, timeline)]
+    measured = silences(samples, min_ms=800)
+    assert len(measured) == len(quiet_cues)
+    for cue, (start, end) in zip(quiet_cues, measured, strict=True):
+        assert start == pytest.approx(cue.start_ms, abs=TOLERANCE_MS)
+        assert end == pytest.approx(cue.end_ms, abs=TOLERANCE_MS)
+    bell = next(c for c in timeline.cues if c.kind is CueKind.BELL)
+    assert first_sound_after(samples, bell.start_ms - 5) == pytest.approx(bell.start_ms, abs=TOLERANCE_MS)
+
+
+def _under_a_bell(cue, timeline) -> bool:
+    bells = [c for c in timeline.cues if c.kind is CueKind.BELL]
+    return any(b.start_ms <= cue.start_ms < b.start_ms + 3500 for b in bells)
+
+
+def test_an_mp3_carries_the_scripts_tags(run_guide, write_script, tmp_path):
+    out = tmp_path / "tagged.mp3"
+    assert run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out)).returncode == 0
+    info = probe(out)
+    assert info["streams"][0]["codec_name"] == "mp3"
+    assert int(info["streams"][0]["sample_rate"]) == 22050
+    tags = info["format"]["tags"]
+    assert tags["title"] == "Timing"
+    assert tags["artist"] == "Test Author"
+    assert tags["genre"] == "Meditation"
+    assert tags["comment"] == "Stop whenever you like."
+
+
+@pytest.mark.parametrize(("target", "seconds"), [("30s", 30), ("1m30s", 90)])
+def test_duration_shrinks_or_stretches_the_silences_to_meet_the_target(run_guide, write_script, tmp_path, target, seconds):
+    out = tmp_path / "fitted.mp3"
+    script = write_script(TIMING_SCRIPT.replace("silence: 4s", "silence: 30s"))
+    result = run_guide("export", str(script), "-o", str(out), "--duration", target)
+    assert result.returncode == 0, result.stderr
+    assert len(decode(out)) / 22050 == pytest.approx(seconds, abs=0.5)
+    silence = next(c for c in planned(script, duration_ms=seconds * 1000).cues if c.kind is CueKind.SILENCE)
+    measured = [end - start for start, end in silences(decode(out), min_ms=5000)]
+    assert max(measured) == pytest.approx(silence.length_ms, abs=TOLERANCE_MS)
+
+
+def test_a_duration_out_of_reach_is_a_usage_error_that_says_by_how_much(run_guide, write_script, tmp_path):
+    out = tmp_path / "fitted.mp3"
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), "--duration", "5s")
+    assert result.returncode == 2
+    assert "--duration: 5s is too short: the spoken lines, pauses and bells alone last" in result.stderr
+    assert not out.exists()
+
+
+def test_the_format_can_be_named_when_the_suffix_does_not(run_guide, write_script, tmp_path):
+    out = tmp_path / "session.audio"
+    assert run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out)).returncode == 2
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), "--format", "wav")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:4] == b"RIFF"
+
+
+def test_without_ffmpeg_mp3_export_fails_clearly_and_leaves_nothing(run_guide, write_script, tmp_path):
+    python_only = tmp_path / "bin"
+    python_only.mkdir()
+    (python_only / "python").symlink_to(sys.executable)
+    out = tmp_path / "out.mp3"
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), env={"PATH": str(python_only)})
+    assert result.returncode == 4
+    assert result.stderr.strip() == (
+        "guide: ffmpeg is needed to write MP3 but was not found; install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "session.yaml"]
+
+
+def test_an_existing_file_is_kept_whole_when_an_export_fails(run_guide, write_script, tmp_path):
+    out = tmp_path / "out.mp3"
+    out.write_bytes(b"the listener's earlier export")
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), "--duration", "2s")
+    assert result.returncode == 2
+    assert out.read_bytes() == b"the listener's earlier export"
+
+
+def test_ctrl_c_during_an_export_leaves_no_partial_file(write_script, tmp_path):
+    long_session = write_script(TIMING_SCRIPT.replace("silence: 4s", "silence: 1h"))
+    out = tmp_path / "long.wav"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guide", "export", str(long_session), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 120
+    while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline, "the export never started writing"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.yaml"]
+
+
+def test_an_output_folder_that_does_not_exist_is_a_clear_error(run_guide, write_script, tmp_path):
+    out = tmp_path / "missing" / "out.mp3"
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"guide: cannot write {out}: the folder {out.parent} does not exist"
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(run_guide, write_script, tmp_path):
+    # /sys refuses new files even to root, as a read-only folder refuses them to anyone else.
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", "/sys/out.mp3")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "guide: cannot write in /sys: Permission denied"
