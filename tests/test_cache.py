@@ -1,0 +1,103 @@
+"""The clip cache: where it lives, what its key covers, and that it serves lines without the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guide.cache import ClipCache, clip_key
+from guide.engines.pyttsx3 import Pyttsx3Engine
+from guide.script import load_script
+from guide.session import prepare
+
+SCRIPT = """\
+title: Cached
+sections:
+  - title: One
+    steps:
+      - say: The first line, spoken once.
+      - say: The second line, spoken once.
+      - say: The first line, spoken once.
+"""
+
+
+def clips_in(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.wav"))
+
+
+@pytest.fixture
+def synthesized(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lines the real engine is asked to speak, in order."""
+    asked: list[str] = []
+    real = Pyttsx3Engine.synthesize
+
+    def spy(self, text, voice, language):
+        asked.append(text)
+        return real(self, text, voice, language)
+
+    monkeypatch.setattr(Pyttsx3Engine, "synthesize", spy)
+    return asked
+
+
+def test_clips_are_kept_in_guide_cache_dir_one_per_distinct_line(run_guide, write_script, tmp_path):
+    cache = tmp_path / "cache"
+    result = run_guide("check", str(write_script(SCRIPT)), env={"GUIDE_CACHE_DIR": str(cache)})
+    assert result.returncode == 0, result.stderr
+    assert len(clips_in(cache)) == 2
+
+
+def test_a_second_render_is_served_from_the_cache(write_script, tmp_path, synthesized):
+    script = load_script(write_script(SCRIPT))
+    cache = ClipCache(tmp_path / "cache")
+    first = prepare(script, cache)
+    assert synthesized == ["The first line, spoken once.", "The second line, spoken once."]
+    second = prepare(script, cache)
+    assert len(synthesized) == 2, "nothing more was synthesized"
+    assert b"".join(c.tobytes() for c in first.chunks()) == b"".join(c.tobytes() for c in second.chunks())
+
+
+def test_no_cache_synthesizes_every_line_and_keeps_nothing(run_guide, write_script, tmp_path, synthesized):
+    script = load_script(write_script(SCRIPT))
+    prepare(script, ClipCache(tmp_path / "cache"))
+    prepare(script, ClipCache(None))
+    assert len(synthesized) == 4
+    empty = tmp_path / "empty"
+    result = run_guide("check", str(write_script(SCRIPT)), "--no-cache", env={"GUIDE_CACHE_DIR": str(empty)})
+    assert result.returncode == 0, result.stderr
+    assert not empty.exists()
+
+
+def test_a_new_rate_is_synthesized_afresh(run_guide, write_script, tmp_path):
+    cache = tmp_path / "cache"
+    script = write_script(SCRIPT)
+    assert run_guide("check", str(script), env={"GUIDE_CACHE_DIR": str(cache)}).returncode == 0
+    assert run_guide("check", str(script), "--rate", "90", env={"GUIDE_CACHE_DIR": str(cache)}).returncode == 0
+    assert len(clips_in(cache)) == 4
+
+
+def test_a_corrupt_clip_is_synthesized_again(run_guide, write_script, tmp_path):
+    cache = tmp_path / "cache"
+    script = write_script(SCRIPT)
+    assert run_guide("check", str(script), env={"GUIDE_CACHE_DIR": str(cache)}).returncode == 0
+    damaged = clips_in(cache)[0]
+    damaged.write_bytes(damaged.read_bytes()[:30])
+    result = run_guide("check", str(script), env={"GUIDE_CACHE_DIR": str(cache)})
+    assert result.returncode == 0, result.stderr
+    assert damaged.stat().st_size > 1000
+
+
+BASE = {"engine": "pyttsx3", "version": "2.99", "backend": "espeak-ng 1.51", "voice": "gmw/en", "rate": 110}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"engine": "piper"}, {"version": "3.0"}, {"backend": "espeak-ng 1.52"}, {"voice": "gmw/en-us"}, {"rate": 111}],
+)
+def test_the_key_changes_with_everything_that_changes_the_sound(change):
+    assert clip_key({**BASE, **change}, "Hello.") != clip_key(BASE, "Hello.")
+
+
+def test_the_key_changes_with_the_text_and_not_otherwise():
+    assert clip_key(BASE, "Hello.") == clip_key(dict(BASE), "Hello.")
+    assert clip_key(BASE, "Hello.") != clip_key(BASE, "Hello")

@@ -1,0 +1,137 @@
+"""Playing: the real player through ALSA, what the listener sees, Ctrl+C, and no device."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import signal
+import subprocess
+import sys
+import time
+import wave
+from pathlib import Path
+
+from guide.cache import ClipCache, default_folder
+from guide.display import PlayDisplay
+from guide.script import load_script
+from guide.session import prepare
+from guide.values import format_clock
+
+SHORT_SCRIPT = """\
+title: A Short Sit
+content_note: You can open your eyes or stop at any time.
+sections:
+  - title: Arriving
+    steps:
+      - bell: soft
+      - say: Welcome. Let the ground hold you.
+      - pause: 2s
+      - say: Notice the sounds around you.
+      - silence: 20s
+closing:
+  - say: You are here, today, and safe.
+reflect:
+  - What did you notice?
+"""
+
+
+def total_time(script: Path) -> str:
+    return format_clock(prepare(load_script(script), ClipCache(default_folder())).timeline.length_ms)
+
+
+def wav_data(path: Path) -> bytes:
+    with wave.open(str(path), "rb") as wav:
+        return wav.readframes(wav.getnframes())
+
+
+def test_the_player_sends_exactly_the_rendered_audio_to_the_device(run_guide, alsa_capture, tmp_path):
+    env, capture = alsa_capture
+    exported = tmp_path / "session.wav"
+    assert run_guide("export", "sit-with-your-younger-self", "-o", str(exported)).returncode == 0
+    result = run_guide("play", "sit-with-your-younger-self", env=env)
+    assert result.returncode == 0, result.stderr
+    played = capture.read_bytes()
+    rendered = wav_data(exported)
+    assert len(played) == len(rendered)
+    assert played == rendered
+
+
+def test_the_listener_sees_the_title_the_content_note_the_sections_and_the_reflection(run_guide, write_script, alsa_capture):
+    env, _ = alsa_capture
+    script = write_script(SHORT_SCRIPT)
+    result = run_guide("play", str(script), env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"A Short Sit  ({total_time(script)})"
+    assert lines[1] == "You can open your eyes or stop at any time."
+    assert "— Arriving" in lines and "— Closing" in lines
+    assert lines[-2:] == ["To reflect on, if you like:", "  • What did you notice?"]
+
+
+def test_plain_lines_show_each_section_and_each_line_as_it_is_reached(write_script):
+    session = prepare(load_script(write_script(SHORT_SCRIPT)), ClipCache(default_folder()))
+    out = io.StringIO()
+    display = PlayDisplay(session.timeline, out, live=False)
+    for ms in range(0, session.timeline.length_ms + 1, 100):
+        display.tick(ms)
+    display.finish()
+    shown = [line.split("  ", 1)[-1] for line in out.getvalue().splitlines()]
+    assert shown == [
+        "— Arriving", "(bell)", "Welcome. Let the ground hold you.", "Notice the sounds around you.",
+        "(silence, 20s)", "— Closing", "You are here, today, and safe.",
+    ]
+
+
+def test_a_terminal_gets_one_status_line_rewritten_in_place_and_a_clean_last_line(write_script, alsa_capture, tmp_path):
+    env, _ = alsa_capture
+    script = write_script(SHORT_SCRIPT)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guide", "play", str(script)],
+        stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.PIPE, env={**os.environ, **env}, cwd=tmp_path,
+    )
+    os.close(terminal)
+    output = b""
+    while chunk := _read(controller):
+        output += chunk
+    process.wait(timeout=60)
+    os.close(controller)
+    assert process.returncode == 0
+    text = output.decode()
+    total = total_time(script)
+    assert f"\r\x1b[K{total} / {total}" in text, "the status line shows elapsed and total time"
+    assert text.endswith("  • What did you notice?\r\n")
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal closes when the player exits
+        return b""
+
+
+def test_ctrl_c_stops_the_sound_at_once_and_exits_130(write_script, paced_audio, tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guide", "play", str(write_script(SHORT_SCRIPT))],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **paced_audio}, cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    while "Welcome." not in process.stdout.readline():
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+    process.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    _, stderr = process.communicate(timeout=20)
+    # 25 seconds of the session were still to come: stopping at once means well before that.
+    assert time.monotonic() - interrupted < 5
+    assert process.returncode == 130
+    assert stderr.strip() == "Stopped."
+
+
+def test_no_audio_device_is_one_line_that_suggests_export_and_exit_4(run_guide, write_script, no_audio_device):
+    result = run_guide("play", str(write_script(SHORT_SCRIPT)), env=no_audio_device)
+    assert result.returncode == 4
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("guide: no audio output device could be opened")
+    assert "guide export SCRIPT -o session.mp3" in result.stderr

@@ -1,0 +1,68 @@
+"""The offline voice: pacing, the engine's known faults, voice choice, and a clear message when it is missing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guide.engines import get_engine
+from guide.model import Voice
+from guide.pcm import SAMPLE_RATE, trim_silence
+
+PASSAGE = (
+    "Find a position that feels supported, sitting or lying down. "
+    "You might notice your feet, and the floor beneath them. "
+    "Let the ground hold some of your weight, and rest your hands somewhere comforting. "
+    "There is nothing you need to do right now, and nowhere you need to be."
+)
+
+
+@pytest.mark.parametrize("rate", [60, 75, 90, 100, 110, 120, 150, 200, 250])
+def test_the_speech_rate_is_honoured_within_ten_percent(rate: int) -> None:
+    clip = trim_silence(get_engine("pyttsx3").synthesize(PASSAGE, Voice(rate=rate), "en"))
+    words_per_minute = len(PASSAGE.split()) / (len(clip) / SAMPLE_RATE / 60)
+    assert words_per_minute == pytest.approx(rate, rel=0.10)
+
+
+def test_the_first_long_line_of_a_process_is_spoken_in_full() -> None:
+    # pyttsx3 writes no file for a process's first save when the audio runs past about 15 seconds.
+    long_line = " ".join([PASSAGE] * 2)
+    code = (
+        "import sys; from guide.engines import get_engine; from guide.model import Voice; "
+        f"clip = get_engine('pyttsx3').synthesize({long_line!r}, Voice(rate=110), 'en'); "
+        "sys.stderr.write(str(len(clip)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stderr) / SAMPLE_RATE > 30
+    assert result.stdout == "", "the engine's 'Audio saved to' chatter must not reach stdout"
+
+
+def test_trimming_removes_only_the_quiet_padding_at_either_end() -> None:
+    clip = get_engine("pyttsx3").synthesize("Rest here.", Voice(), "en")
+    trimmed = trim_silence(clip)
+    assert len(clip) - len(trimmed) > SAMPLE_RATE * 0.3, "espeak-ng pads each line with silence"
+    assert abs(int(trimmed[0])) > 328 and abs(int(trimmed[-1])) > 328
+    start = int(np.flatnonzero(np.abs(clip.astype(np.int32)) > 328)[0])
+    assert np.array_equal(clip[start : start + len(trimmed)], trimmed)
+
+
+@pytest.mark.parametrize(("language", "voice_id"), [("en", "gmw/en"), ("en-US", "gmw/en-us"), ("fr", "roa/fr")])
+def test_the_language_picks_the_default_voice(language: str, voice_id: str) -> None:
+    assert get_engine("pyttsx3").identity(Voice(), language)["voice"] == voice_id
+
+
+def test_a_missing_espeak_library_is_exit_4_with_the_install_command(run_guide, write_script, tmp_path: Path) -> None:
+    broken = tmp_path / "lib"
+    broken.mkdir()
+    for name in ("libespeak-ng.so.1", "libespeak.so.1"):
+        (broken / name).write_text("not a library")
+    script = write_script("title: T\nsections:\n  - title: One\n    steps:\n      - say: A line never spoken before.\n")
+    result = run_guide("check", str(script), env={"LD_LIBRARY_PATH": str(broken), "GUIDE_CACHE_DIR": str(tmp_path / "c")})
+    assert result.returncode == 4
+    assert result.stderr.startswith("guide: no speech engine could start")
+    assert result.stderr.strip().endswith("on Debian/Ubuntu: sudo apt-get install libespeak-ng1")
