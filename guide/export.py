@@ -55,11 +55,19 @@ def export(session: Session, out: Path, fmt: str, progress: Progress | None = No
             _write_wav(temporary, chunks)
         else:
             _encode_mp3(session, temporary, chunks)
+        # A temporary file is private to its owner; the export gets the mode any new file would.
+        temporary.chmod(0o666 & ~_umask())
         os.replace(temporary, out)
     except OSError as error:
         raise RenderError(f"cannot write {out}: {error.strerror or error}") from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _counted(chunks: Iterator[np.ndarray], progress: Progress | None) -> Iterator[np.ndarray]:

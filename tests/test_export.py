@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -74,9 +75,12 @@ def _under_a_bell(cue, timeline) -> bool:
     return any(b.start_ms <= cue.start_ms < b.start_ms + 3500 for b in bells)
 
 
-def test_an_mp3_carries_the_scripts_tags(run_guide, write_script, tmp_path):
+def test_an_mp3_carries_the_scripts_tags_and_a_new_files_permissions(run_guide, write_script, tmp_path):
     out = tmp_path / "tagged.mp3"
     assert run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out)).returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
     info = probe(out)
     assert info["streams"][0]["codec_name"] == "mp3"
     assert int(info["streams"][0]["sample_rate"]) == 22050
