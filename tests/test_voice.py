@@ -66,3 +66,24 @@ def test_a_missing_espeak_library_is_exit_4_with_the_install_command(run_guide, 
     assert result.returncode == 4
     assert result.stderr.startswith("guide: no speech engine could start")
     assert result.stderr.strip().endswith("on Debian/Ubuntu: sudo apt-get install libespeak-ng1")
+
+
+def test_lines_spoken_one_after_another_are_each_whole_and_unmixed() -> None:
+    # pyttsx3 can return before espeak-ng has finished a line, so that the line's tail lands in the
+    # next line's file; each line must sound the same whatever came before it.
+    lines = [" ".join([PASSAGE] * 2), "Rest here.", PASSAGE, "Breathe.", " ".join([PASSAGE] * 3), "You are safe."]
+    code = (
+        "import sys; from guide.engines import get_engine; from guide.model import Voice; "
+        "from guide.pcm import trim_silence; engine = get_engine('pyttsx3'); "
+        f"lines = {lines!r}; "
+        "lengths = [len(trim_silence(engine.synthesize(t, Voice(rate=110), 'en'))) for t in lines + lines]; "
+        "sys.stderr.write(' '.join(map(str, lengths)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lengths = [int(n) for n in result.stderr.split()]
+    first, second = lengths[: len(lines)], lengths[len(lines) :]
+    for text, a, b in zip(lines, first, second, strict=True):
+        # espeak-ng itself varies a line by a few milliseconds from one synthesis to the next.
+        assert a == pytest.approx(b, rel=0.03), text[:30]
+        assert a / SAMPLE_RATE == pytest.approx(len(text.split()) / 110 * 60, rel=0.4), text[:30]

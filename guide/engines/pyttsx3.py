@@ -74,6 +74,7 @@ class Pyttsx3Engine:
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
+            self._wait_until_written()
         if not path.exists():
             return None
         samples = load_sound(path)
@@ -91,10 +92,18 @@ class Pyttsx3Engine:
             except Exception as error:  # pyttsx3 raises whatever its platform driver raises
                 raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
             self._voices = list(self._engine.getProperty("voices") or [])
-            # The first file a process asks for can come back before it is written when the line is
-            # long; a short line first takes that fault on itself.
-            self._save("Hello.")
         return self._engine
+
+    def _wait_until_written(self) -> None:
+        """Block until espeak-ng has finished the line and its callback has written the file.
+
+        pyttsx3's espeak driver returns from runAndWait as soon as synthesis starts: a long first line
+        then has no file yet, and a line still running when the next begins is cut short and its tail
+        written into the next line's file."""
+        if sys.platform.startswith("linux"):
+            from pyttsx3.drivers import _espeak
+
+            _espeak.dll.espeak_Synchronize()
 
     def _backend(self) -> str:
         self._started()
