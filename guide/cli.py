@@ -19,8 +19,9 @@ from guide.errors import ExitCode, GuideError, ScriptError
 from guide.export import FORMATS, choose_format, export
 from guide.model import Script
 from guide.player import play as play_audio
-from guide.script import load_script, with_overrides
+from guide.script import RATE_RANGE, load_script, with_overrides
 from guide.session import Session, prepare, spoken_lines
+from guide.timeline import CueKind
 from guide.values import format_clock, format_span, parse_duration
 
 THERAPY_NOTE = (
@@ -59,11 +60,21 @@ class VariableType(click.ParamType):
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that shape a session, shared by check, play and export."""
     options = [
-        click.option("--var", "variables", type=VariableType(), multiple=True,
-                     help="Set a script variable, e.g. --var name=Sam. Repeat for more."),
-        click.option("--duration", type=DurationType(),
-                     help="Target length, e.g. 20m: the script's silences stretch or shrink to meet it."),
-        click.option("--rate", type=click.IntRange(60, 250), help="Speech rate in words per minute (60-250)."),
+        click.option(
+            "--var",
+            "variables",
+            type=VariableType(),
+            multiple=True,
+            help="Set a script variable, e.g. --var name=Sam. Repeat for more.",
+        ),
+        click.option(
+            "--duration",
+            type=DurationType(),
+            help="Target length, e.g. 20m: the script's silences stretch or shrink to meet it.",
+        ),
+        click.option(
+            "--rate", type=click.IntRange(*RATE_RANGE), help="Speech rate in words per minute (60-250), for every line."
+        ),
         click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
     ]
     for option in reversed(options):
@@ -100,16 +111,22 @@ def _load(script_ref: str, variables: tuple[tuple[str, str], ...], duration: int
 def _prepare(script: Script, no_cache: bool, quiet: bool = False) -> Session:
     cache = ClipCache(None if no_cache else default_folder())
     lines = spoken_lines(script)
-    with click.progressbar(length=len(lines), label="Voicing lines", file=sys.stderr,
-                           hidden=quiet or not sys.stderr.isatty()) as bar:
+    with click.progressbar(
+        length=len(lines), label="Voicing lines", file=sys.stderr, hidden=quiet or not sys.stderr.isatty()
+    ) as bar:
         return prepare(script, cache, bar.update)
 
 
 @cli.command()
 @click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
 @session_options
-def check(scripts: tuple[str, ...], variables: tuple[tuple[str, str], ...], duration: int | None,
-          rate: int | None, no_cache: bool) -> None:
+def check(
+    scripts: tuple[str, ...],
+    variables: tuple[tuple[str, str], ...],
+    duration: int | None,
+    rate: int | None,
+    no_cache: bool,
+) -> None:
     """Validate scripts and print their plan.
 
     For each SCRIPT, prints when each section starts and how long it lasts, the
@@ -137,7 +154,7 @@ def _print_plan(session: Session) -> None:
     for chapter in timeline.chapters:
         length = format_clock(chapter.end_ms - chapter.start_ms)
         click.echo(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
-    open_practice = sum(c.length_ms for c in timeline.cues if c.kind.value == "silence")
+    open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
     click.echo(
         f"  total {format_clock(timeline.length_ms)}, {session.words:,} words, "
         f"{format_span(open_practice) if open_practice else 'no'} of open silence"
@@ -148,12 +165,25 @@ def _print_plan(session: Session) -> None:
 
 @cli.command(name="export")
 @click.argument("script_ref", metavar="SCRIPT")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The file to write, e.g. session.mp3. Its suffix picks the format.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write, e.g. session.mp3. Its suffix picks the format.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
 @session_options
-def export_command(script_ref: str, out: Path, fmt: str | None, variables: tuple[tuple[str, str], ...],
-                   duration: int | None, rate: int | None, no_cache: bool) -> None:
+def export_command(
+    script_ref: str,
+    out: Path,
+    fmt: str | None,
+    variables: tuple[tuple[str, str], ...],
+    duration: int | None,
+    rate: int | None,
+    no_cache: bool,
+) -> None:
     """Render a session to an audio file (MP3 or WAV).
 
     The file appears only when it is complete: a failure or Ctrl+C leaves no
@@ -161,8 +191,9 @@ def export_command(script_ref: str, out: Path, fmt: str | None, variables: tuple
     """
     chosen = choose_format(out, fmt)
     session = _prepare(_load(script_ref, variables, duration, rate), no_cache)
-    with click.progressbar(length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr,
-                           hidden=not sys.stderr.isatty()) as bar:
+    with click.progressbar(
+        length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
         export(session, out, chosen, bar.update)
     click.echo(f"Wrote {out} ({format_clock(session.timeline.length_ms)}).", err=True)
 
@@ -170,8 +201,9 @@ def export_command(script_ref: str, out: Path, fmt: str | None, variables: tuple
 @cli.command()
 @click.argument("script_ref", metavar="SCRIPT")
 @session_options
-def play(script_ref: str, variables: tuple[tuple[str, str], ...], duration: int | None, rate: int | None,
-         no_cache: bool) -> None:
+def play(
+    script_ref: str, variables: tuple[tuple[str, str], ...], duration: int | None, rate: int | None, no_cache: bool
+) -> None:
     """Play a session through the default audio device.
 
     Shows the section, the line being spoken and the time. Ctrl+C stops at once.

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from guide import ffmpeg
-from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
 from guide.errors import RenderError, UsageError
+from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
 from guide.session import Session
 
 FORMATS = ("mp3", "wav")

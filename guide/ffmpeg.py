@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.pcm import CHANNELS, SAMPLE_RATE
 from guide.errors import MissingDependency, RenderError
+from guide.pcm import CHANNELS, SAMPLE_RATE
 
 INSTALL_HINT = "install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
 
@@ -25,8 +25,20 @@ def executable(purpose: str) -> str:
 def decode(path: Path) -> np.ndarray:
     """Any sound file ffmpeg reads, as 16-bit mono samples at the session rate."""
     command = [
-        executable(f"to read {path.name}"), "-nostdin", "-hide_banner", "-loglevel", "error",
-        "-i", str(path), "-f", "s16le", "-ac", str(CHANNELS), "-ar", str(SAMPLE_RATE), "pipe:1",
+        executable(f"to read {path.name}"),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-f",
+        "s16le",
+        "-ac",
+        str(CHANNELS),
+        "-ar",
+        str(SAMPLE_RATE),
+        "pipe:1",
     ]
     result = subprocess.run(command, capture_output=True, check=False)
     if result.returncode != 0:

@@ -37,8 +37,7 @@ def find_script(name_or_path: str) -> Path:
     if given.exists():
         raise UsageError(f"{name_or_path}: not a regular file")
     raise UsageError(
-        f"{name_or_path}: no such script file, and no built-in session of that name "
-        "(`guide list` shows them)"
+        f"{name_or_path}: no such script file, and no built-in session of that name (`guide list` shows them)"
     )
 
 

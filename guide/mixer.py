@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.pcm import ms_to_samples, to_int16
 from guide.model import Bell, Say
+from guide.pcm import ms_to_samples, to_int16
 from guide.timeline import Timeline
 
 CHUNK_MS = 500

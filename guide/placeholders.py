@@ -29,11 +29,14 @@ def fill(text: str, variables: Mapping[str, str]) -> str:
             raise PlaceholderError(match.start(), f"a lone {token!r}: write {token * 2} for a literal brace")
         name = name.strip()
         if not _NAME.fullmatch(name):
-            raise PlaceholderError(match.start(), f"{token!r} is not a placeholder: write {{{{ and }}}} for literal braces")
+            raise PlaceholderError(
+                match.start(), f"{token!r} is not a placeholder: write {{{{ and }}}} for literal braces"
+            )
         if name not in variables:
             known = ", ".join(sorted(variables)) or "none are declared"
             raise PlaceholderError(
-                match.start(), f"unknown placeholder {{{name}}}; the variables are: {known} (declare it under variables:)"
+                match.start(),
+                f"unknown placeholder {{{name}}}; the variables are: {known} (declare it under variables:)",
             )
         return variables[name]
 

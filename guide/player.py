@@ -8,8 +8,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 
-from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 from guide.errors import MissingDependency
+from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 
 TICK_S = 0.1
 NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"

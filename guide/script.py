@@ -29,8 +29,20 @@ NOT_YET = {
 _STEP_OPTIONS = {"say": ("voice",), "pause": (), "silence": (), "bell": ("volume",)}
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _TOP_LEVEL = (
-    "title", "author", "description", "language", "duration", "content_note", "voice", "voices",
-    "gap", "variables", "ambience", "sections", "closing", "reflect",
+    "title",
+    "author",
+    "description",
+    "language",
+    "duration",
+    "content_note",
+    "voice",
+    "voices",
+    "gap",
+    "variables",
+    "ambience",
+    "sections",
+    "closing",
+    "reflect",
 )
 _VOICE_KEYS = ("engine", "name", "rate", "pitch", "volume")
 
@@ -47,12 +59,13 @@ def load_script(path: Path, variables: Mapping[str, str] | None = None) -> Scrip
 
 def with_overrides(script: Script, *, duration_ms: int | None = None, rate: int | None = None) -> Script:
     """The script with the command line's --duration and --rate in place of its own."""
-    if rate is not None and not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
-        raise UsageError(f"--rate {rate}: expected words per minute from {RATE_RANGE[0]} to {RATE_RANGE[1]}")
     if rate is not None:
-        script = replace(script, voice=replace(script.voice, rate=rate), sections=tuple(
-            replace(section, steps=_with_rate(section.steps, rate)) for section in script.sections
-        ), closing=_with_rate(script.closing, rate))
+        script = replace(
+            script,
+            voice=replace(script.voice, rate=rate),
+            sections=tuple(replace(section, steps=_with_rate(section.steps, rate)) for section in script.sections),
+            closing=_with_rate(script.closing, rate),
+        )
     if duration_ms is not None:
         script = replace(script, duration=Duration(duration_ms, None))
     return script
@@ -82,8 +95,10 @@ class _Reader:
     def script(self, root: Node, overrides: dict[str, str]) -> Script:
         fields = self.mapping(root, "the script", _TOP_LEVEL, required=("title", "sections"))
         if "voices" in fields:
-            raise self.fail(fields["voices"], "voices: named voice profiles are not supported yet; "
-                            "set the script's voice under voice:")
+            raise self.fail(
+                fields["voices"],
+                "voices: named voice profiles are not supported yet; set the script's voice under voice:",
+            )
         self.variables = self.declared_variables(fields.get("variables"), overrides)
         if "voice" in fields:
             self.voice = self.voice_mapping(fields["voice"], Voice())
@@ -103,7 +118,8 @@ class _Reader:
             gap_ms=optional(fields, "gap", lambda n: self.duration(n, "gap")) or 1000,
             variables=self.variables,
             ambience=optional(fields, "ambience", self.ambience),
-            reflect=optional(fields, "reflect", lambda n: self.items(n, "reflect", lambda i: self.text(i, "reflect"))) or (),
+            reflect=optional(fields, "reflect", lambda n: self.items(n, "reflect", lambda i: self.text(i, "reflect")))
+            or (),
         )
 
     def optional(self, fields: dict[str, Node], key: str, read: Callable[[Node], T]) -> T | None:
@@ -114,7 +130,7 @@ class _Reader:
         if node is not None:
             if not isinstance(node, MappingNode):
                 raise self.fail(node, f"variables: expected a mapping of names to text, got {describe(node)}")
-            for name, key_node, value in mapping_items(self.path, node):
+            for name, key_node, value in mapping_items(node):
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                     raise self.fail(key_node, f"variables: {name!r} is not a usable name; use letters, digits and _")
                 declared[name] = self.raw_text(value, f"variables: {name}")
@@ -140,20 +156,28 @@ class _Reader:
     def step(self, node: Node) -> Step:
         if not isinstance(node, MappingNode):
             raise self.fail(node, f"a step must be a mapping such as `say: Hello`, got {describe(node)}")
-        keys = {key: (key_node, value) for key, key_node, value in mapping_items(self.path, node)}
+        keys = {key: (key_node, value) for key, key_node, value in mapping_items(node)}
         kinds = [key for key in keys if key in STEP_KINDS]
         if not kinds:
             first_key, (key_node, _) = next(iter(keys.items()), ("", (node, node)))
-            raise self.fail(key_node, f"{first_key}: not a kind of step{suggest(first_key, STEP_KINDS)}; "
-                            f"a step is one of: {', '.join(STEP_KINDS)}")
+            raise self.fail(
+                key_node,
+                f"{first_key}: not a kind of step{suggest(first_key, STEP_KINDS)}; "
+                f"a step is one of: {', '.join(STEP_KINDS)}",
+            )
         if len(kinds) > 1:
-            raise self.fail(keys[kinds[1]][0], f"{kinds[1]}: a step has exactly one kind, and this one "
-                            f"already is `{kinds[0]}`; put each in a step of its own")
+            raise self.fail(
+                keys[kinds[1]][0],
+                f"{kinds[1]}: a step has exactly one kind, and this one "
+                f"already is `{kinds[0]}`; put each in a step of its own",
+            )
         kind = kinds[0]
         kind_key, value = keys[kind]
         if kind in NOT_YET:
-            raise self.fail(kind_key, f"{kind}: {NOT_YET[kind]} are not supported yet in this version; "
-                            "use say, pause, silence or bell")
+            raise self.fail(
+                kind_key,
+                f"{kind}: {NOT_YET[kind]} are not supported yet in this version; use say, pause, silence or bell",
+            )
         options = _STEP_OPTIONS[kind]
         for key, (key_node, _) in keys.items():
             if key != kind and key not in options:
@@ -168,8 +192,11 @@ class _Reader:
             return Bell(self.bell_file(value), gain, self.at(node))
         ms = self.duration(value, kind)
         if ms > MAX_PAUSE_MS:
-            raise self.fail(value, f"{kind}: {value.value} is longer than the longest single pause, 1h; "
-                            "split it, or use the script's duration")
+            raise self.fail(
+                value,
+                f"{kind}: {value.value} is longer than the longest single pause, 1h; "
+                "split it, or use the script's duration",
+            )
         return Pause(ms, self.at(node)) if kind == "pause" else Silence(ms, self.at(node))
 
     def bell_file(self, node: Node) -> Path:
@@ -178,8 +205,11 @@ class _Reader:
         if builtin is not None:
             return builtin
         if "." not in Path(reference).name and not (self.base_dir / reference).exists():
-            raise self.fail(node, f"bell: {reference!r} is neither a built-in bell ({', '.join(library.BUILTIN_BELLS)}) "
-                            f"nor a file beside the script{suggest(reference, library.BUILTIN_BELLS)}")
+            raise self.fail(
+                node,
+                f"bell: {reference!r} is neither a built-in bell ({', '.join(library.BUILTIN_BELLS)}) "
+                f"nor a file beside the script{suggest(reference, library.BUILTIN_BELLS)}",
+            )
         try:
             return library.resolve_asset(reference, self.base_dir)
         except ValueError as error:
@@ -189,22 +219,32 @@ class _Reader:
 
     def voice_mapping(self, node: Node, inherited: Voice) -> Voice:
         if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
-            raise self.fail(node, f"voice: named voice profiles are not supported yet; "
-                            f"give a mapping such as {{rate: 100}}, got {node.value!r}")
+            raise self.fail(
+                node,
+                f"voice: named voice profiles are not supported yet; "
+                f"give a mapping such as {{rate: 100}}, got {node.value!r}",
+            )
         fields = self.mapping(node, "voice", _VOICE_KEYS)
         voice = inherited
         if "engine" in fields:
             engine = self.raw_text(fields["engine"], "engine")
             if engine not in ENGINES:
-                raise self.fail(fields["engine"], f"engine: expected one of {', '.join(ENGINES)}{suggest(engine, ENGINES)}, got {engine!r}")
+                raise self.fail(
+                    fields["engine"],
+                    f"engine: expected one of {', '.join(ENGINES)}{suggest(engine, ENGINES)}, got {engine!r}",
+                )
             voice = replace(voice, engine=engine)
         if "name" in fields:
             name_node = fields["name"]
             voice = replace(voice, name=None if is_null(name_node) else self.raw_text(name_node, "name"))
         if "rate" in fields:
-            voice = replace(voice, rate=self.whole_number(fields["rate"], "rate", RATE_RANGE, "words per minute", DEFAULT_RATE))
+            voice = replace(
+                voice, rate=self.whole_number(fields["rate"], "rate", RATE_RANGE, "words per minute", DEFAULT_RATE)
+            )
         if "pitch" in fields:
-            raise self.fail(fields["pitch"], "pitch: changing the pitch is not supported yet in this version; remove it")
+            raise self.fail(
+                fields["pitch"], "pitch: changing the pitch is not supported yet in this version; remove it"
+            )
         if "volume" in fields:
             voice = replace(voice, volume=self.fraction(fields["volume"], "volume"))
         return voice
@@ -213,21 +253,28 @@ class _Reader:
         fields = self.mapping(node, "ambience", ("sound", "volume", "fade"), required=("sound",))
         sound = self.raw_text(fields["sound"], "sound")
         if sound not in AMBIENCE_BEDS:
-            raise self.fail(fields["sound"], f"sound: {sound!r} is not a built-in ambience"
-                            f"{suggest(sound, AMBIENCE_BEDS)}; this version has {', '.join(AMBIENCE_BEDS)} "
-                            "(other beds and your own files are not supported yet)")
+            raise self.fail(
+                fields["sound"],
+                f"sound: {sound!r} is not a built-in ambience"
+                f"{suggest(sound, AMBIENCE_BEDS)}; this version has {', '.join(AMBIENCE_BEDS)} "
+                "(other beds and your own files are not supported yet)",
+            )
         gain = self.decibels(fields["volume"], "volume") if "volume" in fields else -24.0
         fade = self.duration(fields["fade"], "fade") if "fade" in fields else 8000
         return Ambience(sound, gain, fade)
 
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Node]:
+    def mapping(
+        self, node: Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, Node]:
         if not isinstance(node, MappingNode):
             raise self.fail(node, f"{what}: expected a mapping of keys to values, got {describe(node)}")
         fields: dict[str, Node] = {}
-        for key, key_node, value in mapping_items(self.path, node):
+        for key, key_node, value in mapping_items(node):
             if key not in allowed:
-                raise self.fail(key_node, f"{key}: unknown key in {what}{suggest(key, allowed)}; "
-                                f"known keys are: {', '.join(allowed)}")
+                raise self.fail(
+                    key_node,
+                    f"{key}: unknown key in {what}{suggest(key, allowed)}; known keys are: {', '.join(allowed)}",
+                )
             fields[key] = value
         for key in required:
             if key not in fields:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.pcm import db_to_gain, samples_to_ms
 from guide.cache import ClipCache
 from guide.engines import get_engine
 from guide.errors import ScriptError, UsageError
 from guide.mixer import Bed, mix
 from guide.model import Bell, Say, Script, Step
+from guide.pcm import db_to_gain, samples_to_ms
 from guide.sounds import load_sound, noise_bed
 from guide.timeline import FitError, Timeline, plan
 from guide.voicing import Progress, speak_lines
@@ -73,4 +73,6 @@ def _bed(script: Script, clips: dict[Say, np.ndarray]) -> Bed | None:
     speech = np.concatenate([clip.astype(np.float32) / 32768 for clip in clips.values()]) if clips else None
     # The bed's level is relative to the voice, as the listener hears them side by side.
     voice_rms = float(np.sqrt(np.mean(speech**2))) if speech is not None and speech.size else 0.1
-    return Bed(noise_bed(script.ambience.sound), voice_rms * db_to_gain(script.ambience.gain_db), script.ambience.fade_ms)
+    return Bed(
+        noise_bed(script.ambience.sound), voice_rms * db_to_gain(script.ambience.gain_db), script.ambience.fade_ms
+    )

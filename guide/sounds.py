@@ -37,21 +37,29 @@ BELLS = {
     # A singing bowl: inharmonic partials, slow beating, a long decay.
     "bowl": BellDesign(
         196.0,
-        (Partial(1.0, 1.0, 5.5, 0.7), Partial(2.71, 0.55, 3.8, 1.3), Partial(5.15, 0.3, 2.2, 2.1),
-         Partial(8.43, 0.12, 1.2), Partial(12.4, 0.05, 0.6)),
-        seconds=9.0, attack_ms=4.0,
+        (
+            Partial(1.0, 1.0, 5.5, 0.7),
+            Partial(2.71, 0.55, 3.8, 1.3),
+            Partial(5.15, 0.3, 2.2, 2.1),
+            Partial(8.43, 0.12, 1.2),
+            Partial(12.4, 0.05, 0.6),
+        ),
+        seconds=9.0,
+        attack_ms=4.0,
     ),
     # A bright bar chime: short and clear.
     "chime": BellDesign(
         1046.5,
         (Partial(1.0, 1.0, 1.4, 0.4), Partial(2.76, 0.4, 0.7), Partial(5.40, 0.15, 0.35)),
-        seconds=3.5, attack_ms=2.0,
+        seconds=3.5,
+        attack_ms=2.0,
     ),
     # A gentle low tone, struck softly.
     "soft": BellDesign(
         147.0,
         (Partial(1.0, 1.0, 2.6, 0.5), Partial(2.0, 0.35, 1.4), Partial(3.0, 0.12, 0.7)),
-        seconds=5.0, attack_ms=60.0,
+        seconds=5.0,
+        attack_ms=60.0,
     ),
 }
 BED_SHAPES = {"brown-noise": 1.0, "pink-noise": 0.5}

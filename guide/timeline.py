@@ -142,7 +142,9 @@ def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapt
     return tuple(Chapter(title, bounds[i], bounds[i + 1]) for i, title in enumerate(titles))
 
 
-def _fit(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, natural: Timeline, target: int) -> Timeline:
+def _fit(
+    script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, natural: Timeline, target: int
+) -> Timeline:
     silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
     fixed = natural.length_ms - silent
     if not silent:

@@ -6,17 +6,19 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from guide.pcm import trim_silence
 from guide.cache import ClipCache, clip_key
 from guide.engines import get_engine
 from guide.errors import ScriptError
 from guide.model import Say
+from guide.pcm import trim_silence
 
 Progress = Callable[[int], None]
 """Told how many more items are done."""
 
 
-def speak_lines(lines: Iterable[Say], language: str, cache: ClipCache, progress: Progress | None = None) -> dict[Say, np.ndarray]:
+def speak_lines(
+    lines: Iterable[Say], language: str, cache: ClipCache, progress: Progress | None = None
+) -> dict[Say, np.ndarray]:
     """Each distinct line as 16-bit samples, trimmed of the engine's own leading and trailing silence."""
     clips: dict[Say, np.ndarray] = {}
     for line in lines:

@@ -16,8 +16,7 @@ MAX_NODES = 100_000
 """How many values a file may hold once its aliases are expanded: refuses alias bombs before they grow."""
 
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _TOKEN_WORDS = {
     "<block end>": "the end of the indented block",
@@ -29,7 +28,7 @@ _TOKEN_WORDS = {
 }
 _STARTS_WITH_BRACKET = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#][^:#]*:\s+)?(?:-\s+)*[{\[]")
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_file", "where", "mapping_items"]
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_file", "mapping_items", "quote_hint", "where"]
 
 
 def where(path: Path, node: Node) -> Where:
@@ -58,7 +57,7 @@ def compose_file(path: Path) -> Node | None:
     return root
 
 
-def mapping_items(path: Path, node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:
+def mapping_items(node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:
     """A mapping's (key, key node, value node) triples; keys are plain text, as the tree check ensured."""
     for key_node, value_node in node.value:
         yield key_node.value, key_node, value_node

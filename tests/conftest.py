@@ -42,8 +42,12 @@ def run_guide(tmp_path: Path) -> Run:
     def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300):
         return subprocess.run(
             [sys.executable, "-m", "guide", *args],
-            capture_output=True, text=True, cwd=cwd or tmp_path, env={**os.environ, **(env or {})},
-            timeout=timeout, stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            cwd=cwd or tmp_path,
+            env={**os.environ, **(env or {})},
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
         )
 
     return run
@@ -97,10 +101,19 @@ def paced_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         f'pcm.!default {{ type pulse server "unix:{socket}" }}\nctl.!default {{ type pulse server "unix:{socket}" }}\n'
     )
     server = subprocess.Popen(
-        ["pulseaudio", "-n", "-F", str(home / "default.pa"), "--daemonize=no", "--exit-idle-time=-1",
-         "--use-pid-file=no", "--log-target=stderr"],
+        [
+            "pulseaudio",
+            "-n",
+            "-F",
+            str(home / "default.pa"),
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "--use-pid-file=no",
+            "--log-target=stderr",
+        ],
         env={**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20
     while not socket.exists():

@@ -14,9 +14,23 @@ from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
 def decode(path: Path) -> np.ndarray:
     """Any audio file as 16-bit mono samples at the session rate."""
     result = subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
-         "-ar", str(SAMPLE_RATE), "pipe:1"],
-        capture_output=True, check=True,
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(SAMPLE_RATE),
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
     )
     return np.frombuffer(result.stdout, dtype="<i2")
 
@@ -40,8 +54,19 @@ def first_sound_after(samples: np.ndarray, ms: float, threshold: int = SILENCE_T
 def probe(path: Path) -> dict:
     """ffprobe's view of a file: format, streams, chapters."""
     result = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
-         str(path)],
-        capture_output=True, text=True, check=True,
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)

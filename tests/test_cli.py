@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from measure import decode
 
 from guide import __version__
-from measure import decode
 
 SCRIPT = """\
 title: Hello
@@ -21,10 +21,13 @@ sections:
 
 @pytest.mark.parametrize(
     ("command", "teaches"),
-    [([], "guide play sit-with-your-younger-self"), (["check"], "Validate scripts and print their plan."),
-     (["play"], "Play a session through the default audio device."),
-     (["export"], "Render a session to an audio file (MP3 or WAV)."),
-     (["list"], "List the built-in sessions")],
+    [
+        ([], "guide play sit-with-your-younger-self"),
+        (["check"], "Validate scripts and print their plan."),
+        (["play"], "Play a session through the default audio device."),
+        (["export"], "Render a session to an audio file (MP3 or WAV)."),
+        (["list"], "List the built-in sessions"),
+    ],
 )
 def test_every_command_has_help(run_guide, command, teaches):
     result = run_guide(*command, "--help")
@@ -62,16 +65,24 @@ def test_check_prints_the_plan_of_a_built_in_session_by_name(run_guide):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["play", "no-such-session"], "guide: no-such-session: no such script file, and no built-in session of that "
-                                   "name (`guide list` shows them)"),
-     (["check", "sit-with-your-younger-self", "--var", "colour=blue"],
-      "--var colour: "),
-     (["export", "sit-with-your-younger-self", "-o", "x.mp3", "--duration", "soon"],
-      "Invalid value for '--duration': expected a duration such as 5s or 1m30s, got \"soon\""),
-     (["export", "sit-with-your-younger-self", "-o", "x.mp3", "--var", "name"],
-      "Invalid value for '--var': expected NAME=VALUE, such as name=Sam, got 'name'"),
-     (["export", "sit-with-your-younger-self"], "Missing option '-o' / '--output'"),
-     (["check", "sit-with-your-younger-self", "--rate", "20"], "Invalid value for '--rate'")],
+    [
+        (
+            ["play", "no-such-session"],
+            "guide: no-such-session: no such script file, and no built-in session of that "
+            "name (`guide list` shows them)",
+        ),
+        (["check", "sit-with-your-younger-self", "--var", "colour=blue"], "--var colour: "),
+        (
+            ["export", "sit-with-your-younger-self", "-o", "x.mp3", "--duration", "soon"],
+            "Invalid value for '--duration': expected a duration such as 5s or 1m30s, got \"soon\"",
+        ),
+        (
+            ["export", "sit-with-your-younger-self", "-o", "x.mp3", "--var", "name"],
+            "Invalid value for '--var': expected NAME=VALUE, such as name=Sam, got 'name'",
+        ),
+        (["export", "sit-with-your-younger-self"], "Missing option '-o' / '--output'"),
+        (["check", "sit-with-your-younger-self", "--rate", "20"], "Invalid value for '--rate'"),
+    ],
 )
 def test_usage_errors_exit_2_and_say_what_to_do(run_guide, tmp_path, args, message):
     result = run_guide(*args)

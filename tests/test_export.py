@@ -9,13 +9,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from measure import decode, first_sound_after, probe, silences
 
 from guide.cache import ClipCache, default_folder
 from guide.script import load_script
 from guide.session import prepare
 from guide.timeline import CueKind
-from measure import decode, first_sound_after, probe, silences
 
 TIMING_SCRIPT = """\
 title: Timing
@@ -59,8 +60,13 @@ def test_every_quiet_stretch_and_bell_lands_where_the_plan_puts_it(run_guide, wr
     samples = decode(out)
 
     assert len(samples) * 1000 / 22050 == pytest.approx(timeline.length_ms, abs=500)
-    quiet_cues = [c for c in timeline.cues if c.kind in (CueKind.PAUSE, CueKind.SILENCE, CueKind.GAP)
-                  and c.length_ms >= 900 and not _under_a_bell(c, timeline)]
+    quiet_cues = [
+        c
+        for c in timeline.cues
+        if c.kind in (CueKind.PAUSE, CueKind.SILENCE, CueKind.GAP)
+        and c.length_ms >= 900
+        and not _under_a_bell(c, timeline)
+    ]
     measured = silences(samples, min_ms=800)
     assert len(measured) == len(quiet_cues)
     for cue, (start, end) in zip(quiet_cues, measured, strict=True):
@@ -92,7 +98,9 @@ def test_an_mp3_carries_the_scripts_tags_and_a_new_files_permissions(run_guide, 
 
 
 @pytest.mark.parametrize(("target", "seconds"), [("30s", 30), ("1m30s", 90)])
-def test_duration_shrinks_or_stretches_the_silences_to_meet_the_target(run_guide, write_script, tmp_path, target, seconds):
+def test_duration_shrinks_or_stretches_the_silences_to_meet_the_target(
+    run_guide, write_script, tmp_path, target, seconds
+):
     out = tmp_path / "fitted.mp3"
     script = write_script(TIMING_SCRIPT.replace("silence: 4s", "silence: 30s"))
     result = run_guide("export", str(script), "-o", str(out), "--duration", target)
@@ -127,7 +135,8 @@ def test_without_ffmpeg_mp3_export_fails_clearly_and_leaves_nothing(run_guide, w
     result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), env={"PATH": str(python_only)})
     assert result.returncode == 4
     assert result.stderr.strip() == (
-        "guide: ffmpeg is needed to write MP3 but was not found; install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
+        "guide: ffmpeg is needed to write MP3 but was not found; "
+        "install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "session.yaml"]
 
@@ -145,7 +154,10 @@ def test_ctrl_c_during_an_export_leaves_no_partial_file(write_script, tmp_path):
     out = tmp_path / "long.wav"
     process = subprocess.Popen(
         [sys.executable, "-m", "guide", "export", str(long_session), "-o", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
     )
     deadline = time.monotonic() + 120
     while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
@@ -170,3 +182,33 @@ def test_an_unwritable_output_folder_is_a_clear_error(run_guide, write_script, t
     result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", "/sys/out.mp3")
     assert result.returncode == 1
     assert result.stderr.strip() == "guide: cannot write in /sys: Permission denied"
+
+
+def test_ambience_sits_under_the_voice_at_its_set_level_and_fades_in(run_guide, write_script, tmp_path):
+    script = write_script(
+        "title: Bed\nambience:\n  sound: brown-noise\n  volume: -12dB\n  fade: 2s\n"
+        "sections:\n  - title: One\n    steps:\n      - pause: 3s\n"
+        "      - say: Settle in, and listen to the sound around you.\n"
+        "      - silence: 10s\n      - say: Rest here.\n"
+    )
+    out = tmp_path / "bed.wav"
+    assert run_guide("export", str(script), "-o", str(out)).returncode == 0
+    with_bed = decode(out).astype(np.float64)
+    timeline = planned(script)
+    speech = [c for c in timeline.cues if c.kind is CueKind.SAY]
+    voice = np.concatenate([with_bed[_span(c.start_ms, c.end_ms)] for c in speech])
+    silence = next(c for c in timeline.cues if c.kind is CueKind.SILENCE)
+    bed = with_bed[_span(silence.start_ms + 1000, silence.end_ms - 1000)]
+    level_db = 20 * np.log10(_rms(bed) / _rms(voice))
+    assert level_db == pytest.approx(-12, abs=2)
+    assert _rms(with_bed[_span(0, 200)]) < _rms(bed) / 4, "the bed fades in rather than starting at full level"
+    end = timeline.length_ms
+    assert _rms(with_bed[_span(end - 200, end)]) < _rms(bed) / 4, "and fades out at the end"
+
+
+def _span(start_ms: int, end_ms: int) -> slice:
+    return slice(round(start_ms * 22.05), round(end_ms * 22.05))
+
+
+def _rms(samples) -> float:
+    return float(np.sqrt(np.mean(samples**2)))

@@ -14,7 +14,9 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(ROOT)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert install.returncode == 0, install.stderr
     elsewhere = tmp_path / "elsewhere"
@@ -23,13 +25,19 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
         [sys.executable, "-c", "from guide import library; print(library.scripts_dir()); print(library.audio_dir())"],
-        capture_output=True, text=True, cwd=elsewhere, env=env,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
     )
     assert where.returncode == 0, where.stderr
     assert all(Path(folder).is_relative_to(target) for folder in where.stdout.split())
     export = subprocess.run(
         [sys.executable, "-m", "guide", "export", "sit-with-your-younger-self", "-o", "session.wav"],
-        capture_output=True, text=True, cwd=elsewhere, env=env,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
     )
     assert export.returncode == 0, export.stderr
     assert (elsewhere / "session.wav").stat().st_size > 12 * 60 * 22050 * 2 * 0.9

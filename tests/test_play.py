@@ -57,7 +57,9 @@ def test_the_player_sends_exactly_the_rendered_audio_to_the_device(run_guide, al
     assert played == rendered
 
 
-def test_the_listener_sees_the_title_the_content_note_the_sections_and_the_reflection(run_guide, write_script, alsa_capture):
+def test_the_listener_sees_the_title_the_content_note_the_sections_and_the_reflection(
+    run_guide, write_script, alsa_capture
+):
     env, _ = alsa_capture
     script = write_script(SHORT_SCRIPT)
     result = run_guide("play", str(script), env=env)
@@ -78,8 +80,13 @@ def test_plain_lines_show_each_section_and_each_line_as_it_is_reached(write_scri
     display.finish()
     shown = [line.split("  ", 1)[-1] for line in out.getvalue().splitlines()]
     assert shown == [
-        "— Arriving", "(bell)", "Welcome. Let the ground hold you.", "Notice the sounds around you.",
-        "(silence, 20s)", "— Closing", "You are here, today, and safe.",
+        "— Arriving",
+        "(bell)",
+        "Welcome. Let the ground hold you.",
+        "Notice the sounds around you.",
+        "(silence, 20s)",
+        "— Closing",
+        "You are here, today, and safe.",
     ]
 
 
@@ -89,7 +96,11 @@ def test_a_terminal_gets_one_status_line_rewritten_in_place_and_a_clean_last_lin
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "guide", "play", str(script)],
-        stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.PIPE, env={**os.environ, **env}, cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        cwd=tmp_path,
     )
     os.close(terminal)
     output = b""
@@ -114,8 +125,12 @@ def _read(fd: int) -> bytes:
 def test_ctrl_c_stops_the_sound_at_once_and_exits_130(write_script, paced_audio, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "guide", "play", str(write_script(SHORT_SCRIPT))],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **paced_audio}, cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **paced_audio},
+        cwd=tmp_path,
     )
     assert process.stdout is not None
     while "Welcome." not in process.stdout.readline():

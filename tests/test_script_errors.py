@@ -7,93 +7,137 @@ import pytest
 MINIMAL_HEAD = "title: T\nsections:\n  - title: One\n    steps:\n"
 
 BAD_SCRIPTS = [
-    ("broken YAML",
-     "title: T\nsections:\n  - title: One\n    steps:\n      - say: Hello\n     - pause: 2s\n",
-     "6:6: YAML syntax: expected the end of the indented block, but found a list item (in the mapping that "
-     "starts at line 3); check the indentation and quoting here"),
-    ("unknown top-level key",
-     "title: T\ndurration: 5m\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
-     "2:1: durration: unknown key in the script (did you mean duration?); known keys are: title, author, "
-     "description, language, duration, content_note, voice, voices, gap, variables, ambience, sections, "
-     "closing, reflect"),
-    ("unknown step",
-     MINIMAL_HEAD + "      - sya: Hello\n",
-     "5:9: sya: not a kind of step (did you mean say?); a step is one of: say, pause, silence, bell, breathe, "
-     "affirm, include, sound"),
-    ("negative duration",
-     MINIMAL_HEAD + "      - pause: -2s\n",
-     '5:16: pause: expected a duration such as 5s or 1m30s, got "-2s"'),
-    ("malformed duration",
-     MINIMAL_HEAD + "      - silence: two minutes\n",
-     '5:18: silence: expected a duration such as 5s or 1m30s, got "two minutes"'),
-    ("zero duration",
-     MINIMAL_HEAD + "      - pause: 0s\n",
-     '5:16: pause: a duration must be longer than zero, got "0s"'),
-    ("a pause over an hour",
-     MINIMAL_HEAD + "      - pause: 2h\n",
-     "5:16: pause: 2h is longer than the longest single pause, 1h; split it, or use the script's duration"),
-    ("unknown variable",
-     "title: T\nvariables:\n  name: Sam\nsections:\n  - title: One\n    steps:\n      - say: Hello {nmae}.\n",
-     "7:20: say: unknown placeholder {nmae}; the variables are: name (declare it under variables:)"),
-    ("empty sections",
-     "title: T\nsections: []\n",
-     "2:11: sections: the list is empty; give at least one item, or leave sections out"),
-    ("no sections",
-     "title: T\n",
-     "1:1: the script needs a `sections:`"),
-    ("a brace starting an unquoted line",
-     MINIMAL_HEAD + "      - say: {name} sits beside you\n",
-     '5:14: text that starts with { or [ must be in quotes, for example: say: "{name} sits beside you"'),
-    ("a lone placeholder as the whole line",
-     "title: T\nvariables:\n  name: Sam\n" + MINIMAL_HEAD[9:] + "      - say: {name}\n",
-     '7:14: say: text that starts with { or [ must be in quotes, for example: say: "{name} ..."'),
-    ("duplicate key",
-     "title: T\ntitle: U\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
-     "2:1: title: given twice in one mapping (first at line 1)"),
-    ("object tag",
-     "title: !!python/object/apply:os.system [echo hi]\nsections: []\n",
-     "1:8: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it"),
-    ("alias bomb",
-     "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
-     "5:4: aliases here expand to more than 100,000 values; write the values out instead"),
-    ("a step kind that is not supported yet",
-     MINIMAL_HEAD + "      - breathe: {in: 4, out: 6}\n",
-     "5:9: breathe: breathing steps are not supported yet in this version; use say, pause, silence or bell"),
-    ("two kinds in one step",
-     MINIMAL_HEAD + "      - say: Hello\n        pause: 2s\n",
-     "6:9: pause: a step has exactly one kind, and this one already is `say`; put each in a step of its own"),
-    ("an option a step does not take",
-     MINIMAL_HEAD + "      - pause: 2s\n        volume: -3dB\n",
-     "6:9: volume: unknown option; `pause` takes no options"),
-    ("a bell file that leaves the folder",
-     MINIMAL_HEAD + "      - bell: ../../elsewhere/gong.wav\n",
-     "5:15: bell: ../../elsewhere/gong.wav: the path leaves the script's folder; keep sounds beside the script"),
-    ("an absolute bell path",
-     MINIMAL_HEAD + "      - bell: /etc/passwd\n",
-     "5:15: bell: /etc/passwd: use a path relative to the script's folder, not an absolute path"),
-    ("an unknown bell",
-     MINIMAL_HEAD + "      - bell: bowel\n",
-     "5:15: bell: 'bowel' is neither a built-in bell (bowl, chime, soft) nor a file beside the script "
-     "(did you mean bowl?)"),
-    ("a rate out of range",
-     "title: T\nvoice:\n  rate: 400\n" + MINIMAL_HEAD[9:] + "      - pause: 1s\n",
-     "3:9: rate: expected words per minute from 60 to 250, such as 110, got '400'"),
-    ("an unknown engine",
-     "title: T\nvoice:\n  engine: espeak\n" + MINIMAL_HEAD[9:] + "      - pause: 1s\n",
-     "3:11: engine: expected one of auto, pyttsx3, piper, got 'espeak'"),
-    ("a section without steps",
-     "title: T\nsections:\n  - title: One\n",
-     "3:5: a section needs a `steps:`"),
-    ("a list where text belongs",
-     "title: [a, b]\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
-     "1:8: title: expected text, got a list"),
+    (
+        "broken YAML",
+        "title: T\nsections:\n  - title: One\n    steps:\n      - say: Hello\n     - pause: 2s\n",
+        "6:6: YAML syntax: expected the end of the indented block, but found a list item (in the mapping that "
+        "starts at line 3); check the indentation and quoting here",
+    ),
+    (
+        "unknown top-level key",
+        "title: T\ndurration: 5m\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
+        "2:1: durration: unknown key in the script (did you mean duration?); known keys are: title, author, "
+        "description, language, duration, content_note, voice, voices, gap, variables, ambience, sections, "
+        "closing, reflect",
+    ),
+    (
+        "unknown step",
+        MINIMAL_HEAD + "      - sya: Hello\n",
+        "5:9: sya: not a kind of step (did you mean say?); a step is one of: say, pause, silence, bell, breathe, "
+        "affirm, include, sound",
+    ),
+    (
+        "negative duration",
+        MINIMAL_HEAD + "      - pause: -2s\n",
+        '5:16: pause: expected a duration such as 5s or 1m30s, got "-2s"',
+    ),
+    (
+        "malformed duration",
+        MINIMAL_HEAD + "      - silence: two minutes\n",
+        '5:18: silence: expected a duration such as 5s or 1m30s, got "two minutes"',
+    ),
+    (
+        "zero duration",
+        MINIMAL_HEAD + "      - pause: 0s\n",
+        '5:16: pause: a duration must be longer than zero, got "0s"',
+    ),
+    (
+        "a pause over an hour",
+        MINIMAL_HEAD + "      - pause: 2h\n",
+        "5:16: pause: 2h is longer than the longest single pause, 1h; split it, or use the script's duration",
+    ),
+    (
+        "unknown variable",
+        "title: T\nvariables:\n  name: Sam\nsections:\n  - title: One\n    steps:\n      - say: Hello {nmae}.\n",
+        "7:20: say: unknown placeholder {nmae}; the variables are: name (declare it under variables:)",
+    ),
+    (
+        "empty sections",
+        "title: T\nsections: []\n",
+        "2:11: sections: the list is empty; give at least one item, or leave sections out",
+    ),
+    ("no sections", "title: T\n", "1:1: the script needs a `sections:`"),
+    (
+        "a brace starting an unquoted line",
+        MINIMAL_HEAD + "      - say: {name} sits beside you\n",
+        '5:14: text that starts with { or [ must be in quotes, for example: say: "{name} sits beside you"',
+    ),
+    (
+        "a lone placeholder as the whole line",
+        "title: T\nvariables:\n  name: Sam\n" + MINIMAL_HEAD[9:] + "      - say: {name}\n",
+        '7:14: say: text that starts with { or [ must be in quotes, for example: say: "{name} ..."',
+    ),
+    (
+        "duplicate key",
+        "title: T\ntitle: U\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
+        "2:1: title: given twice in one mapping (first at line 1)",
+    ),
+    (
+        "object tag",
+        "title: !!python/object/apply:os.system [echo hi]\nsections: []\n",
+        "1:8: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it",
+    ),
+    (
+        "alias bomb",
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+        "5:4: aliases here expand to more than 100,000 values; write the values out instead",
+    ),
+    (
+        "a step kind that is not supported yet",
+        MINIMAL_HEAD + "      - breathe: {in: 4, out: 6}\n",
+        "5:9: breathe: breathing steps are not supported yet in this version; use say, pause, silence or bell",
+    ),
+    (
+        "two kinds in one step",
+        MINIMAL_HEAD + "      - say: Hello\n        pause: 2s\n",
+        "6:9: pause: a step has exactly one kind, and this one already is `say`; put each in a step of its own",
+    ),
+    (
+        "an option a step does not take",
+        MINIMAL_HEAD + "      - pause: 2s\n        volume: -3dB\n",
+        "6:9: volume: unknown option; `pause` takes no options",
+    ),
+    (
+        "a bell file that leaves the folder",
+        MINIMAL_HEAD + "      - bell: ../../elsewhere/gong.wav\n",
+        "5:15: bell: ../../elsewhere/gong.wav: the path leaves the script's folder; keep sounds beside the script",
+    ),
+    (
+        "an absolute bell path",
+        MINIMAL_HEAD + "      - bell: /etc/passwd\n",
+        "5:15: bell: /etc/passwd: use a path relative to the script's folder, not an absolute path",
+    ),
+    (
+        "an unknown bell",
+        MINIMAL_HEAD + "      - bell: bowel\n",
+        "5:15: bell: 'bowel' is neither a built-in bell (bowl, chime, soft) nor a file beside the script "
+        "(did you mean bowl?)",
+    ),
+    (
+        "a rate out of range",
+        "title: T\nvoice:\n  rate: 400\n" + MINIMAL_HEAD[9:] + "      - pause: 1s\n",
+        "3:9: rate: expected words per minute from 60 to 250, such as 110, got '400'",
+    ),
+    (
+        "an unknown engine",
+        "title: T\nvoice:\n  engine: espeak\n" + MINIMAL_HEAD[9:] + "      - pause: 1s\n",
+        "3:11: engine: expected one of auto, pyttsx3, piper, got 'espeak'",
+    ),
+    ("a section without steps", "title: T\nsections:\n  - title: One\n", "3:5: a section needs a `steps:`"),
+    (
+        "a list where text belongs",
+        "title: [a, b]\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
+        "1:8: title: expected text, got a list",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), [case[1:] for case in BAD_SCRIPTS], ids=[c[0] for c in BAD_SCRIPTS])
-def test_a_bad_script_is_one_placed_line_and_exit_3_with_nothing_written(run_guide, write_script, tmp_path, text, expected):
+def test_a_bad_script_is_one_placed_line_and_exit_3_with_nothing_written(
+    run_guide, write_script, tmp_path, text, expected
+):
     script = write_script(text)
     out = tmp_path / "out.mp3"
     result = run_guide("export", str(script), "-o", str(out))

@@ -23,8 +23,12 @@ def lengths(step: Say | Bell) -> int:
 
 def script(*steps, closing=(), duration=None, gap_ms=1000) -> Script:
     return Script(
-        path=Path("test.yaml"), title="Test", sections=(Section("One", tuple(steps), HERE),),
-        closing=tuple(closing), gap_ms=gap_ms, duration=Duration(duration, HERE) if duration else None,
+        path=Path("test.yaml"),
+        title="Test",
+        sections=(Section("One", tuple(steps), HERE),),
+        closing=tuple(closing),
+        gap_ms=gap_ms,
+        duration=Duration(duration, HERE) if duration else None,
     )
 
 
@@ -32,9 +36,12 @@ def test_cues_follow_each_other_exactly_with_a_gap_only_where_no_pause_follows()
     timeline = plan(script(say("one two"), say("three"), Pause(3000, HERE), say("four"), Silence(5000, HERE)), lengths)
     layout = [(c.start_ms, c.length_ms, c.kind) for c in timeline.cues]
     assert layout == [
-        (0, 800, CueKind.SAY), (800, 1000, CueKind.GAP),
-        (1800, 400, CueKind.SAY), (2200, 3000, CueKind.PAUSE),
-        (5200, 400, CueKind.SAY), (5600, 5000, CueKind.SILENCE),
+        (0, 800, CueKind.SAY),
+        (800, 1000, CueKind.GAP),
+        (1800, 400, CueKind.SAY),
+        (2200, 3000, CueKind.PAUSE),
+        (5200, 400, CueKind.SAY),
+        (5600, 5000, CueKind.SILENCE),
     ]
     assert timeline.length_ms == 10_600
 
@@ -70,10 +77,21 @@ def test_duration_scales_every_silence_by_one_factor_to_meet_the_target(target: 
 
 @pytest.mark.parametrize(
     ("target", "message"),
-    [(2000, "2s is too short: the spoken lines, pauses and bells alone last 2.6s, 0.6s more than that; "
-            "this script can last from 3.2s to 13s"),
-     (3000, "3s would shrink the silences 0.16 times (the range is 0.25 to 4); this script can last from 3.2s to 13s"),
-     (60_000, "1m would stretch the silences 22.96 times (the range is 0.25 to 4); this script can last from 3.2s to 13s")],
+    [
+        (
+            2000,
+            "2s is too short: the spoken lines, pauses and bells alone last 2.6s, 0.6s more than that; "
+            "this script can last from 3.2s to 13s",
+        ),
+        (
+            3000,
+            "3s would shrink the silences 0.16 times (the range is 0.25 to 4); this script can last from 3.2s to 13s",
+        ),
+        (
+            60_000,
+            "1m would stretch the silences 22.96 times (the range is 0.25 to 4); this script can last from 3.2s to 13s",
+        ),
+    ],
 )
 def test_a_target_out_of_reach_says_by_how_much(target: int, message: str) -> None:
     with pytest.raises(FitError) as raised:

@@ -62,7 +62,9 @@ def test_a_missing_espeak_library_is_exit_4_with_the_install_command(run_guide, 
     for name in ("libespeak-ng.so.1", "libespeak.so.1"):
         (broken / name).write_text("not a library")
     script = write_script("title: T\nsections:\n  - title: One\n    steps:\n      - say: A line never spoken before.\n")
-    result = run_guide("check", str(script), env={"LD_LIBRARY_PATH": str(broken), "GUIDE_CACHE_DIR": str(tmp_path / "c")})
+    result = run_guide(
+        "check", str(script), env={"LD_LIBRARY_PATH": str(broken), "GUIDE_CACHE_DIR": str(tmp_path / "c")}
+    )
     assert result.returncode == 4
     assert result.stderr.startswith("guide: no speech engine could start")
     assert result.stderr.strip().endswith("on Debian/Ubuntu: sudo apt-get install libespeak-ng1")
