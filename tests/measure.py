@@ -1,4 +1,4 @@
-"""Measuring rendered audio: decoding with ffmpeg, finding silences, reading what ffprobe says."""
+"""Measuring rendered audio: decoding it (with ffmpeg), finding silences, reading what ffprobe says."""
 
 from __future__ import annotations
 
@@ -8,31 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from guide.ffmpeg import decode  # noqa: F401  (re-exported: the tests decode as the program does)
 from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
-
-
-def decode(path: Path) -> np.ndarray:
-    """Any audio file as 16-bit mono samples at the session rate."""
-    result = subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(SAMPLE_RATE),
-            "pipe:1",
-        ],
-        capture_output=True,
-        check=True,
-    )
-    return np.frombuffer(result.stdout, dtype="<i2")
 
 
 def silences(samples: np.ndarray, min_ms: int, threshold: int = SILENCE_THRESHOLD) -> list[tuple[float, float]]:
