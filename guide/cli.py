@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import sys
 import textwrap
 import traceback
@@ -14,13 +16,17 @@ import click
 
 from guide import __version__, library
 from guide.cache import ClipCache, default_folder
+from guide.checker import care_warnings
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, ScriptError
 from guide.export import FORMATS, choose_format, export
+from guide.format import RATE_RANGE
 from guide.model import Script
 from guide.player import play as play_audio
-from guide.script import RATE_RANGE, load_script, with_overrides
+from guide.schema import included_file_schema, script_schema
+from guide.script import load_script, load_variables, with_overrides
 from guide.session import Session, prepare, spoken_lines
+from guide.starter import write_starter
 from guide.timeline import CueKind
 from guide.values import format_clock, format_span, parse_duration
 
@@ -57,15 +63,62 @@ class VariableType(click.ParamType):
         return name.strip(), text
 
 
+@dataclass(frozen=True)
+class Shaping:
+    """How the command line shapes a session: its variables, target length, pace, and the cache."""
+
+    variables: tuple[tuple[str, str], ...] = ()
+    vars_file: Path | None = None
+    duration: int | None = None
+    rate: int | None = None
+    no_cache: bool = False
+
+    def load(self, script_ref: str) -> Script:
+        """The script a SCRIPT argument names, with the variables and overrides applied."""
+        values, given_at = load_variables(self.vars_file) if self.vars_file else ({}, {})
+        values |= dict(self.variables)
+        for name, _ in self.variables:
+            given_at.pop(name, None)
+        script = load_script(library.find_script(script_ref), values, given_at)
+        return with_overrides(script, duration_ms=self.duration, rate=self.rate)
+
+    def prepare(self, script: Script, quiet: bool = False) -> Session:
+        """Voice the script's lines, with a progress bar on a terminal."""
+        cache = ClipCache(None if self.no_cache else default_folder())
+        hidden = quiet or not sys.stderr.isatty()
+        with click.progressbar(
+            length=len(spoken_lines(script)), label="Voicing lines", file=sys.stderr, hidden=hidden
+        ) as bar:
+            return prepare(script, cache, bar.update)
+
+
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that shape a session, shared by check, play and export."""
+    """The options that shape a session, shared by check, play and export; the command gets them as `shaping`."""
+
+    @functools.wraps(command)
+    def with_shaping(
+        variables: tuple[tuple[str, str], ...],
+        vars_file: Path | None,
+        duration: int | None,
+        rate: int | None,
+        no_cache: bool,
+        **arguments: Any,
+    ) -> Any:
+        return command(shaping=Shaping(variables, vars_file, duration, rate, no_cache), **arguments)
+
     options = [
         click.option(
             "--var",
             "variables",
             type=VariableType(),
             multiple=True,
-            help="Set a script variable, e.g. --var name=Sam. Repeat for more.",
+            help="Set a script variable, e.g. --var name=Sam. Repeat for more; wins over --vars.",
+        ),
+        click.option(
+            "--vars",
+            "vars_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A YAML file of variables (name: value lines), e.g. one per client.",
         ),
         click.option(
             "--duration",
@@ -78,8 +131,8 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
     ]
     for option in reversed(options):
-        command = option(command)
-    return command
+        with_shaping = option(with_shaping)
+    return with_shaping
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,46 +156,35 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = Options(debug=debug)
 
 
-def _load(script_ref: str, variables: tuple[tuple[str, str], ...], duration: int | None, rate: int | None) -> Script:
-    script = load_script(library.find_script(script_ref), dict(variables))
-    return with_overrides(script, duration_ms=duration, rate=rate)
-
-
-def _prepare(script: Script, no_cache: bool, quiet: bool = False) -> Session:
-    cache = ClipCache(None if no_cache else default_folder())
-    lines = spoken_lines(script)
-    with click.progressbar(
-        length=len(lines), label="Voicing lines", file=sys.stderr, hidden=quiet or not sys.stderr.isatty()
-    ) as bar:
-        return prepare(script, cache, bar.update)
-
-
 @cli.command()
 @click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 3 if there are any.")
 @session_options
-def check(
-    scripts: tuple[str, ...],
-    variables: tuple[tuple[str, str], ...],
-    duration: int | None,
-    rate: int | None,
-    no_cache: bool,
-) -> None:
-    """Validate scripts and print their plan.
+def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> None:
+    """Validate scripts, print their plan, and warn where care is missing.
 
     For each SCRIPT, prints when each section starts and how long it lasts, the
-    total length and the word count. Errors name the file, line and column; the
-    exit code is 3 if any script has one.
+    total length, the word count and the voice. Errors name the file, line and
+    column. Warnings point at what a practitioner would want to change: no content
+    note, no closing, no way out offered in the first minute, lines that order
+    rather than invite, lines too long to follow, long sessions with no silence,
+    and unused variables.
+
+    Exit code 3 if any script has an error, or, with --strict, a warning.
     """
     failed = False
     for ref in scripts:
         try:
-            script = _load(ref, variables, duration, rate)
-            session = _prepare(script, no_cache, quiet=True)
+            session = shaping.prepare(shaping.load(ref), quiet=True)
         except ScriptError as error:
             click.echo(error.message, err=True)
             failed = True
             continue
         _print_plan(session)
+        warnings = care_warnings(session.script, session.timeline)
+        for warning in warnings:
+            click.echo(str(warning), err=True)
+        failed = failed or (strict and bool(warnings))
     if failed:
         sys.exit(ExitCode.INVALID_SCRIPT)
 
@@ -175,22 +217,14 @@ def _print_plan(session: Session) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
 @session_options
-def export_command(
-    script_ref: str,
-    out: Path,
-    fmt: str | None,
-    variables: tuple[tuple[str, str], ...],
-    duration: int | None,
-    rate: int | None,
-    no_cache: bool,
-) -> None:
+def export_command(script_ref: str, out: Path, fmt: str | None, shaping: Shaping) -> None:
     """Render a session to an audio file (MP3 or WAV).
 
     The file appears only when it is complete: a failure or Ctrl+C leaves no
     partial file behind.
     """
     chosen = choose_format(out, fmt)
-    session = _prepare(_load(script_ref, variables, duration, rate), no_cache)
+    session = shaping.prepare(shaping.load(script_ref))
     with click.progressbar(
         length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
@@ -201,15 +235,13 @@ def export_command(
 @cli.command()
 @click.argument("script_ref", metavar="SCRIPT")
 @session_options
-def play(
-    script_ref: str, variables: tuple[tuple[str, str], ...], duration: int | None, rate: int | None, no_cache: bool
-) -> None:
+def play(script_ref: str, shaping: Shaping) -> None:
     """Play a session through the default audio device.
 
     Shows the section, the line being spoken and the time. Ctrl+C stops at once.
     Use headphones, somewhere you will not be disturbed.
     """
-    session = _prepare(_load(script_ref, variables, duration, rate), no_cache)
+    session = shaping.prepare(shaping.load(script_ref))
     script = session.script
     click.echo(f"{script.title}  ({format_clock(session.timeline.length_ms)})")
     if script.content_note:
@@ -232,12 +264,49 @@ def play(
 @click.option("--no-cache", is_flag=True, help="Synthesize afresh to measure lengths, and keep nothing.")
 def list_command(no_cache: bool) -> None:
     """List the built-in sessions, with their length and what each is for."""
+    shaping = Shaping(no_cache=no_cache)
     for path in library.builtin_sessions():
         script = load_script(path)
-        session = _prepare(script, no_cache, quiet=True)
+        session = shaping.prepare(script, quiet=True)
         click.echo(f"{path.stem}  ({format_clock(session.timeline.length_ms)})")
         click.echo(f"  {script.title}: {script.description or ''}".rstrip(": "))
     click.echo("\n" + textwrap.fill(THERAPY_NOTE, width=78))
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--from",
+    "builtin",
+    metavar="SESSION",
+    help="Start from a copy of a built-in session (see `guide list`) instead of the starter.",
+)
+def new(name: str, builtin: str | None) -> None:
+    """Write a new script, NAME.yaml, to start from.
+
+    The starter is commented, key by key, and already follows the care rules:
+    a content note, a way out offered early, more than one anchor, invitations
+    rather than orders, and a grounding closing. It passes `guide check --strict`.
+    An existing file is never overwritten.
+    """
+    path = write_starter(Path(name), library.find_script(builtin) if builtin else None)
+    click.echo(f"Wrote {path}. Check it with: guide check --strict {path}", err=True)
+
+
+@cli.command()
+@click.option("--included", is_flag=True, help="The schema of an included file (a list of steps) instead.")
+def schema(included: bool) -> None:
+    """Print the JSON Schema of the script format.
+
+    Point your editor at it to complete and check scripts as you type. With the
+    YAML language server (VS Code's YAML extension, among others), save it and
+    add this first line to a script:
+
+    \b
+      # yaml-language-server: $schema=inner-guide.schema.json
+    """
+    document = included_file_schema() if included else script_schema()
+    click.echo(json.dumps(document, indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:

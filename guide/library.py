@@ -6,8 +6,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from guide.errors import UsageError
+from guide.format import BELLS
 
-BUILTIN_BELLS = ("bowl", "chime", "soft")
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -41,25 +41,26 @@ def find_script(name_or_path: str) -> Path:
     )
 
 
-def resolve_asset(reference: str, base_dir: Path) -> Path:
-    """The file a script names, relative to its folder; ValueError unless it is a regular file
-    inside that folder or the built-in library."""
+def resolve_asset(reference: str, base_dir: Path, library_folder: Path) -> Path:
+    """The file a script names: looked for beside the script, then in a folder of the built-in library.
+    ValueError unless it is a regular file inside the script's folder or the built-in library."""
     if not reference.strip():
         raise ValueError("expected a file path, got nothing")
     relative = Path(reference)
     if relative.is_absolute() or relative.drive:
         raise ValueError(f"{reference}: use a path relative to the script's folder, not an absolute path")
-    resolved = (base_dir / relative).resolve()
     roots = (base_dir.resolve(), scripts_dir().resolve(), audio_dir().resolve())
-    if not any(resolved.is_relative_to(root) for root in roots):
-        raise ValueError(f"{reference}: the path leaves the script's folder; keep sounds beside the script")
-    if not resolved.exists():
-        raise ValueError(f"{reference}: no such file in {base_dir}")
-    if not resolved.is_file():
-        raise ValueError(f"{reference}: not a regular file")
-    return resolved
+    for folder in (base_dir, library_folder):
+        resolved = (folder / relative).resolve()
+        if not any(resolved.is_relative_to(root) for root in roots):
+            raise ValueError(f"{reference}: the path leaves the script's folder; keep files beside the script")
+        if resolved.exists():
+            if not resolved.is_file():
+                raise ValueError(f"{reference}: not a regular file")
+            return resolved
+    raise ValueError(f"{reference}: no such file beside the script or in the built-in library")
 
 
 def builtin_bell(name: str) -> Path | None:
     """The file of a built-in bell, or None if the name is not one."""
-    return audio_dir() / f"{name}.wav" if name in BUILTIN_BELLS else None
+    return audio_dir() / f"{name}.wav" if name in BELLS else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.model import Bell, Say
+from guide.model import Step
 from guide.pcm import ms_to_samples, to_int16
 from guide.timeline import Timeline
 
@@ -24,7 +24,7 @@ class Bed:
 
 
 def mix(
-    timeline: Timeline, sounds: Mapping[Say | Bell, np.ndarray], bed: Bed | None = None, chunk_ms: int = CHUNK_MS
+    timeline: Timeline, sounds: Mapping[Step, np.ndarray], bed: Bed | None = None, chunk_ms: int = CHUNK_MS
 ) -> Iterator[np.ndarray]:
     """The session as 16-bit chunks of `chunk_ms`; `sounds` are float samples with their gain applied."""
     placed = sorted(

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.errors import Where
-
-DEFAULT_RATE = 110
-"""Words per minute: calm narration runs at about 100-120."""
+from guide.format import DEFAULT_GAP_MS, DEFAULT_RATE
 
 
 @dataclass(frozen=True)
@@ -21,6 +19,8 @@ class Voice:
     """The engine's voice id; None picks the engine's default for the script's language."""
     rate: int = DEFAULT_RATE
     """Words per minute."""
+    pitch: float = 0.0
+    """Semitones from the voice's own pitch."""
     volume: float = 1.0
     """Linear gain, 0 to 1."""
 
@@ -59,7 +59,30 @@ class Bell:
     where: Where = field(compare=False)
 
 
-Step = Say | Pause | Silence | Bell
+@dataclass(frozen=True)
+class Recording:
+    """A recorded clip, played whole; it holds the timeline for its full length."""
+
+    sound: Path
+    gain_db: float
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class BreathPhase:
+    """One phase of paced breathing (in, hold, out or rest): a fixed time, with its cue at the start."""
+
+    phase: str
+    ms: int
+    cue: str
+    """`voice`, `tone` or `none`."""
+    voice: Voice
+    where: Where = field(compare=False)
+    """The `breathe` step it comes from."""
+
+
+Step = Say | Pause | Silence | Bell | Recording | BreathPhase
+"""Steps as the planner sees them: `affirm`, `breathe` and `include` are already unfolded into these."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +127,9 @@ class Script:
     duration: Duration | None = None
     content_note: str | None = None
     voice: Voice = Voice()
-    gap_ms: int = 1000
+    gap_ms: int = DEFAULT_GAP_MS
     variables: dict[str, str] = field(default_factory=dict, compare=False)
     ambience: Ambience | None = None
     reflect: tuple[str, ...] = ()
+    unused_variables: tuple[tuple[str, Where], ...] = ()
+    """Declared variables that no text uses, with where each is declared."""

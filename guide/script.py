@@ -5,84 +5,97 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from guide import library, placeholders
+from guide import format, library, placeholders
 from guide.errors import ScriptError, UsageError, Where
-from guide.model import DEFAULT_RATE, Ambience, Bell, Duration, Pause, Say, Script, Section, Silence, Step, Voice
+from guide.model import (
+    Ambience,
+    Bell,
+    BreathPhase,
+    Duration,
+    Pause,
+    Recording,
+    Say,
+    Script,
+    Section,
+    Silence,
+    Step,
+    Voice,
+)
 from guide.values import parse_decibels, parse_duration
 from guide.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, compose_file, mapping_items, quote_hint, where
 
-MAX_PAUSE_MS = 3_600_000
-ENGINES = ("auto", "pyttsx3", "piper")
-RATE_RANGE = (60, 250)
-AMBIENCE_BEDS = ("brown-noise", "pink-noise")
-STEP_KINDS = ("say", "pause", "silence", "bell", "breathe", "affirm", "include", "sound")
-NOT_YET = {
-    "breathe": "breathing steps",
-    "affirm": "affirmations",
-    "include": "included files",
-    "sound": "recorded sound clips",
-}
-_STEP_OPTIONS = {"say": ("voice",), "pause": (), "silence": (), "bell": ("volume",)}
+MAX_INCLUDE_DEPTH = 8
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-_TOP_LEVEL = (
-    "title",
-    "author",
-    "description",
-    "language",
-    "duration",
-    "content_note",
-    "voice",
-    "voices",
-    "gap",
-    "variables",
-    "ambience",
-    "sections",
-    "closing",
-    "reflect",
-)
-_VOICE_KEYS = ("engine", "name", "rate", "pitch", "volume")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_BREATH_PHASES = ("in", "hold", "out", "rest")
 
 T = TypeVar("T")
 
 
-def load_script(path: Path, variables: Mapping[str, str] | None = None) -> Script:
-    """The script in a file, validated, with `variables` overriding the defaults it declares."""
+def load_script(
+    path: Path, variables: Mapping[str, str] | None = None, given_at: Mapping[str, Where] | None = None
+) -> Script:
+    """The script in a file, validated, with `variables` overriding the defaults it declares.
+
+    `given_at` says where a variable was given (a line of a --vars file); one without is from --var."""
     root = compose_file(path)
     if root is None:
         raise ScriptError(Where(path, 1, 1), "the file is empty; a script needs at least a title and sections")
-    return _Reader(path).script(root, dict(variables or {}))
+    return _Reader(path, _Shared(stack=[path.resolve()])).script(root, dict(variables or {}), dict(given_at or {}))
+
+
+def load_variables(path: Path) -> tuple[dict[str, str], dict[str, Where]]:
+    """The variables in a `--vars` file (a mapping of names to text), and where each is given."""
+    root = compose_file(path)
+    if root is None:
+        return {}, {}
+    declared = _Reader(path, _Shared(stack=[])).declared_variables(root)
+    return {name: value for name, (value, _) in declared.items()}, {name: at for name, (_, at) in declared.items()}
 
 
 def with_overrides(script: Script, *, duration_ms: int | None = None, rate: int | None = None) -> Script:
     """The script with the command line's --duration and --rate in place of its own."""
     if rate is not None:
+
+        def paced(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+            return tuple(
+                replace(s, voice=replace(s.voice, rate=rate)) if isinstance(s, Say | BreathPhase) else s for s in steps
+            )
+
         script = replace(
             script,
             voice=replace(script.voice, rate=rate),
-            sections=tuple(replace(section, steps=_with_rate(section.steps, rate)) for section in script.sections),
-            closing=_with_rate(script.closing, rate),
+            sections=tuple(replace(section, steps=paced(section.steps)) for section in script.sections),
+            closing=paced(script.closing),
         )
     if duration_ms is not None:
         script = replace(script, duration=Duration(duration_ms, None))
     return script
 
 
-def _with_rate(steps: tuple[Step, ...], rate: int) -> tuple[Step, ...]:
-    return tuple(replace(s, voice=replace(s.voice, rate=rate)) if isinstance(s, Say) else s for s in steps)
+@dataclass
+class _Shared:
+    """What every file of one script shares: its variables, voices, and the chain of includes."""
+
+    stack: list[Path]
+    variables: dict[str, str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    voice: Voice = Voice()
+    voices: dict[str, Voice] = field(default_factory=dict)
 
 
 class _Reader:
     """Turns the node tree of one file into model values."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, shared: _Shared):
         self.path = path
         self.base_dir = path.parent
-        self.variables: dict[str, str] = {}
-        self.voice = Voice()
+        self.shared = shared
 
     def at(self, node: Node) -> Where:
         return where(self.path, node)
@@ -92,58 +105,62 @@ class _Reader:
 
     # -- the whole file ------------------------------------------------------------------------
 
-    def script(self, root: Node, overrides: dict[str, str]) -> Script:
-        fields = self.mapping(root, "the script", _TOP_LEVEL, required=("title", "sections"))
-        if "voices" in fields:
-            raise self.fail(
-                fields["voices"],
-                "voices: named voice profiles are not supported yet; set the script's voice under voice:",
-            )
-        self.variables = self.declared_variables(fields.get("variables"), overrides)
-        if "voice" in fields:
-            self.voice = self.voice_mapping(fields["voice"], Voice())
-        optional = self.optional
-        sections = self.items(fields["sections"], "sections", self.section)
-        return Script(
-            path=self.path,
-            title=self.text(fields["title"], "title"),
-            sections=sections,
-            closing=optional(fields, "closing", lambda n: self.steps(n, "closing")) or (),
-            author=optional(fields, "author", lambda n: self.text(n, "author")),
-            description=optional(fields, "description", lambda n: self.text(n, "description")),
-            language=optional(fields, "language", self.language) or "en",
-            duration=optional(fields, "duration", lambda n: Duration(self.duration(n, "duration"), self.at(n))),
-            content_note=optional(fields, "content_note", lambda n: self.text(n, "content_note")),
-            voice=self.voice,
-            gap_ms=optional(fields, "gap", lambda n: self.duration(n, "gap")) or 1000,
-            variables=self.variables,
-            ambience=optional(fields, "ambience", self.ambience),
-            reflect=optional(fields, "reflect", lambda n: self.items(n, "reflect", lambda i: self.text(i, "reflect")))
-            or (),
-        )
-
-    def optional(self, fields: dict[str, Node], key: str, read: Callable[[Node], T]) -> T | None:
-        return read(fields[key]) if key in fields else None
-
-    def declared_variables(self, node: Node | None, overrides: dict[str, str]) -> dict[str, str]:
-        declared: dict[str, str] = {}
-        if node is not None:
-            if not isinstance(node, MappingNode):
-                raise self.fail(node, f"variables: expected a mapping of names to text, got {describe(node)}")
-            for name, key_node, value in mapping_items(node):
-                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                    raise self.fail(key_node, f"variables: {name!r} is not a usable name; use letters, digits and _")
-                declared[name] = self.raw_text(value, f"variables: {name}")
+    def script(self, root: Node, overrides: dict[str, str], given_at: dict[str, Where]) -> Script:
+        fields = self.mapping(root, "the script", format.TOP_LEVEL)
+        declared = self.declared_variables(fields.get("variables"))
         unknown = sorted(set(overrides) - set(declared))
         if unknown:
-            known = ", ".join(sorted(declared)) or "none"
-            raise UsageError(f"--var {unknown[0]}: {self.path} declares no such variable (it has: {known})")
-        return declared | overrides
+            name = unknown[0]
+            problem = f"{self.path} declares no such variable (it has: {', '.join(sorted(declared)) or 'none'})"
+            if name in given_at:
+                raise ScriptError(given_at[name], f"{name}: {problem}")
+            raise UsageError(f"--var {name}: {problem}")
+        self.shared.variables = {name: value for name, (value, _) in declared.items()} | overrides
+        if "voice" in fields:
+            self.shared.voice = self.voice_mapping(fields["voice"], Voice())
+        if "voices" in fields:
+            self.shared.voices = self.voice_profiles(fields["voices"])
+
+        def optional(key: str, read: Callable[[Node], T]) -> T | None:
+            return read(fields[key]) if key in fields else None
+
+        script = Script(
+            path=self.path,
+            title=self.text(fields["title"], "title"),
+            author=optional("author", lambda n: self.text(n, "author")),
+            description=optional("description", lambda n: self.text(n, "description")),
+            language=optional("language", self.language) or "en",
+            duration=optional("duration", lambda n: Duration(self.duration(n, "duration"), self.at(n))),
+            content_note=optional("content_note", lambda n: self.text(n, "content_note")),
+            voice=self.shared.voice,
+            gap_ms=optional("gap", lambda n: self.duration(n, "gap")) or format.DEFAULT_GAP_MS,
+            variables=self.shared.variables,
+            ambience=optional("ambience", self.ambience),
+            sections=self.items(fields["sections"], "sections", self.section),
+            closing=optional("closing", lambda n: self.steps(n, "closing")) or (),
+            reflect=optional("reflect", lambda n: self.texts(n, "reflect")) or (),
+        )
+        unused = tuple((name, at) for name, (_, at) in declared.items() if name not in self.shared.used)
+        return replace(script, unused_variables=unused)
+
+    def declared_variables(self, node: Node | None) -> dict[str, tuple[str, Where]]:
+        if node is None:
+            return {}
+        if not isinstance(node, MappingNode):
+            raise self.fail(
+                node, f"variables: expected a mapping of names to text, such as name: Sam, got {describe(node)}"
+            )
+        declared = {}
+        for name, key_node, value in mapping_items(node):
+            if not _NAME.fullmatch(name):
+                raise self.fail(key_node, f"variables: {name!r} is not a usable name; use letters, digits and _")
+            declared[name] = (self.raw_text(value, f"variables: {name}"), self.at(key_node))
+        return declared
 
     # -- sections and steps --------------------------------------------------------------------
 
     def section(self, node: Node) -> Section:
-        fields = self.mapping(node, "a section", ("title", "steps"), required=("title", "steps"))
+        fields = self.mapping(node, "a section", format.SECTION)
         return Section(
             title=self.text(fields["title"], "title"),
             steps=self.steps(fields["steps"], "steps"),
@@ -151,53 +168,107 @@ class _Reader:
         )
 
     def steps(self, node: Node, name: str) -> tuple[Step, ...]:
-        return self.items(node, name, self.step)
+        return tuple(step for steps in self.items(node, name, self.step) for step in steps)
 
-    def step(self, node: Node) -> Step:
+    def step(self, node: Node) -> list[Step]:
+        """One step as written, unfolded into the steps the planner knows (an `affirm` into lines and pauses)."""
         if not isinstance(node, MappingNode):
             raise self.fail(node, f"a step must be a mapping such as `say: Hello`, got {describe(node)}")
         keys = {key: (key_node, value) for key, key_node, value in mapping_items(node)}
-        kinds = [key for key in keys if key in STEP_KINDS]
+        kinds = [key for key in keys if key in format.STEPS]
         if not kinds:
             first_key, (key_node, _) = next(iter(keys.items()), ("", (node, node)))
             raise self.fail(
                 key_node,
-                f"{first_key}: not a kind of step{suggest(first_key, STEP_KINDS)}; "
-                f"a step is one of: {', '.join(STEP_KINDS)}",
+                f"{first_key}: not a kind of step{suggest(first_key, tuple(format.STEPS))}; "
+                f"a step is one of: {', '.join(format.STEPS)}",
             )
-        if len(kinds) > 1:
+        # An option may share its name with a kind of step (affirm's `pause`): the kind is the one whose
+        # options take in the others.
+        owners = [k for k in kinds if all(other == k or other in format.STEPS[k].options for other in kinds)]
+        if not owners:
             raise self.fail(
                 keys[kinds[1]][0],
-                f"{kinds[1]}: a step has exactly one kind, and this one "
-                f"already is `{kinds[0]}`; put each in a step of its own",
+                f"{kinds[1]}: a step has exactly one kind, and this one already is `{kinds[0]}`; "
+                "put each in a step of its own",
             )
-        kind = kinds[0]
-        kind_key, value = keys[kind]
-        if kind in NOT_YET:
-            raise self.fail(
-                kind_key,
-                f"{kind}: {NOT_YET[kind]} are not supported yet in this version; use say, pause, silence or bell",
-            )
-        options = _STEP_OPTIONS[kind]
+        kind = owners[0]
+        declared = format.STEPS[kind].options
         for key, (key_node, _) in keys.items():
-            if key != kind and key not in options:
-                allowed = f"; `{kind}` takes: {', '.join(options)}" if options else f"; `{kind}` takes no options"
-                raise self.fail(key_node, f"{key}: unknown option{suggest(key, options)}{allowed}")
-        option = {key: keys[key][1] for key in options if key in keys}
-        if kind == "say":
-            voice = self.voice_mapping(option["voice"], self.voice) if "voice" in option else self.voice
-            return Say(self.text(value, "say"), voice, self.at(node))
-        if kind == "bell":
-            gain = self.decibels(option["volume"], "volume") if "volume" in option else 0.0
-            return Bell(self.bell_file(value), gain, self.at(node))
-        ms = self.duration(value, kind)
-        if ms > MAX_PAUSE_MS:
+            if key != kind and key not in declared:
+                allowed = f"; `{kind}` takes: {', '.join(declared)}" if declared else f"; `{kind}` takes no options"
+                raise self.fail(key_node, f"{key}: unknown option{suggest(key, tuple(declared))}{allowed}")
+        value = keys[kind][1]
+        options = {key: keys[key][1] for key in declared if key in keys}
+        return getattr(self, f"step_{kind}")(node, value, options)
+
+    def step_say(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        return [Say(self.text(value, "say"), self.voice_choice(options.get("voice")), self.at(node))]
+
+    def step_pause(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        return [Pause(self.pause_length(value, "pause"), self.at(node))]
+
+    def step_silence(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        return [Silence(self.pause_length(value, "silence"), self.at(node))]
+
+    def step_bell(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        return [Bell(self.bell_file(value), self.level(options, "volume"), self.at(node))]
+
+    def step_sound(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        return [Recording(self.file(value, "sound"), self.level(options, "volume"), self.at(node))]
+
+    def step_affirm(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        voice = self.voice_choice(options.get("voice"))
+        pause = self.pause_length(options["pause"], "pause") if "pause" in options else format.DEFAULT_AFFIRM_PAUSE_MS
+        repeat = self.count(options["repeat"], "repeat") if "repeat" in options else 1
+        if not isinstance(value, SequenceNode):
             raise self.fail(
-                value,
-                f"{kind}: {value.value} is longer than the longest single pause, 1h; "
-                "split it, or use the script's duration",
+                value, f"affirm: expected a list of statements (lines starting with `- `), got {describe(value)}"
             )
-        return Pause(ms, self.at(node)) if kind == "pause" else Silence(ms, self.at(node))
+        unfolded: list[Step] = []
+        for statement in self.items(value, "affirm", lambda n: (n, self.text(n, "affirm"))):
+            for _ in range(repeat):
+                unfolded += [Say(statement[1], voice, self.at(statement[0])), Pause(pause, self.at(statement[0]))]
+        return unfolded
+
+    def step_breathe(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        fields = self.mapping(value, "breathe", format.BREATHING)
+        cue = self.choice(options["cue"], "cue", format.CUES) if "cue" in options else "voice"
+        seconds = {phase: self.seconds(fields[phase], phase) for phase in _BREATH_PHASES if phase in fields}
+        for phase in ("in", "out"):
+            if seconds[phase] == 0:
+                raise self.fail(fields[phase], f"{phase}: a breath needs time to breathe {phase}, such as {phase}: 4")
+        cycles = self.count(fields["cycles"], "cycles") if "cycles" in fields else 1
+        one_breath = [
+            BreathPhase(phase, round(seconds[phase] * 1000), cue, self.shared.voice, self.at(node))
+            for phase in _BREATH_PHASES
+            if seconds.get(phase)
+        ]
+        return one_breath * cycles
+
+    def step_include(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
+        included = self.file(value, "include", library.scripts_dir())
+        if included in self.shared.stack:
+            chain = " -> ".join(p.name for p in [*self.shared.stack, included])
+            raise self.fail(value, f"include: this makes a loop ({chain}); remove one of the includes")
+        if len(self.shared.stack) > MAX_INCLUDE_DEPTH:
+            raise self.fail(value, f"include: includes nest more than {MAX_INCLUDE_DEPTH} deep; flatten some of them")
+        root = compose_file(included)
+        if root is None:
+            raise ScriptError(Where(included, 1, 1), "the file is empty; an included file holds a list of steps")
+        self.shared.stack.append(included)
+        try:
+            reader = _Reader(included, self.shared)
+            steps_node = (
+                root
+                if isinstance(root, SequenceNode)
+                else reader.mapping(root, "an included file", format.INCLUDED)["steps"]
+            )
+            return list(reader.steps(steps_node, "steps"))
+        finally:
+            self.shared.stack.pop()
+
+    # -- files -----------------------------------------------------------------------------------
 
     def bell_file(self, node: Node) -> Path:
         reference = self.raw_text(node, "bell")
@@ -207,78 +278,100 @@ class _Reader:
         if "." not in Path(reference).name and not (self.base_dir / reference).exists():
             raise self.fail(
                 node,
-                f"bell: {reference!r} is neither a built-in bell ({', '.join(library.BUILTIN_BELLS)}) "
-                f"nor a file beside the script{suggest(reference, library.BUILTIN_BELLS)}",
+                f"bell: {reference!r} is neither a built-in bell ({', '.join(format.BELLS)}) "
+                f"nor a file beside the script{suggest(reference, format.BELLS)}",
             )
+        return self.file(node, "bell")
+
+    def file(self, node: Node, name: str, library_folder: Path | None = None) -> Path:
         try:
-            return library.resolve_asset(reference, self.base_dir)
+            return library.resolve_asset(
+                self.raw_text(node, name), self.base_dir, library_folder or library.audio_dir()
+            )
         except ValueError as error:
-            raise self.fail(node, f"bell: {error}") from None
+            raise self.fail(node, f"{name}: {error}") from None
 
     # -- mappings of settings ------------------------------------------------------------------
 
     def voice_mapping(self, node: Node, inherited: Voice) -> Voice:
-        if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
-            raise self.fail(
-                node,
-                f"voice: named voice profiles are not supported yet; "
-                f"give a mapping such as {{rate: 100}}, got {node.value!r}",
-            )
-        fields = self.mapping(node, "voice", _VOICE_KEYS)
+        fields = self.mapping(node, "voice", format.VOICE)
         voice = inherited
         if "engine" in fields:
-            engine = self.raw_text(fields["engine"], "engine")
-            if engine not in ENGINES:
-                raise self.fail(
-                    fields["engine"],
-                    f"engine: expected one of {', '.join(ENGINES)}{suggest(engine, ENGINES)}, got {engine!r}",
-                )
-            voice = replace(voice, engine=engine)
+            voice = replace(voice, engine=self.choice(fields["engine"], "engine", format.ENGINES))
         if "name" in fields:
             name_node = fields["name"]
             voice = replace(voice, name=None if is_null(name_node) else self.raw_text(name_node, "name"))
         if "rate" in fields:
-            voice = replace(
-                voice, rate=self.whole_number(fields["rate"], "rate", RATE_RANGE, "words per minute", DEFAULT_RATE)
-            )
+            rate = self.number(fields["rate"], "rate", format.RATE_RANGE, "words per minute", str(format.DEFAULT_RATE))
+            if not rate.is_integer():
+                raise self.fail(
+                    fields["rate"], f"rate: expected a whole number of words per minute, such as {format.DEFAULT_RATE}"
+                )
+            voice = replace(voice, rate=int(rate))
         if "pitch" in fields:
-            raise self.fail(
-                fields["pitch"], "pitch: changing the pitch is not supported yet in this version; remove it"
-            )
+            voice = replace(voice, pitch=self.number(fields["pitch"], "pitch", format.PITCH_RANGE, "semitones", "+2"))
         if "volume" in fields:
-            voice = replace(voice, volume=self.fraction(fields["volume"], "volume"))
+            voice = replace(voice, volume=self.number(fields["volume"], "volume", (0.0, 1.0), "a level", "0.8"))
         return voice
 
+    def voice_profiles(self, node: Node) -> dict[str, Voice]:
+        if not isinstance(node, MappingNode):
+            raise self.fail(
+                node, f"voices: expected named voice mappings, such as child: {{rate: 100}}, got {describe(node)}"
+            )
+        profiles = {}
+        for name, key_node, value in mapping_items(node):
+            if not _NAME.fullmatch(name):
+                raise self.fail(key_node, f"voices: {name!r} is not a usable name; use letters, digits and _")
+            profiles[name] = self.voice_mapping(value, self.shared.voice)
+        return profiles
+
+    def voice_choice(self, node: Node | None) -> Voice:
+        """The voice a step asks for: the script's, a named profile, or a mapping over the script's."""
+        if node is None:
+            return self.shared.voice
+        if isinstance(node, ScalarNode) and not is_null(node):
+            profiles = tuple(self.shared.voices)
+            if node.value not in self.shared.voices:
+                known = (
+                    f"the profiles are: {', '.join(profiles)}" if profiles else "the script declares none under voices:"
+                )
+                raise self.fail(
+                    node, f"voice: no voice profile named {node.value!r}{suggest(node.value, profiles)}; {known}"
+                )
+            return self.shared.voices[node.value]
+        return self.voice_mapping(node, self.shared.voice)
+
     def ambience(self, node: Node) -> Ambience:
-        fields = self.mapping(node, "ambience", ("sound", "volume", "fade"), required=("sound",))
+        fields = self.mapping(node, "ambience", format.AMBIENCE)
+        if "sound" not in fields:
+            raise self.fail(node, f"ambience needs `sound:`, one of {', '.join(format.BEDS)}")
         sound = self.raw_text(fields["sound"], "sound")
-        if sound not in AMBIENCE_BEDS:
+        if sound not in format.BEDS:
             raise self.fail(
                 fields["sound"],
-                f"sound: {sound!r} is not a built-in ambience"
-                f"{suggest(sound, AMBIENCE_BEDS)}; this version has {', '.join(AMBIENCE_BEDS)} "
-                "(other beds and your own files are not supported yet)",
+                f"sound: {sound!r} is not a built-in ambience{suggest(sound, format.BEDS)}; this version has "
+                f"{', '.join(format.BEDS)} (other beds and your own files are not supported yet)",
             )
         gain = self.decibels(fields["volume"], "volume") if "volume" in fields else -24.0
         fade = self.duration(fields["fade"], "fade") if "fade" in fields else 8000
         return Ambience(sound, gain, fade)
 
-    def mapping(
-        self, node: Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
-    ) -> dict[str, Node]:
+    def mapping(self, node: Node, what: str, declared: dict[str, format.Field]) -> dict[str, Node]:
         if not isinstance(node, MappingNode):
             raise self.fail(node, f"{what}: expected a mapping of keys to values, got {describe(node)}")
         fields: dict[str, Node] = {}
         for key, key_node, value in mapping_items(node):
-            if key not in allowed:
+            if key not in declared:
                 raise self.fail(
                     key_node,
-                    f"{key}: unknown key in {what}{suggest(key, allowed)}; known keys are: {', '.join(allowed)}",
+                    f"{key}: unknown key in {what}{suggest(key, tuple(declared))}; "
+                    f"known keys are: {', '.join(declared)}",
                 )
             fields[key] = value
-        for key in required:
-            if key not in fields:
-                raise self.fail(node, f"{what} needs a `{key}:`")
+        for key, spec in declared.items():
+            if spec.required and key not in fields:
+                raise self.fail(node, f"{what} needs `{key}:`")
         return fields
 
     # -- single values -------------------------------------------------------------------------
@@ -289,6 +382,9 @@ class _Reader:
         if not node.value:
             raise self.fail(node, f"{name}: the list is empty; give at least one item, or leave {name} out")
         return tuple(read(item) for item in node.value)
+
+    def texts(self, node: Node, name: str) -> tuple[str, ...]:
+        return self.items(node, name, lambda item: self.text(item, name))
 
     def raw_text(self, node: Node, name: str) -> str:
         if isinstance(node, MappingNode) and node.flow_style:
@@ -301,8 +397,9 @@ class _Reader:
 
     def text(self, node: Node, name: str) -> str:
         raw = self.raw_text(node, name)
+        self.shared.used |= placeholders.names_in(raw)
         try:
-            return placeholders.fill(raw, self.variables)
+            return placeholders.fill(raw, self.shared.variables)
         except placeholders.PlaceholderError as error:
             single_plain_line = node.style is None and "\n" not in raw and node.start_mark.line == node.end_mark.line
             offset = error.offset if single_plain_line else 0
@@ -315,27 +412,47 @@ class _Reader:
         except ValueError as error:
             raise self.fail(node, f"{name}: {error}") from None
 
+    def pause_length(self, node: Node, name: str) -> int:
+        ms = self.duration(node, name)
+        if ms > format.MAX_PAUSE_MS:
+            raise self.fail(
+                node,
+                f"{name}: {node.value} is longer than the longest single pause, 1h; "
+                "split it, or use the script's duration",
+            )
+        return ms
+
     def decibels(self, node: Node, name: str) -> float:
         try:
             return parse_decibels(self.raw_text(node, name))
         except ValueError as error:
             raise self.fail(node, f"{name}: {error}") from None
 
-    def whole_number(self, node: Node, name: str, bounds: tuple[int, int], unit: str, example: int) -> int:
+    def level(self, options: dict[str, Node], name: str) -> float:
+        return self.decibels(options[name], name) if name in options else 0.0
+
+    def number(self, node: Node, name: str, bounds: tuple[float, float], unit: str, example: str) -> float:
         raw = self.raw_text(node, name)
         low, high = bounds
-        if not re.fullmatch(r"\d+", raw.strip()) or not low <= int(raw) <= high:
-            raise self.fail(node, f"{name}: expected {unit} from {low} to {high}, such as {example}, got {raw!r}")
+        if not _NUMBER.fullmatch(raw.strip()) or not low <= float(raw) <= high:
+            raise self.fail(node, f"{name}: expected {unit} from {low:g} to {high:g}, such as {example}, got {raw!r}")
+        return float(raw)
+
+    def seconds(self, node: Node, name: str) -> float:
+        return self.number(node, name, (0, 600), "seconds", "4")
+
+    def count(self, node: Node, name: str) -> int:
+        raw = self.raw_text(node, name)
+        if not re.fullmatch(r"\d+", raw.strip()) or not 1 <= int(raw) <= 1000:
+            raise self.fail(node, f"{name}: expected a whole number from 1 to 1000, such as 3, got {raw!r}")
         return int(raw)
 
-    def fraction(self, node: Node, name: str) -> float:
-        raw = self.raw_text(node, name)
-        try:
-            value = float(raw)
-        except ValueError:
-            value = -1.0
-        if not 0.0 <= value <= 1.0:
-            raise self.fail(node, f"{name}: expected a number from 0 to 1, such as 0.8, got {raw!r}")
+    def choice(self, node: Node, name: str, choices: tuple[str, ...]) -> str:
+        value = self.raw_text(node, name)
+        if value not in choices:
+            raise self.fail(
+                node, f"{name}: expected one of {', '.join(choices)}{suggest(value, choices)}, got {value!r}"
+            )
         return value
 
     def language(self, node: Node) -> str:

@@ -11,11 +11,13 @@ from guide.cache import ClipCache
 from guide.engines import get_engine
 from guide.errors import ScriptError, UsageError
 from guide.mixer import Bed, mix
-from guide.model import Bell, Say, Script, Step
+from guide.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.pcm import db_to_gain, samples_to_ms
-from guide.sounds import load_sound, noise_bed
+from guide.sounds import breath_tone, load_sound, noise_bed
 from guide.timeline import FitError, Timeline, plan
 from guide.voicing import Progress, speak_lines
+
+BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Session:
 
     script: Script
     timeline: Timeline
-    sounds: dict[Say | Bell, np.ndarray]
+    sounds: dict[Step, np.ndarray]
     bed: Bed | None
 
     def chunks(self) -> Iterator[np.ndarray]:
@@ -46,25 +48,44 @@ def all_steps(script: Script) -> Iterator[Step]:
 
 
 def spoken_lines(script: Script) -> list[Say]:
-    return [step for step in all_steps(script) if isinstance(step, Say)]
+    """Every line the voice speaks: the script's own, and the spoken breathing cues."""
+    return [line for step in all_steps(script) if (line := _spoken(step)) is not None]
+
+
+def _spoken(step: Step) -> Say | None:
+    if isinstance(step, Say):
+        return step
+    if isinstance(step, BreathPhase) and step.cue == "voice":
+        return Say(BREATH_CUE_WORDS[step.phase], step.voice, step.where)
+    return None
 
 
 def prepare(script: Script, cache: ClipCache, progress: Progress | None = None) -> Session:
-    """Voice every line, load every bell, and plan the timeline."""
+    """Voice every line, load every sound, and plan the timeline."""
     clips = speak_lines(spoken_lines(script), script.language, cache, progress)
-    sounds: dict[Say | Bell, np.ndarray] = {
-        line: clip.astype(np.float32) * (line.voice.volume / 32768) for line, clip in clips.items()
-    }
+    sounds: dict[Step, np.ndarray] = {}
     for step in all_steps(script):
-        if isinstance(step, Bell) and step not in sounds:
-            sounds[step] = load_sound(step.sound).astype(np.float32) * (db_to_gain(step.gain_db) / 32768)
+        if step not in sounds and (sound := _sound(step, clips)) is not None:
+            sounds[step] = sound
     try:
-        timeline = plan(script, lambda step: samples_to_ms(len(sounds[step])))
+        timeline = plan(script, lambda step: samples_to_ms(len(sounds[step])) if step in sounds else 0)
     except FitError as error:
         if script.duration is not None and script.duration.where is not None:
             raise ScriptError(script.duration.where, f"duration: {error}") from None
         raise UsageError(f"--duration: {error}") from None
     return Session(script, timeline, sounds, _bed(script, clips))
+
+
+def _sound(step: Step, clips: dict[Say, np.ndarray]) -> np.ndarray | None:
+    """A step's sound as float samples with its gain applied, or None for a step that makes none."""
+    line = _spoken(step)
+    if line is not None:
+        return clips[line].astype(np.float32) * (line.voice.volume / 32768)
+    if isinstance(step, Bell | Recording):
+        return load_sound(step.sound).astype(np.float32) * (db_to_gain(step.gain_db) / 32768)
+    if isinstance(step, BreathPhase) and step.cue == "tone":
+        return breath_tone(step.phase, step.ms)
+    return None
 
 
 def _bed(script: Script, clips: dict[Say, np.ndarray]) -> Bed | None:

@@ -62,6 +62,11 @@ BELLS = {
         attack_ms=60.0,
     ),
 }
+BREATH_TONE_HZ = (196.0, 262.0)
+"""A breathing tone glides between these: up while breathing in, down while breathing out."""
+BREATH_TONE_PEAK_DB = -20.0
+BREATH_TONE_ONSET_S = 0.04
+"""Fast enough that the phase is heard to start on time; the swell that follows keeps it soft."""
 BED_SHAPES = {"brown-noise": 1.0, "pink-noise": 0.5}
 """The exponent of 1/f that shapes each bed's amplitude spectrum."""
 
@@ -93,6 +98,23 @@ def bell(design: BellDesign) -> np.ndarray:
     tail = round(0.3 * SAMPLE_RATE)
     ring[-tail:] *= np.cos(np.linspace(0, np.pi / 2, tail)) ** 2
     return to_int16(ring / np.abs(ring).max() * db_to_gain(BELL_PEAK_DB))
+
+
+def breath_tone(phase: str, ms: int) -> np.ndarray | None:
+    """A soft tone that fills a breathing phase: rising for `in`, falling for `out`, nothing for hold or rest."""
+    if phase not in ("in", "out"):
+        return None
+    count = round(ms * SAMPLE_RATE / 1000)
+    t = np.arange(count) / SAMPLE_RATE
+    low, high = BREATH_TONE_HZ
+    start, end = (low, high) if phase == "in" else (high, low)
+    frequency = start + (end - start) * t / max(t[-1], 1e-9)
+    tone = np.sin(2 * np.pi * np.cumsum(frequency) / SAMPLE_RATE)
+    progress = t / max(t[-1], 1e-9)
+    onset = np.minimum(1.0, t / BREATH_TONE_ONSET_S)
+    swell = 0.6 + 0.4 * np.sin(np.pi * np.minimum(progress / 0.7, 1.0) / 2)
+    release = np.clip((1.0 - progress) / 0.3, 0.0, 1.0) ** 2
+    return (tone * onset * swell * release * db_to_gain(BREATH_TONE_PEAK_DB)).astype(np.float32)
 
 
 def noise_bed(name: str) -> np.ndarray:

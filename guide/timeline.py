@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from guide.model import Bell, Pause, Say, Script, Silence, Step
+from guide.errors import ScriptError
+from guide.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
 from guide.values import format_span
 
 BELL_STRIKE_MS = 2000
@@ -22,6 +23,8 @@ class CueKind(Enum):
     PAUSE = "pause"
     SILENCE = "silence"
     BELL = "bell"
+    SOUND = "sound"
+    BREATHE = "breathe"
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,11 @@ class FitError(ValueError):
     """A target duration this script cannot meet by scaling its silences."""
 
 
-SoundLength = Callable[[Say | Bell], int]
+SoundLength = Callable[[Step], int]
 
 
 def plan(script: Script, sound_ms: SoundLength) -> Timeline:
-    """The script's timeline, given how long each spoken line and bell sounds for (in ms)."""
+    """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing cue)."""
     steps = list(_steps_in_order(script))
     natural = _layout(script, steps, sound_ms, scale=1.0)
     if script.duration is None:
@@ -120,6 +123,14 @@ def _layout(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength
             sounding_until = max(sounding_until, cursor + ring)
             cues.append(Cue(cursor, min(ring, BELL_STRIKE_MS), CueKind.BELL, chapter, step))
             cursor += min(ring, BELL_STRIKE_MS)
+        elif isinstance(step, Recording):
+            length = sound_ms(step)
+            cues.append(Cue(cursor, length, CueKind.SOUND, chapter, step))
+            cursor += length
+        elif isinstance(step, BreathPhase):
+            _check_breath_cue(step, sound_ms(step))
+            cues.append(Cue(cursor, step.ms, CueKind.BREATHE, chapter, step))
+            cursor += step.ms
         elif isinstance(step, Pause):
             cues.append(Cue(cursor, step.ms, CueKind.PAUSE, chapter, step))
             cursor += step.ms
@@ -132,6 +143,15 @@ def _layout(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength
             cursor += length
     length_ms = max(cursor, sounding_until)
     return Timeline(tuple(cues), _chapters(_chapter_titles(script), cues, length_ms), length_ms, scale)
+
+
+def _check_breath_cue(phase: BreathPhase, cue_ms: int) -> None:
+    if cue_ms > phase.ms:
+        raise ScriptError(
+            phase.where,
+            f"breathe: the spoken cue of the {phase.phase} phase lasts {format_span(cue_ms)}, longer than the phase "
+            f"itself ({format_span(phase.ms)}); lengthen the phase, or use cue: tone or cue: none",
+        )
 
 
 def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapter, ...]:

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import re
 
-_DURATION = re.compile(
-    r"(?:(?P<h>\d+(?:\.\d+)?)h)?"
-    r"(?:(?P<m>\d+(?:\.\d+)?)m(?!s))?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)s)?"
-    r"(?:(?P<ms>\d+(?:\.\d+)?)ms)?"
-)
-_BARE_SECONDS = re.compile(r"\d+(?:\.\d+)?")
-_DECIBELS = re.compile(r"(?P<value>[+-]?\d+(?:\.\d+)?)\s*dB", re.IGNORECASE)
-_MS_PER_UNIT = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
+_NUMBER = r"\d+(?:\.\d+)?"
+DURATION_PATTERN = rf"^(?=.)(?:{_NUMBER}|(?:({_NUMBER})h)?(?:({_NUMBER})m(?!s))?(?:({_NUMBER})s)?(?:({_NUMBER})ms)?)$"
+"""A duration: bare seconds, or hours, minutes, seconds and milliseconds in that order (`1m30s`, `500ms`).
+Written so that JSON Schema (ECMA-262) reads it the same way."""
+LEVEL_PATTERN = r"^[+-]?\d+(?:\.\d+)?\s*[dD][bB]$"
+"""A level in decibels, such as `-24dB`."""
+_MS_PER_UNIT = (3_600_000, 60_000, 1000, 1)
 
 
 def parse_duration(text: str) -> int:
     """Milliseconds in a duration such as `500ms`, `1.5s`, `1m30s`, `1h` or `45`; ValueError if none."""
     text = text.strip()
-    if _BARE_SECONDS.fullmatch(text):
-        ms = round(float(text) * 1000)
+    match = re.match(DURATION_PATTERN, text)
+    if not match:
+        raise ValueError(f'expected a duration such as 5s or 1m30s, got "{text}"')
+    parts = match.groups()
+    if any(parts):
+        ms = round(sum(float(v) * unit for v, unit in zip(parts, _MS_PER_UNIT, strict=True) if v))
     else:
-        match = _DURATION.fullmatch(text)
-        if not text or not match:
-            raise ValueError(f'expected a duration such as 5s or 1m30s, got "{text}"')
-        ms = round(sum(float(v) * _MS_PER_UNIT[unit] for unit, v in match.groupdict().items() if v))
+        ms = round(float(text) * 1000)
     if ms <= 0:
         raise ValueError(f'a duration must be longer than zero, got "{text}"')
     return ms
@@ -32,10 +31,10 @@ def parse_duration(text: str) -> int:
 
 def parse_decibels(text: str) -> float:
     """The number of decibels in a level such as `-24dB`; ValueError if none."""
-    match = _DECIBELS.fullmatch(text.strip())
-    if not match:
+    text = text.strip()
+    if not re.match(LEVEL_PATTERN, text):
         raise ValueError(f'expected a level in decibels such as -24dB, got "{text}"')
-    return float(match["value"])
+    return float(text[:-2])
 
 
 def format_clock(ms: int) -> str:

@@ -31,7 +31,10 @@ def speak_lines(
 
 def _clip(line: Say, language: str, cache: ClipCache) -> np.ndarray:
     engine = get_engine(line.voice.engine)
-    key = clip_key(engine.identity(line.voice, language), line.text)
+    try:
+        key = clip_key(engine.identity(line.voice, language), line.text)
+    except ValueError as error:  # a voice setting this engine cannot honour
+        raise ScriptError(line.where, f"voice: {error}") from None
     clip = cache.get(key)
     if clip is None:
         clip = trim_silence(engine.synthesize(line.text, line.voice, language))

@@ -23,18 +23,20 @@ sections:
     ("command", "teaches"),
     [
         ([], "guide play sit-with-your-younger-self"),
-        (["check"], "Validate scripts and print their plan."),
+        (["check"], "Validate scripts, print their plan, and warn where care is missing."),
         (["play"], "Play a session through the default audio device."),
         (["export"], "Render a session to an audio file (MP3 or WAV)."),
         (["list"], "List the built-in sessions"),
+        (["new"], "Write a new script, NAME.yaml, to start from."),
+        (["schema"], "Print the JSON Schema of the script format."),
     ],
 )
 def test_every_command_has_help(run_guide, command, teaches):
     result = run_guide(*command, "--help")
     assert result.returncode == 0
     assert teaches in result.stdout
-    if command and command != ["list"]:
-        for option in ("--var", "--duration", "--rate", "--no-cache"):
+    if command in (["check"], ["play"], ["export"]):
+        for option in ("--var", "--vars", "--duration", "--rate", "--no-cache"):
             assert option in result.stdout
 
 

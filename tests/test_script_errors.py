@@ -56,7 +56,7 @@ BAD_SCRIPTS = [
         "title: T\nsections: []\n",
         "2:11: sections: the list is empty; give at least one item, or leave sections out",
     ),
-    ("no sections", "title: T\n", "1:1: the script needs a `sections:`"),
+    ("no sections", "title: T\n", "1:1: the script needs `sections:`"),
     (
         "a brace starting an unquoted line",
         MINIMAL_HEAD + "      - say: {name} sits beside you\n",
@@ -85,9 +85,64 @@ BAD_SCRIPTS = [
         "5:4: aliases here expand to more than 100,000 values; write the values out instead",
     ),
     (
-        "a step kind that is not supported yet",
-        MINIMAL_HEAD + "      - breathe: {in: 4, out: 6}\n",
-        "5:9: breathe: breathing steps are not supported yet in this version; use say, pause, silence or bell",
+        "breathing with no out",
+        MINIMAL_HEAD + "      - breathe: {in: 4}\n",
+        "5:18: breathe needs `out:`",
+    ),
+    (
+        "a misspelt breathing phase",
+        MINIMAL_HEAD + "      - breathe: {in: 4, hld: 2, out: 6}\n",
+        "5:26: hld: unknown key in breathe (did you mean hold?); known keys are: in, hold, out, rest, cycles",
+    ),
+    (
+        "an unknown breathing cue",
+        MINIMAL_HEAD + "      - breathe: {in: 4, out: 6}\n        cue: whistle\n",
+        "6:14: cue: expected one of voice, tone, none, got 'whistle'",
+    ),
+    (
+        "a breath of no time",
+        MINIMAL_HEAD + "      - breathe: {in: 0, out: 6}\n",
+        "5:23: in: a breath needs time to breathe in, such as in: 4",
+    ),
+    (
+        "affirmations that are not a list",
+        MINIMAL_HEAD + "      - affirm: You are safe.\n",
+        "5:17: affirm: expected a list of statements (lines starting with `- `), got 'You are safe.'",
+    ),
+    (
+        "affirmations repeated no times",
+        MINIMAL_HEAD + "      - affirm: [You are safe.]\n        repeat: 0\n",
+        "6:17: repeat: expected a whole number from 1 to 1000, such as 3, got '0'",
+    ),
+    (
+        "an unknown voice profile",
+        "title: T\nvoices:\n  child: {rate: 100}\n" + MINIMAL_HEAD[9:] + "      - say: Hi.\n        voice: chld\n",
+        "8:16: voice: no voice profile named 'chld' (did you mean child?); the profiles are: child",
+    ),
+    (
+        "a pitch out of range",
+        "title: T\nvoice:\n  pitch: +20\n" + MINIMAL_HEAD[9:] + "      - pause: 1s\n",
+        "3:10: pitch: expected semitones from -12 to 12, such as +2, got '+20'",
+    ),
+    (
+        "a pitch the voice cannot reach",
+        "title: T\nvoice:\n  pitch: -8\n" + MINIMAL_HEAD[9:] + "      - say: Hello.\n",
+        "7:9: voice: espeak-ng can shift its pitch from -3.8 to +9.7 semitones, not -8",
+    ),
+    (
+        "an include that is not there",
+        MINIMAL_HEAD + "      - include: opening.yaml\n",
+        "5:18: include: opening.yaml: no such file beside the script or in the built-in library",
+    ),
+    (
+        "an include that leaves the folder",
+        MINIMAL_HEAD + "      - include: ../../../etc/steps.yaml\n",
+        "5:18: include: ../../../etc/steps.yaml: the path leaves the script's folder; keep files beside the script",
+    ),
+    (
+        "a sound that is not there",
+        MINIMAL_HEAD + "      - sound: my-voice.mp3\n",
+        "5:16: sound: my-voice.mp3: no such file beside the script or in the built-in library",
     ),
     (
         "two kinds in one step",
@@ -102,7 +157,7 @@ BAD_SCRIPTS = [
     (
         "a bell file that leaves the folder",
         MINIMAL_HEAD + "      - bell: ../../elsewhere/gong.wav\n",
-        "5:15: bell: ../../elsewhere/gong.wav: the path leaves the script's folder; keep sounds beside the script",
+        "5:15: bell: ../../elsewhere/gong.wav: the path leaves the script's folder; keep files beside the script",
     ),
     (
         "an absolute bell path",
@@ -125,7 +180,7 @@ BAD_SCRIPTS = [
         "title: T\nvoice:\n  engine: espeak\n" + MINIMAL_HEAD[9:] + "      - pause: 1s\n",
         "3:11: engine: expected one of auto, pyttsx3, piper, got 'espeak'",
     ),
-    ("a section without steps", "title: T\nsections:\n  - title: One\n", "3:5: a section needs a `steps:`"),
+    ("a section without steps", "title: T\nsections:\n  - title: One\n", "3:5: a section needs `steps:`"),
     (
         "a list where text belongs",
         "title: [a, b]\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",

@@ -15,7 +15,8 @@ class Engine(Protocol):
     name: str
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
-        """Everything that changes the sound of a line besides its text: the cache key is made of it."""
+        """Everything that changes the sound of a line besides its text: the cache key is made of it.
+        ValueError for a voice setting the engine cannot honour, such as a pitch beyond its reach."""
 
     def describe(self, voice: Voice, language: str) -> str:
         """The engine and voice as a person reads them, e.g. `pyttsx3 (espeak-ng 1.51), voice gmw/en`."""

@@ -12,21 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from guide.engines import espeak
 from guide.errors import MissingDependency, RenderError
 from guide.model import Voice
 from guide.sounds import load_sound
 
-ESPEAK_RATE_FACTOR = 0.885
-"""espeak-ng speaks about 13% faster than the rate it is given (measured on calm narration, 100-250 wpm)."""
-ESPEAK_MIN_RATE = 80
-ESPEAK_SLOWEST_WPM = 93.6
-"""The pace espeak-ng actually speaks at its slowest rate (measured); slower paces are made with longer
-gaps between words."""
-ESPEAK_WORDGAP = 7
-"""espeakWORDGAP in espeak-ng's speak_lib.h (pyttsx3 calls it EMPHASIS): extra silence between words."""
-ESPEAK_GAP_FIRST_S, ESPEAK_GAP_UNIT_S = 0.047, 0.030
-"""At espeak-ng's slowest rate, a word gap of N units lengthens each word by FIRST + N * UNIT seconds
-(measured from 1 to 40 units)."""
 INSTALL_HINT = "on Debian/Ubuntu: sudo apt-get install libespeak-ng1"
 
 
@@ -48,8 +38,9 @@ class Pyttsx3Engine:
             "backend": self._backend(),
             "voice": self._voice_id(voice, language) or "",
             "rate": voice.rate,
+            "pitch": voice.pitch,
             # The calibrated settings, so that a new calibration never serves clips made with the old.
-            "pace": list(espeak_pace(voice.rate)) if sys.platform.startswith("linux") else voice.rate,
+            "settings": list(self._settings(voice)),
         }
 
     def describe(self, voice: Voice, language: str) -> str:
@@ -60,7 +51,7 @@ class Pyttsx3Engine:
         voice_id = self._voice_id(voice, language)
         if voice_id:
             engine.setProperty("voice", voice_id)
-        self._set_rate(voice.rate)
+        self._apply(voice)
         samples = self._save(text)
         if samples is None:
             raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
@@ -113,15 +104,24 @@ class Pyttsx3Engine:
             return "espeak-ng " + _espeak.Info(None).decode()
         return sys.platform
 
-    def _set_rate(self, words_per_minute: int) -> None:
+    def _settings(self, voice: Voice) -> tuple[int, ...]:
+        """The driver's own rate (and on espeak-ng, word gap and pitch) for a voice; ValueError for a pitch
+        the driver cannot reach."""
         if not sys.platform.startswith("linux"):
-            self._engine.setProperty("rate", words_per_minute)
-            return
-        from pyttsx3.drivers import _espeak
+            if voice.pitch:
+                raise ValueError(f"the {sys.platform} system voice cannot change its pitch; remove pitch:")
+            return (voice.rate,)
+        return (*espeak.pace(voice.rate), espeak.pitch(voice.pitch))
 
-        rate, word_gap = espeak_pace(words_per_minute)
-        self._engine.setProperty("rate", rate)
-        _espeak.SetParameter(ESPEAK_WORDGAP, word_gap, 0)
+    def _apply(self, voice: Voice) -> None:
+        settings = self._settings(voice)
+        self._engine.setProperty("rate", settings[0])
+        if sys.platform.startswith("linux"):
+            from pyttsx3.drivers import _espeak
+
+            _, word_gap, pitch = settings
+            _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
+            self._engine.setProperty("pitch", pitch)
 
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
@@ -133,17 +133,6 @@ class Pyttsx3Engine:
                 )
             return voice.name
         return _voice_for_language(self._voices, language)
-
-
-def espeak_pace(words_per_minute: int) -> tuple[int, int]:
-    """The espeak-ng rate and word gap that speak at a pace in words per minute."""
-    if words_per_minute >= ESPEAK_SLOWEST_WPM:
-        return max(ESPEAK_MIN_RATE, round(words_per_minute * ESPEAK_RATE_FACTOR)), 0
-    extra_per_word = 60 / words_per_minute - 60 / ESPEAK_SLOWEST_WPM
-    # One unit is the smallest step: take it only when that comes nearer the pace than none.
-    if extra_per_word < (ESPEAK_GAP_FIRST_S + ESPEAK_GAP_UNIT_S) / 2:
-        return ESPEAK_MIN_RATE, 0
-    return ESPEAK_MIN_RATE, max(1, round((extra_per_word - ESPEAK_GAP_FIRST_S) / ESPEAK_GAP_UNIT_S))
 
 
 def _voice_for_language(voices: list[Any], language: str) -> str | None:

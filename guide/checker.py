@@ -1,0 +1,104 @@
+"""The care checks: what `guide check` warns about in a valid script, each with where and why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from guide.errors import Where
+from guide.model import Say, Script
+from guide.timeline import CueKind, Timeline
+from guide.values import format_span
+
+WAY_OUT_WITHIN_MS = 60_000
+LONG_LINE_WORDS = 40
+LONG_SESSION_MS = 20 * 60_000
+WAY_OUT = re.compile(r"\b(open(ing)? (your|the) eyes|eyes open|pause|stop)", re.IGNORECASE)
+ORDERS = (
+    (
+        # "whenever you need to" offers a choice; "you need to relax" gives an order.
+        re.compile(r"(?<!whenever )(?<!if )(?<!when )\byou (must|have to|need to|should)\b", re.IGNORECASE),
+        'try "you might" or "if it feels right"',
+    ),
+    (
+        re.compile(r"\bremember (the time|when)\b", re.IGNORECASE),
+        'never ask for a memory; try "if a memory comes, you might notice it"',
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CareWarning:
+    """Something in a valid script that a practitioner would want to change."""
+
+    where: Where
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: warning: {self.message}"
+
+
+def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
+    """Every warning for a script, in the order of the file."""
+    top = Where(script.path, 1, 1)
+    found: list[CareWarning] = []
+    if script.content_note is None:
+        found.append(
+            CareWarning(
+                top,
+                "no content_note: say before the session what it may bring up, and that the listener "
+                "can stop at any time",
+            )
+        )
+    if not script.closing:
+        found.append(
+            CareWarning(
+                top,
+                "no closing: add a grounding close that brings the listener back to the room and the "
+                "present; it also plays when they leave early",
+            )
+        )
+    spoken = [cue for cue in timeline.cues if cue.kind is CueKind.SAY and isinstance(cue.step, Say)]
+    early = [cue.step.text for cue in spoken if cue.start_ms < WAY_OUT_WITHIN_MS]
+    if not any(WAY_OUT.search(text) for text in early):
+        found.append(
+            CareWarning(
+                script.sections[0].where,
+                "no way out offered in the first minute: say early that the "
+                "listener can open their eyes, pause or stop at any time",
+            )
+        )
+    for line in dict.fromkeys(cue.step for cue in spoken):
+        found += _line_warnings(line)
+    silent = any(cue.kind is CueKind.SILENCE for cue in timeline.cues)
+    if timeline.length_ms > LONG_SESSION_MS and not silent:
+        found.append(
+            CareWarning(
+                top,
+                f"the session lasts {format_span(timeline.length_ms)} with no silence step: give the "
+                "listener open practice time, such as silence: 1m",
+            )
+        )
+    found += [
+        CareWarning(at, f"the variable {name!r} is declared but no text uses it; use it as {{{name}}}, or remove it")
+        for name, at in script.unused_variables
+    ]
+    return sorted(found, key=lambda w: (str(w.where.path), w.where.line, w.where.column))
+
+
+def _line_warnings(line: Say) -> list[CareWarning]:
+    found = []
+    for pattern, advice in ORDERS:
+        match = pattern.search(line.text)
+        if match:
+            found.append(CareWarning(line.where, f'"{match.group(0)}" orders rather than invites: {advice}'))
+    words = len(line.text.split())
+    if words > LONG_LINE_WORDS:
+        found.append(
+            CareWarning(
+                line.where,
+                f"this line runs {words} words without a pause; split it into shorter lines "
+                f"(at most {LONG_LINE_WORDS}) so the listener can follow",
+            )
+        )
+    return found

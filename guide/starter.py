@@ -1,0 +1,39 @@
+"""Writing a new script for a practitioner to start from: the commented starter, or a built-in's copy."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+from guide.errors import RenderError, UsageError
+from guide.library import SCRIPT_SUFFIXES
+
+TEMPLATE = "new-session.yaml"
+
+
+def starter_text(title: str) -> str:
+    """The commented starter script, titled."""
+    return (files("guide") / "templates" / TEMPLATE).read_text(encoding="utf-8").replace("__TITLE__", title)
+
+
+def write_starter(name: Path, source: Path | None = None) -> Path:
+    """Write NAME.yaml: a copy of `source`, or the starter; never over an existing file."""
+    path = name if name.suffix in SCRIPT_SUFFIXES else name.with_name(name.name + ".yaml")
+    title = path.stem.replace("-", " ").replace("_", " ").strip().title() or "My Session"
+    text = source.read_text(encoding="utf-8") if source else starter_text(title)
+    folder = path.parent
+    if not folder.is_dir():
+        raise RenderError(f"cannot write {path}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        # A hard link appears whole, and fails rather than replace a file that is already there.
+        os.link(temporary, path)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; choose another name, or move that file first") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return path
