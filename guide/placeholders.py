@@ -33,10 +33,9 @@ def fill(text: str, variables: Mapping[str, str]) -> str:
                 match.start(), f"{token!r} is not a placeholder: write {{{{ and }}}} for literal braces"
             )
         if name not in variables:
-            known = ", ".join(sorted(variables)) or "none are declared"
+            known = f"the variables are: {', '.join(sorted(variables))}" if variables else "the script has none"
             raise PlaceholderError(
-                match.start(),
-                f"unknown placeholder {{{name}}}; the variables are: {known} (declare it under variables:)",
+                match.start(), f"unknown placeholder {{{name}}}; {known} (declare it under variables:)"
             )
         return variables[name]
 

@@ -47,3 +47,28 @@ def probe(path: Path) -> dict:
         check=True,
     )
     return json.loads(result.stdout)
+
+
+def render(script_path: Path, variables: dict[str, str] | None = None):
+    """A script's timeline and its mixed samples, rendered in this process through the real voice and cache."""
+    from guide.cache import ClipCache, default_folder
+    from guide.script import load_script
+    from guide.session import prepare
+
+    session = prepare(load_script(script_path, variables), ClipCache(default_folder()))
+    return session.timeline, np.concatenate(list(session.chunks()))
+
+
+def fundamental_hz(samples: np.ndarray) -> float:
+    """The median pitch of the voiced parts of a clip, by autocorrelation over 60-400 Hz."""
+    x = samples.astype(np.float64)
+    frame = 1024
+    pitches = []
+    for start in range(0, len(x) - frame, frame // 2):
+        part = x[start : start + frame] - x[start : start + frame].mean()
+        if np.sqrt(np.mean(part**2)) < 1500:
+            continue
+        correlation = np.correlate(part, part, "full")[frame - 1 :]
+        low, high = SAMPLE_RATE // 400, SAMPLE_RATE // 60
+        pitches.append(SAMPLE_RATE / (low + int(np.argmax(correlation[low:high]))))
+    return float(np.median(pitches))
