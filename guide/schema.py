@@ -59,7 +59,7 @@ def included_file_schema() -> dict[str, Any]:
 def _document(root: str, title: str) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_ID}#{root}",
+        "$id": f"{SCHEMA_ID}/{root}.json",
         "title": title,
         "$ref": f"#/$defs/{root}",
         "$defs": {
