@@ -33,6 +33,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _BREATH_PHASES = ("in", "hold", "out", "rest")
+_MAPPING_EXAMPLES = {
+    "the script": "title: and sections: keys",
+    "a section": "{title: Arriving, steps: [...]}",
+    "breathe": "{in: 4, out: 6}",
+    "voice": "{rate: 110}",
+    "ambience": "{sound: brown-noise}",
+    "an included file": "steps: followed by a list of steps",
+}
 
 T = TypeVar("T")
 
@@ -359,7 +367,8 @@ class _Reader:
 
     def mapping(self, node: Node, what: str, declared: dict[str, format.Field]) -> dict[str, Node]:
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{what}: expected a mapping of keys to values, got {describe(node)}")
+            example = _MAPPING_EXAMPLES.get(what, "key: value lines")
+            raise self.fail(node, f"{what}: expected a mapping, such as {example}, got {describe(node)}")
         fields: dict[str, Node] = {}
         for key, key_node, value in mapping_items(node):
             if key not in declared:
@@ -390,9 +399,9 @@ class _Reader:
         if isinstance(node, MappingNode) and node.flow_style:
             raise self.fail(node, f"{name}: {quote_hint()}")
         if not isinstance(node, ScalarNode) or is_null(node):
-            raise self.fail(node, f"{name}: expected text, got {describe(node)}")
+            raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got {describe(node)}")
         if not node.value.strip():
-            raise self.fail(node, f"{name}: expected text, got an empty string")
+            raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got an empty string")
         return node.value
 
     def text(self, node: Node, name: str) -> str:

@@ -85,6 +85,21 @@ BAD_SCRIPTS = [
         "5:4: aliases here expand to more than 100,000 values; write the values out instead",
     ),
     (
+        "a breath that is not a mapping",
+        MINIMAL_HEAD + "      - breathe: 4\n",
+        "5:18: breathe: expected a mapping, such as {in: 4, out: 6}, got '4'",
+    ),
+    (
+        "a say with nothing to say",
+        MINIMAL_HEAD + "      - say:\n",
+        "5:13: say: expected text, such as `say: A few words`, got nothing",
+    ),
+    (
+        "a script that is a list",
+        "- title: T\n",
+        "1:1: the script: expected a mapping, such as title: and sections: keys, got a list",
+    ),
+    (
         "breathing with no out",
         MINIMAL_HEAD + "      - breathe: {in: 4}\n",
         "5:18: breathe needs `out:`",
@@ -184,7 +199,7 @@ BAD_SCRIPTS = [
     (
         "a list where text belongs",
         "title: [a, b]\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
-        "1:8: title: expected text, got a list",
+        "1:8: title: expected text, such as `title: A few words`, got a list",
     ),
 ]
 
