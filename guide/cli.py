@@ -202,6 +202,9 @@ def _print_plan(session: Session) -> None:
         f"{format_span(open_practice) if open_practice else 'no'} of open silence"
         + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
     )
+    shortest, longest = timeline.reach_ms
+    if shortest != longest:
+        click.echo(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
     click.echo(f"  voice: {session.voice_description()} at {script.voice.rate} words per minute")
 
 
@@ -268,7 +271,11 @@ def list_command(no_cache: bool) -> None:
     for path in library.builtin_sessions():
         script = load_script(path)
         session = shaping.prepare(script, quiet=True)
-        click.echo(f"{path.stem}  ({format_clock(session.timeline.length_ms)})")
+        shortest, longest = session.timeline.reach_ms
+        click.echo(
+            f"{path.stem}  {format_clock(session.timeline.length_ms)}"
+            f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
+        )
         click.echo(f"  {script.title}: {script.description or ''}".rstrip(": "))
     click.echo("\n" + textwrap.fill(THERAPY_NOTE, width=78))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from guide.errors import ScriptError
@@ -61,6 +62,8 @@ class Timeline:
     length_ms: int
     scale: float
     """The factor every `silence` was multiplied by to meet the target duration (1 without one)."""
+    reach_ms: tuple[int, int]
+    """The shortest and longest the session can be made by scaling its silences."""
 
     def cue_at(self, ms: int) -> Cue | None:
         """The cue that holds the timeline at a moment (a bell's ring-out does not hold it)."""
@@ -87,9 +90,12 @@ def plan(script: Script, sound_ms: SoundLength) -> Timeline:
     """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing cue)."""
     steps = list(_steps_in_order(script))
     natural = _layout(script, steps, sound_ms, scale=1.0)
+    silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
+    fixed = natural.length_ms - silent
+    reach = (fixed + math.ceil(silent * MIN_SCALE), fixed + math.floor(silent * MAX_SCALE))
     if script.duration is None:
-        return natural
-    return _fit(script, steps, sound_ms, natural, script.duration.ms)
+        return replace(natural, reach_ms=reach)
+    return replace(_fit(script, steps, sound_ms, natural, script.duration.ms, reach), reach_ms=reach)
 
 
 def _steps_in_order(script: Script) -> Iterator[tuple[int, Step]]:
@@ -142,7 +148,7 @@ def _layout(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength
             cues.append(Cue(cursor, length, CueKind.SILENCE, chapter, step))
             cursor += length
     length_ms = max(cursor, sounding_until)
-    return Timeline(tuple(cues), _chapters(_chapter_titles(script), cues, length_ms), length_ms, scale)
+    return Timeline(tuple(cues), _chapters(_chapter_titles(script), cues, length_ms), length_ms, scale, (0, 0))
 
 
 def _check_breath_cue(phase: BreathPhase, cue_ms: int) -> None:
@@ -163,7 +169,12 @@ def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapt
 
 
 def _fit(
-    script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, natural: Timeline, target: int
+    script: Script,
+    steps: list[tuple[int, Step]],
+    sound_ms: SoundLength,
+    natural: Timeline,
+    target: int,
+    reach: tuple[int, int],
 ) -> Timeline:
     silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
     fixed = natural.length_ms - silent
@@ -174,20 +185,18 @@ def _fit(
             f"{format_span(target)} cannot be met: the script has no `silence` steps to stretch or shrink, "
             f"and lasts {format_span(natural.length_ms)}"
         )
-    shortest = fixed + round(silent * MIN_SCALE)
-    longest = fixed + round(silent * MAX_SCALE)
-    reach = f"this script can last from {format_span(shortest)} to {format_span(longest)}"
+    can_last = f"this script can last from {format_span(reach[0])} to {format_span(reach[1])}"
     if fixed > target:
         raise FitError(
             f"{format_span(target)} is too short: the spoken lines, pauses and bells alone last "
-            f"{format_span(fixed)}, {format_span(fixed - target)} more than that; {reach}"
+            f"{format_span(fixed)}, {format_span(fixed - target)} more than that; {can_last}"
         )
     scale = (target - fixed) / silent
     if not MIN_SCALE <= scale <= MAX_SCALE:
         direction = "shrink" if scale < MIN_SCALE else "stretch"
         raise FitError(
             f"{format_span(target)} would {direction} the silences {scale:.2f} times (the range is "
-            f"{MIN_SCALE} to {MAX_SCALE:g}); {reach}"
+            f"{MIN_SCALE} to {MAX_SCALE:g}); {can_last}"
         )
     timeline = _layout(script, steps, sound_ms, scale)
     # A bell ringing out past the end can make the length depend on the scale unevenly; correct once.

@@ -48,7 +48,8 @@ def test_version(run_guide):
 def test_list_shows_the_built_in_sessions_and_where_to_find_real_help(run_guide):
     result = run_guide("list")
     assert result.returncode == 0, result.stderr
-    assert "sit-with-your-younger-self  (12:00)" in result.stdout
+    assert "sit-with-your-younger-self  12:00  (from " in result.stdout
+    assert result.stdout.count(" with --duration)") == 7
     assert "Sit With Your Younger Self: A gentle visualization" in result.stdout
     assert "do not replace, the care of a trauma-informed" in result.stdout
 
@@ -59,9 +60,10 @@ def test_check_prints_the_plan_of_a_built_in_session_by_name(run_guide):
     lines = result.stdout.splitlines()
     assert lines[0].endswith("sit-with-your-younger-self.yaml: Sit With Your Younger Self")
     assert lines[1].split() == ["0:00", "Arriving", lines[1].split()[-1]]
-    assert "Closing" in lines[-3]
-    assert lines[-2].startswith("  total 12:00, ")
-    assert "words" in lines[-2]
+    assert "Closing" in lines[-4]
+    assert lines[-3].startswith("  total 12:00, ")
+    assert "words" in lines[-3]
+    assert lines[-2].startswith("  --duration can make it from ")
     assert lines[-1].startswith("  voice: pyttsx3 (espeak-ng")
 
 
