@@ -32,27 +32,32 @@ def clip_key(identity: dict[str, str | int | float], text: str) -> str:
 
 
 class ClipCache:
-    """Clips as WAV files named by their key; `folder=None` keeps nothing."""
+    """Clips as WAV files named by their key (`folder=None` keeps nothing on disk), and in memory for the
+    life of the process."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self._memory: dict[str, np.ndarray] = {}
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> np.ndarray | None:
-        if self.folder is None:
-            return None
-        path = self._path(key)
+        if key in self._memory or self.folder is None:
+            return self._memory.get(key)
         try:
-            samples, rate = read_wav(path)
+            samples, rate = read_wav(self._path(key))
         except (OSError, ValueError):
             return None
-        return samples if rate == SAMPLE_RATE else None
+        if rate != SAMPLE_RATE:
+            return None
+        self._memory[key] = samples
+        return samples
 
     def put(self, key: str, samples: np.ndarray) -> None:
         """Store a clip; written under a temporary name and renamed, so a reader never sees half a file."""
+        self._memory[key] = samples
         if self.folder is None:
             return
         path = self._path(key)

@@ -25,7 +25,7 @@ from guide.model import Script
 from guide.player import play as play_audio
 from guide.schema import included_file_schema, script_schema
 from guide.script import load_script, load_variables, with_overrides
-from guide.session import Session, prepare, spoken_lines
+from guide.session import LOUDNESS_LUFS, Session, prepare, spoken_lines
 from guide.starter import write_starter
 from guide.timeline import CueKind
 from guide.values import format_clock, format_span, parse_duration
@@ -72,24 +72,35 @@ class Shaping:
     duration: int | None = None
     rate: int | None = None
     no_cache: bool = False
+    loudness: float = LOUDNESS_LUFS
+    no_bells: bool = False
+    no_ambience: bool = False
 
-    def load(self, script_ref: str) -> Script:
-        """The script a SCRIPT argument names, with the variables and overrides applied."""
+    def load(self, script_ref: str) -> tuple[Script, Script | None]:
+        """The script a SCRIPT argument names with the variables and overrides applied, and, when variables
+        were given, the same script with its own: the level of every personalized file is set from it."""
+        path = library.find_script(script_ref)
         values, given_at = load_variables(self.vars_file) if self.vars_file else ({}, {})
         values |= dict(self.variables)
         for name, _ in self.variables:
             given_at.pop(name, None)
-        script = load_script(library.find_script(script_ref), values, given_at)
-        return with_overrides(script, duration_ms=self.duration, rate=self.rate)
+        script = self._overridden(load_script(path, values, given_at))
+        return script, self._overridden(load_script(path)) if values else None
 
-    def prepare(self, script: Script, quiet: bool = False) -> Session:
-        """Voice the script's lines, with a progress bar on a terminal."""
+    def _overridden(self, script: Script) -> Script:
+        return with_overrides(
+            script, duration_ms=self.duration, rate=self.rate, no_bells=self.no_bells, no_ambience=self.no_ambience
+        )
+
+    def prepare(self, script_ref: str, quiet: bool = False) -> Session:
+        """The session a SCRIPT argument names, voiced and levelled, with a progress bar on a terminal."""
+        script, level_from = self.load(script_ref)
         cache = ClipCache(None if self.no_cache else default_folder())
         hidden = quiet or not sys.stderr.isatty()
         with click.progressbar(
             length=len(spoken_lines(script)), label="Voicing lines", file=sys.stderr, hidden=hidden
         ) as bar:
-            return prepare(script, cache, bar.update)
+            return prepare(script, cache, bar.update, self.loudness, level_from)
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,9 +113,13 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         duration: int | None,
         rate: int | None,
         no_cache: bool,
+        loudness: float,
+        no_bells: bool,
+        no_ambience: bool,
         **arguments: Any,
     ) -> Any:
-        return command(shaping=Shaping(variables, vars_file, duration, rate, no_cache), **arguments)
+        shaping = Shaping(variables, vars_file, duration, rate, no_cache, loudness, no_bells, no_ambience)
+        return command(shaping=shaping, **arguments)
 
     options = [
         click.option(
@@ -129,6 +144,15 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--rate", type=click.IntRange(*RATE_RANGE), help="Speech rate in words per minute (60-250), for every line."
         ),
         click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
+        click.option(
+            "--loudness",
+            type=click.FloatRange(-30, -10),
+            default=LOUDNESS_LUFS,
+            show_default=True,
+            help="Integrated loudness to bring the session to, in LUFS (true peaks stay under -1 dBTP).",
+        ),
+        click.option("--no-bells", is_flag=True, help="Leave out the bells (their moments stay, in silence)."),
+        click.option("--no-ambience", is_flag=True, help="Leave out the background ambience."),
     ]
     for option in reversed(options):
         with_shaping = option(with_shaping)
@@ -175,7 +199,7 @@ def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> None:
     failed = False
     for ref in scripts:
         try:
-            session = shaping.prepare(shaping.load(ref), quiet=True)
+            session = shaping.prepare(ref, quiet=True)
         except ScriptError as error:
             click.echo(error.message, err=True)
             failed = True
@@ -227,7 +251,7 @@ def export_command(script_ref: str, out: Path, fmt: str | None, shaping: Shaping
     partial file behind.
     """
     chosen = choose_format(out, fmt)
-    session = shaping.prepare(shaping.load(script_ref))
+    session = shaping.prepare(script_ref)
     with click.progressbar(
         length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
@@ -244,7 +268,7 @@ def play(script_ref: str, shaping: Shaping) -> None:
     Shows the section, the line being spoken and the time. Ctrl+C stops at once.
     Use headphones, somewhere you will not be disturbed.
     """
-    session = shaping.prepare(shaping.load(script_ref))
+    session = shaping.prepare(script_ref)
     script = session.script
     click.echo(f"{script.title}  ({format_clock(session.timeline.length_ms)})")
     if script.content_note:
@@ -269,8 +293,8 @@ def list_command(no_cache: bool) -> None:
     """List the built-in sessions, with their length and what each is for."""
     shaping = Shaping(no_cache=no_cache)
     for path in library.builtin_sessions():
-        script = load_script(path)
-        session = shaping.prepare(script, quiet=True)
+        session = shaping.prepare(str(path), quiet=True)
+        script = session.script
         shortest, longest = session.timeline.reach_ms
         click.echo(
             f"{path.stem}  {format_clock(session.timeline.length_ms)}"

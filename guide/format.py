@@ -9,13 +9,15 @@ ENGINES = ("auto", "pyttsx3", "piper")
 RATE_RANGE = (60, 250)
 PITCH_RANGE = (-12.0, 12.0)
 BELLS = ("bowl", "chime", "soft")
-BEDS = ("brown-noise", "pink-noise")
+BEDS = ("brown-noise", "pink-noise", "ocean-waves")
 CUES = ("voice", "tone", "none")
 MAX_PAUSE_MS = 3_600_000
 DEFAULT_RATE = 110
 """Words per minute: calm narration runs at about 100-120."""
 DEFAULT_GAP_MS = 1000
 DEFAULT_AFFIRM_PAUSE_MS = 5000
+BELL_STRIKE_MS = 2000
+"""How long a bell holds the timeline before the next step starts; the rest of it rings on underneath."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ VOICE = {
 }
 
 AMBIENCE = {
-    "sound": Field("bed", "A built-in bed (brown-noise, pink-noise)."),
+    "sound": Field("bed", "A built-in bed (brown-noise, pink-noise, ocean-waves) or a sound file to loop."),
     "volume": Field("decibels", "Level relative to the voice, such as -24dB (the default)."),
     "fade": Field("duration", "How long the bed fades in at the start and out at the end (default 8s)."),
 }

@@ -1,59 +1,122 @@
-"""Mixing a timeline's sounds into audio chunks, in time order, in time linear in the session's length."""
+"""Mixing a timeline's sounds into audio, any stretch on demand, in time linear in the session's length."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from guide.dynamics import MARGIN, limit
 from guide.model import Step
-from guide.pcm import ms_to_samples, to_int16
+from guide.pcm import db_to_gain, ms_to_samples, to_int16
 from guide.timeline import Timeline
 
 CHUNK_MS = 500
+DUCK_DB = -6.0
+"""How far the bed dips under speech."""
+DUCK_ATTACK_MS, DUCK_RELEASE_MS = 300, 600
+"""The bed starts to dip this long before a line, and rises again over this long after it: slow enough that
+it never pumps."""
 
 
 @dataclass(frozen=True)
 class Bed:
-    """An ambience loop under the whole session, faded in at the start and out at the end."""
+    """An ambience loop under the whole session: faded in and out, dipping under speech."""
 
     loop: np.ndarray
     gain: float
     fade_ms: int
 
 
-def mix(
-    timeline: Timeline, sounds: Mapping[Step, np.ndarray], bed: Bed | None = None, chunk_ms: int = CHUNK_MS
-) -> Iterator[np.ndarray]:
-    """The session as 16-bit chunks of `chunk_ms`; `sounds` are float samples with their gain applied."""
-    placed = sorted(
-        ((ms_to_samples(cue.start_ms), sounds[cue.step]) for cue in timeline.cues if cue.step in sounds),
-        key=lambda start_and_samples: start_and_samples[0],
-    )
-    total = ms_to_samples(timeline.length_ms)
-    chunk = ms_to_samples(chunk_ms)
-    waiting = iter(placed)
-    upcoming = next(waiting, None)
-    active: list[tuple[int, np.ndarray]] = []
-    for begin in range(0, total, chunk):
-        end = min(begin + chunk, total)
-        while upcoming is not None and upcoming[0] < end:
-            active.append(upcoming)
-            upcoming = next(waiting, None)
-        buffer = np.zeros(end - begin, dtype=np.float32)
-        for start, samples in active:
-            lo, hi = max(begin, start), min(end, start + len(samples))
+@dataclass(frozen=True)
+class Levels:
+    """The master stage: a gain, fades at either end, and a ceiling no peak passes."""
+
+    gain: float = 1.0
+    fade_in_ms: int = 0
+    fade_out_ms: int = 0
+    ceiling: float | None = None
+
+
+class Mix:
+    """A session's sounds placed in time; mixes any stretch of it, each the same however it is cut."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        sounds: Mapping[Step, np.ndarray],
+        bed: Bed | None = None,
+        speech: list[tuple[int, int]] | None = None,
+    ):
+        """`sounds` are float samples with their gain applied; `speech` the (start, end) ms under which the
+        bed dips."""
+        placed = sorted(
+            ((ms_to_samples(cue.start_ms), sounds[cue.step]) for cue in timeline.cues if cue.step in sounds),
+            key=lambda start_and_samples: start_and_samples[0],
+        )
+        self.starts = [start for start, _ in placed]
+        self.sounds = [samples for _, samples in placed]
+        self.longest = max((len(s) for s in self.sounds), default=0)
+        self.length = ms_to_samples(timeline.length_ms)
+        self.bed = bed
+        self.speech = [(ms_to_samples(a), ms_to_samples(b)) for a, b in speech or []]
+        self.speech_ends = [stop for _, stop in self.speech]
+
+    def stretch(self, begin: int, end: int) -> np.ndarray:
+        """Samples `begin` to `end` (in samples, either may fall outside the session, which is silent)."""
+        out = np.zeros(end - begin, dtype=np.float32)
+        first = bisect.bisect_left(self.starts, begin - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        for start, samples in zip(self.starts[first:last], self.sounds[first:last], strict=True):
+            lo, hi = max(begin, start, 0), min(end, start + len(samples), self.length)
             if lo < hi:
-                buffer[lo - begin : hi - begin] += samples[lo - start : hi - start]
-        active = [(start, samples) for start, samples in active if start + len(samples) > end]
-        if bed is not None:
-            buffer += _bed_part(bed, begin, end, total)
-        yield to_int16(buffer)
+                out[lo - begin : hi - begin] += samples[lo - start : hi - start]
+        if self.bed is not None:
+            out += self._bed(begin, end)
+        return out
+
+    def _bed(self, begin: int, end: int) -> np.ndarray:
+        positions = np.arange(begin, end)
+        inside = (positions >= 0) & (positions < self.length)
+        fade = max(ms_to_samples(self.bed.fade_ms), 1)
+        envelope = np.clip(np.minimum(positions, self.length - positions) / fade, 0.0, 1.0) * inside
+        loop = self.bed.loop[positions % len(self.bed.loop)]
+        return (loop * envelope * self._duck(positions) * self.bed.gain).astype(np.float32)
+
+    def _duck(self, positions: np.ndarray) -> np.ndarray:
+        attack, release = ms_to_samples(DUCK_ATTACK_MS), ms_to_samples(DUCK_RELEASE_MS)
+        presence = np.zeros(len(positions))
+        if len(positions):
+            first = bisect.bisect_left(self.speech_ends, positions[0] - release)
+            for start, stop in self.speech[first:]:
+                if start - attack > positions[-1]:
+                    break
+                rise = np.clip((positions - (start - attack)) / attack, 0.0, 1.0)
+                fall = np.clip(((stop + release) - positions) / release, 0.0, 1.0)
+                presence = np.maximum(presence, np.minimum(rise, fall))
+        smooth = 0.5 - 0.5 * np.cos(np.pi * presence)
+        return 1.0 - smooth * (1.0 - db_to_gain(DUCK_DB))
+
+    def chunks(self, levels: Levels = Levels(), chunk_ms: int = CHUNK_MS) -> Iterator[np.ndarray]:
+        """The session through the master stage, as float chunks in time order."""
+        chunk = ms_to_samples(chunk_ms)
+        for begin in range(0, self.length, chunk):
+            end = min(begin + chunk, self.length)
+            margin = MARGIN if levels.ceiling is not None else 0
+            positions = np.arange(begin - margin, end + margin)
+            samples = self.stretch(begin - margin, end + margin) * levels.gain * self._fades(positions, levels)
+            yield limit(samples, levels.ceiling) if levels.ceiling is not None else samples
+
+    def _fades(self, positions: np.ndarray, levels: Levels) -> np.ndarray:
+        fade_in = np.clip(positions / max(ms_to_samples(levels.fade_in_ms), 1), 0.0, 1.0) if levels.fade_in_ms else 1.0
+        to_end = self.length - positions
+        fade_out = np.clip(to_end / max(ms_to_samples(levels.fade_out_ms), 1), 0.0, 1.0) if levels.fade_out_ms else 1.0
+        return (np.ones(len(positions)) * fade_in * fade_out).astype(np.float32)
 
 
-def _bed_part(bed: Bed, begin: int, end: int, total: int) -> np.ndarray:
-    positions = np.arange(begin, end)
-    fade = max(ms_to_samples(bed.fade_ms), 1)
-    envelope = np.minimum(1.0, np.minimum(positions, total - positions) / fade)
-    return (bed.loop[positions % len(bed.loop)] * envelope * bed.gain).astype(np.float32)
+def as_int16(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    """Float chunks as 16-bit samples."""
+    for chunk in chunks:
+        yield to_int16(chunk)

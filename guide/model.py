@@ -98,8 +98,8 @@ class Section:
 class Ambience:
     """A background bed under the whole session."""
 
-    sound: str
-    """A built-in bed's name."""
+    sound: str | Path
+    """A built-in bed's name, or a sound file to loop."""
     gain_db: float
     """Level relative to the voice."""
     fade_ms: int

@@ -29,7 +29,7 @@ _SCALARS: dict[str, dict[str, Any]] = {
     "cue": {"enum": list(format.CUES)},
     "file": {"type": "string", "minLength": 1},
     "bell": {"anyOf": [{"enum": list(format.BELLS)}, {"type": "string", "minLength": 1}]},
-    "bed": {"enum": list(format.BEDS)},
+    "bed": {"anyOf": [{"enum": list(format.BEDS)}, {"type": "string", "minLength": 1}]},
     "texts": {"type": "array", "minItems": 1, "items": _TEXT},
     "variables": {
         "type": "object",

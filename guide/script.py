@@ -66,8 +66,28 @@ def load_variables(path: Path) -> tuple[dict[str, str], dict[str, Where]]:
     return {name: value for name, (value, _) in declared.items()}, {name: at for name, (_, at) in declared.items()}
 
 
-def with_overrides(script: Script, *, duration_ms: int | None = None, rate: int | None = None) -> Script:
-    """The script with the command line's --duration and --rate in place of its own."""
+def with_overrides(
+    script: Script,
+    *,
+    duration_ms: int | None = None,
+    rate: int | None = None,
+    no_bells: bool = False,
+    no_ambience: bool = False,
+) -> Script:
+    """The script with the command line's --duration, --rate, --no-bells and --no-ambience applied."""
+    if no_bells:
+
+        def unbelled(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+            # The bell's moment stays, so the session keeps its pacing.
+            return tuple(Pause(format.BELL_STRIKE_MS, s.where) if isinstance(s, Bell) else s for s in steps)
+
+        script = replace(
+            script,
+            sections=tuple(replace(section, steps=unbelled(section.steps)) for section in script.sections),
+            closing=unbelled(script.closing),
+        )
+    if no_ambience:
+        script = replace(script, ambience=None)
     if rate is not None:
 
         def paced(steps: tuple[Step, ...]) -> tuple[Step, ...]:
@@ -354,13 +374,17 @@ class _Reader:
         fields = self.mapping(node, "ambience", format.AMBIENCE)
         if "sound" not in fields:
             raise self.fail(node, f"ambience needs `sound:`, one of {', '.join(format.BEDS)}")
-        sound = self.raw_text(fields["sound"], "sound")
-        if sound not in format.BEDS:
-            raise self.fail(
-                fields["sound"],
-                f"sound: {sound!r} is not a built-in ambience{suggest(sound, format.BEDS)}; this version has "
-                f"{', '.join(format.BEDS)} (other beds and your own files are not supported yet)",
-            )
+        sound_node = fields["sound"]
+        name = self.raw_text(sound_node, "sound")
+        sound: str | Path = name
+        if name not in format.BEDS:
+            if "." not in Path(name).name and not (self.base_dir / name).exists():
+                raise self.fail(
+                    sound_node,
+                    f"sound: {name!r} is neither a built-in ambience ({', '.join(format.BEDS)}) nor a file "
+                    f"beside the script{suggest(name, format.BEDS)}",
+                )
+            sound = self.file(sound_node, "sound")
         gain = self.decibels(fields["volume"], "volume") if "volume" in fields else -24.0
         fade = self.duration(fields["fade"], "fade") if "fade" in fields else 8000
         return Ambience(sound, gain, fade)

@@ -67,8 +67,11 @@ BREATH_TONE_HZ = (196.0, 262.0)
 BREATH_TONE_PEAK_DB = -20.0
 BREATH_TONE_ONSET_S = 0.04
 """Fast enough that the phase is heard to start on time; the swell that follows keeps it soft."""
-BED_SHAPES = {"brown-noise": 1.0, "pink-noise": 0.5}
+BED_SHAPES = {"brown-noise": 1.0, "pink-noise": 0.5, "ocean-waves": 0.75}
 """The exponent of 1/f that shapes each bed's amplitude spectrum."""
+WAVE_SECONDS = 7.5
+"""Each wave's swell and fall; four of them fill one loop, so the loop stays seamless."""
+LOOP_CROSSFADE_S = 1.0
 
 
 def load_sound(path: Path) -> np.ndarray:
@@ -117,8 +120,14 @@ def breath_tone(phase: str, ms: int) -> np.ndarray | None:
     return (tone * onset * swell * release * db_to_gain(BREATH_TONE_PEAK_DB)).astype(np.float32)
 
 
-def noise_bed(name: str) -> np.ndarray:
-    """One seamless loop of a built-in ambience bed, as floats with an RMS of 1."""
+def ambience_loop(sound: str | Path) -> np.ndarray:
+    """One seamless loop of an ambience bed, as floats with an RMS of 1: a built-in bed by name, or a file."""
+    loop = seamless_loop(load_sound(sound).astype(np.float64)) if isinstance(sound, Path) else _noise_bed(sound)
+    rms = np.sqrt(np.mean(loop**2))
+    return (loop / rms if rms > 0 else loop).astype(np.float32)
+
+
+def _noise_bed(name: str) -> np.ndarray:
     count = BED_SECONDS * SAMPLE_RATE
     rng = np.random.default_rng(sorted(BED_SHAPES).index(name) + 1)
     spectrum = rng.normal(size=count // 2 + 1) + 1j * rng.normal(size=count // 2 + 1)
@@ -126,7 +135,22 @@ def noise_bed(name: str) -> np.ndarray:
     # Below 30 Hz is rumble that headphones turn into pressure, not sound.
     shape = np.where(frequencies < 30, 0.0, 1 / np.maximum(frequencies, 1) ** BED_SHAPES[name])
     loop = np.fft.irfft(spectrum * shape, count)
-    return (loop / np.sqrt(np.mean(loop**2))).astype(np.float32)
+    if name == "ocean-waves":
+        t = np.arange(count) / SAMPLE_RATE
+        swell = 0.5 - 0.5 * np.cos(2 * np.pi * t / WAVE_SECONDS)
+        loop *= 0.25 + 0.75 * swell**1.5
+    return loop
+
+
+def seamless_loop(samples: np.ndarray) -> np.ndarray:
+    """A recording made to loop without a click: its end crossfades into its beginning (equal power)."""
+    fade = min(round(LOOP_CROSSFADE_S * SAMPLE_RATE), len(samples) // 4)
+    if fade < 2:
+        return samples
+    body = samples[: len(samples) - fade].copy()
+    ramp = np.linspace(0.0, np.pi / 2, fade)
+    body[:fade] = samples[:fade] * np.sin(ramp) + samples[len(samples) - fade :] * np.cos(ramp)
+    return body
 
 
 def write_bells(folder: Path) -> list[Path]:

@@ -8,11 +8,10 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from guide.errors import ScriptError
+from guide.format import BELL_STRIKE_MS
 from guide.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
 from guide.values import format_span
 
-BELL_STRIKE_MS = 2000
-"""How long a bell holds the timeline before the next step starts; the rest of it rings on underneath."""
 MIN_SCALE, MAX_SCALE = 0.25, 4.0
 FIT_TOLERANCE_MS = 500
 CLOSING_TITLE = "Closing"

@@ -55,7 +55,8 @@ def render(script_path: Path, variables: dict[str, str] | None = None):
     from guide.script import load_script
     from guide.session import prepare
 
-    session = prepare(load_script(script_path, variables), ClipCache(default_folder()))
+    reference = load_script(script_path) if variables else None
+    session = prepare(load_script(script_path, variables), ClipCache(default_folder()), level_from=reference)
     return session.timeline, np.concatenate(list(session.chunks()))
 
 

@@ -14,6 +14,8 @@ import pytest
 from measure import decode, first_sound_after, probe, silences
 
 from guide.cache import ClipCache, default_folder
+from guide.loudness import clip_loudness
+from guide.mixer import DUCK_DB
 from guide.script import load_script
 from guide.session import prepare
 from guide.timeline import CueKind
@@ -199,11 +201,29 @@ def test_ambience_sits_under_the_voice_at_its_set_level_and_fades_in(run_guide, 
     voice = np.concatenate([with_bed[_span(c.start_ms, c.end_ms)] for c in speech])
     silence = next(c for c in timeline.cues if c.kind is CueKind.SILENCE)
     bed = with_bed[_span(silence.start_ms + 1000, silence.end_ms - 1000)]
-    level_db = 20 * np.log10(_rms(bed) / _rms(voice))
-    assert level_db == pytest.approx(-12, abs=2)
+    # Levels as the listener hears them: K-weighted loudness, as the bed's volume is set.
+    assert clip_loudness(bed / 32768) - clip_loudness(voice / 32768) == pytest.approx(-12, abs=2)
     assert _rms(with_bed[_span(0, 200)]) < _rms(bed) / 4, "the bed fades in rather than starting at full level"
     end = timeline.length_ms
     assert _rms(with_bed[_span(end - 200, end)]) < _rms(bed) / 4, "and fades out at the end"
+
+
+def test_the_bed_dips_under_speech_and_rises_in_silence(run_guide, write_script, tmp_path):
+    text = (
+        "title: Duck\nambience:\n  sound: pink-noise\n  volume: -18dB\n  fade: 1s\n"
+        "sections:\n  - title: One\n    steps:\n      - silence: 4s\n"
+        "      - say: This is a long line, spoken slowly and calmly, so the bed has time to settle beneath it.\n"
+        "      - silence: 4s\n"
+    )
+    script = write_script(text)
+    paths = {name: tmp_path / f"{name}.wav" for name in ("with", "without")}
+    assert run_guide("export", str(script), "-o", str(paths["with"])).returncode == 0
+    assert run_guide("export", str(script), "-o", str(paths["without"]), "--no-ambience").returncode == 0
+    bed = decode(paths["with"]).astype(np.float64) - decode(paths["without"]).astype(np.float64)
+    line = next(c for c in planned(script).cues if c.kind is CueKind.SAY)
+    under_speech = bed[_span(line.start_ms + 500, line.end_ms - 500)]
+    in_silence = bed[_span(1500, 3000)]
+    assert 20 * np.log10(_rms(under_speech) / _rms(in_silence)) == pytest.approx(DUCK_DB, abs=1)
 
 
 def _span(start_ms: int, end_ms: int) -> slice:

@@ -7,7 +7,7 @@ import pytest
 
 from guide.library import audio_dir
 from guide.pcm import SAMPLE_RATE, read_wav
-from guide.sounds import BELLS, bell, noise_bed
+from guide.sounds import BELLS, ambience_loop, bell
 
 
 @pytest.mark.parametrize("name", sorted(BELLS))
@@ -29,9 +29,9 @@ def test_bells_ring_for_their_designed_length_and_fade_to_nothing(name, low, hig
     assert np.abs(made).max() < 32767 * 0.4, "a bell peaks well below full scale, under the voice"
 
 
-@pytest.mark.parametrize("name", ["brown-noise", "pink-noise"])
+@pytest.mark.parametrize("name", ["brown-noise", "pink-noise", "ocean-waves"])
 def test_an_ambience_bed_loops_without_a_seam(name):
-    loop = noise_bed(name)
+    loop = ambience_loop(name)
     seam = abs(float(loop[0]) - float(loop[-1]))
     typical_step = float(np.percentile(np.abs(np.diff(loop)), 99.9))
     assert seam <= typical_step
