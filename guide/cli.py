@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import textwrap
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from guide import __version__, library
-from guide.cache import ClipCache, default_folder
 from guide.checker import care_warnings
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, ScriptError
 from guide.export import FORMATS, choose_format, export
-from guide.format import RATE_RANGE
-from guide.model import Script
 from guide.player import play as play_audio
 from guide.schema import included_file_schema, script_schema
-from guide.script import load_script, load_variables, with_overrides
-from guide.session import LOUDNESS_LUFS, Session, prepare, spoken_lines
+from guide.session import Session
+from guide.shaping import Shaping, session_options
 from guide.starter import write_starter
 from guide.timeline import CueKind
-from guide.values import format_clock, format_span, parse_duration
+from guide.values import format_clock, format_span
 
 THERAPY_NOTE = (
     "These sessions support, and do not replace, the care of a trauma-informed therapist. "
@@ -36,134 +29,10 @@ THERAPY_NOTE = (
 )
 
 
-@dataclass
-class Options:
-    """What every command shares: set once by the group."""
-
-    debug: bool = False
-
-
-class DurationType(click.ParamType):
-    name = "DURATION"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        try:
-            return parse_duration(str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-class VariableType(click.ParamType):
-    name = "NAME=VALUE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
-        name, equals, text = str(value).partition("=")
-        if not equals or not name.strip():
-            self.fail(f"expected NAME=VALUE, such as name=Sam, got {value!r}", param, ctx)
-        return name.strip(), text
-
-
-@dataclass(frozen=True)
-class Shaping:
-    """How the command line shapes a session: its variables, target length, pace, and the cache."""
-
-    variables: tuple[tuple[str, str], ...] = ()
-    vars_file: Path | None = None
-    duration: int | None = None
-    rate: int | None = None
-    no_cache: bool = False
-    loudness: float = LOUDNESS_LUFS
-    no_bells: bool = False
-    no_ambience: bool = False
-
-    def load(self, script_ref: str) -> tuple[Script, Script | None]:
-        """The script a SCRIPT argument names with the variables and overrides applied, and, when variables
-        were given, the same script with its own: the level of every personalized file is set from it."""
-        path = library.find_script(script_ref)
-        values, given_at = load_variables(self.vars_file) if self.vars_file else ({}, {})
-        values |= dict(self.variables)
-        for name, _ in self.variables:
-            given_at.pop(name, None)
-        script = self._overridden(load_script(path, values, given_at))
-        return script, self._overridden(load_script(path)) if values else None
-
-    def _overridden(self, script: Script) -> Script:
-        return with_overrides(
-            script, duration_ms=self.duration, rate=self.rate, no_bells=self.no_bells, no_ambience=self.no_ambience
-        )
-
-    def prepare(self, script_ref: str, quiet: bool = False) -> Session:
-        """The session a SCRIPT argument names, voiced and levelled, with a progress bar on a terminal."""
-        script, level_from = self.load(script_ref)
-        cache = ClipCache(None if self.no_cache else default_folder())
-        hidden = quiet or not sys.stderr.isatty()
-        with click.progressbar(
-            length=len(spoken_lines(script)), label="Voicing lines", file=sys.stderr, hidden=hidden
-        ) as bar:
-            return prepare(script, cache, bar.update, self.loudness, level_from)
-
-
-def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that shape a session, shared by check, play and export; the command gets them as `shaping`."""
-
-    @functools.wraps(command)
-    def with_shaping(
-        variables: tuple[tuple[str, str], ...],
-        vars_file: Path | None,
-        duration: int | None,
-        rate: int | None,
-        no_cache: bool,
-        loudness: float,
-        no_bells: bool,
-        no_ambience: bool,
-        **arguments: Any,
-    ) -> Any:
-        shaping = Shaping(variables, vars_file, duration, rate, no_cache, loudness, no_bells, no_ambience)
-        return command(shaping=shaping, **arguments)
-
-    options = [
-        click.option(
-            "--var",
-            "variables",
-            type=VariableType(),
-            multiple=True,
-            help="Set a script variable, e.g. --var name=Sam. Repeat for more; wins over --vars.",
-        ),
-        click.option(
-            "--vars",
-            "vars_file",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="A YAML file of variables (name: value lines), e.g. one per client.",
-        ),
-        click.option(
-            "--duration",
-            type=DurationType(),
-            help="Target length, e.g. 20m: the script's silences stretch or shrink to meet it.",
-        ),
-        click.option(
-            "--rate", type=click.IntRange(*RATE_RANGE), help="Speech rate in words per minute (60-250), for every line."
-        ),
-        click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
-        click.option(
-            "--loudness",
-            type=click.FloatRange(-30, -10),
-            default=LOUDNESS_LUFS,
-            show_default=True,
-            help="Integrated loudness to bring the session to, in LUFS (true peaks stay under -1 dBTP).",
-        ),
-        click.option("--no-bells", is_flag=True, help="Leave out the bells (their moments stay, in silence)."),
-        click.option("--no-ambience", is_flag=True, help="Leave out the background ambience."),
-    ]
-    for option in reversed(options):
-        with_shaping = option(with_shaping)
-    return with_shaping
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guide")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """Inner Guide: voice-guided meditations for inner child work.
 
     Turns a meditation script (YAML) into a calm spoken session with real silences,
@@ -177,7 +46,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       guide export sit-with-your-younger-self -o session.mp3 --duration 15m
       guide check my-session.yaml
     """
-    ctx.obj = Options(debug=debug)
+    # main() reads --debug itself, before Click parses anything, so that any error can show its traceback.
 
 
 @cli.command()
