@@ -12,7 +12,7 @@ import numpy as np
 
 from guide.pcm import SAMPLE_RATE, read_wav, write_wav
 
-CLIP_FORMAT = 1
+CLIP_FORMAT = 2
 """Raise when the way clips are made or stored changes (trimming, sample format), so old clips are not served."""
 
 

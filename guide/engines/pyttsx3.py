@@ -47,11 +47,8 @@ class Pyttsx3Engine:
         return f"{self.name} ({self._backend()}), voice {self._voice_id(voice, language) or 'default'}"
 
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
-        engine = self._started()
-        voice_id = self._voice_id(voice, language)
-        if voice_id:
-            engine.setProperty("voice", voice_id)
-        self._apply(voice)
+        self._started()
+        self._apply(voice, self._voice_id(voice, language))
         samples = self._save(text)
         if samples is None:
             raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
@@ -113,15 +110,24 @@ class Pyttsx3Engine:
             return (voice.rate,)
         return (*espeak.pace(voice.rate), espeak.pitch(voice.pitch))
 
-    def _apply(self, voice: Voice) -> None:
+    def _apply(self, voice: Voice, voice_id: str | None) -> None:
         settings = self._settings(voice)
-        self._engine.setProperty("rate", settings[0])
-        if sys.platform.startswith("linux"):
-            from pyttsx3.drivers import _espeak
+        if not sys.platform.startswith("linux"):
+            if voice_id:
+                self._engine.setProperty("voice", voice_id)
+            self._engine.setProperty("rate", settings[0])
+            return
+        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers.espeak import EspeakDriver
 
-            _, word_gap, pitch = settings
-            _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
-            self._engine.setProperty("pitch", pitch)
+        # Straight to espeak-ng, in this order: pyttsx3 queues property changes while it thinks a line is
+        # still being spoken, and a voice chosen after the rate and word gap resets them.
+        rate, word_gap, pitch = settings
+        if voice_id:
+            EspeakDriver.setProperty("voice", voice_id)
+        EspeakDriver.setProperty("rate", rate)
+        EspeakDriver.setProperty("pitch", pitch)
+        _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
 
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
