@@ -121,6 +121,6 @@ def paced_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             server.kill()
             pytest.fail("PulseAudio did not start")
         time.sleep(0.05)
-    yield {"ALSA_CONFIG_PATH": str(home / "asound.conf")}
+    yield {"ALSA_CONFIG_PATH": str(home / "asound.conf"), "PULSE_SERVER": f"unix:{socket}"}
     server.terminate()
     server.wait(timeout=10)

@@ -12,8 +12,11 @@ import time
 import wave
 from pathlib import Path
 
+import numpy as np
+
 from guide.cache import ClipCache, default_folder
 from guide.display import PlayDisplay
+from guide.pcm import SAMPLE_RATE
 from guide.script import load_script
 from guide.session import prepare
 from guide.values import format_clock
@@ -142,6 +145,52 @@ def test_ctrl_c_stops_the_sound_at_once_and_exits_130(write_script, paced_audio,
     assert time.monotonic() - interrupted < 5
     assert process.returncode == 130
     assert stderr.strip() == "Stopped."
+
+
+def test_stopping_early_fades_out_over_about_a_second(write_script, paced_audio, tmp_path):
+    recording = tmp_path / "heard.raw"
+    env = {**os.environ, **paced_audio}
+    listener = subprocess.Popen(
+        [
+            "parecord",
+            "--device=nowhere.monitor",
+            "--raw",
+            "--format=s16le",
+            "--rate=22050",
+            "--channels=1",
+            str(recording),
+        ],
+        env=env,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guide", "play", str(write_script(SHORT_SCRIPT))],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    while "Welcome." not in process.stdout.readline():
+        assert process.poll() is None
+    time.sleep(0.5)  # into the line
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=20)
+    time.sleep(0.5)
+    listener.terminate()
+    listener.wait(timeout=10)
+    heard = np.fromfile(recording, dtype="<i2").astype(np.float64)
+    loud = np.flatnonzero(np.abs(heard) > 328)
+    end = loud[-1]
+    tenth = SAMPLE_RATE // 10
+
+    def level(at: int) -> float:
+        return float(np.sqrt(np.mean(heard[at : at + tenth] ** 2)))
+
+    # Over the last second the sound falls away steadily, rather than stopping mid-word.
+    assert level(end - tenth) < level(end - 9 * tenth) / 4
+    assert np.max(np.abs(heard[end - tenth : end])) < np.max(np.abs(heard[end - 10 * tenth : end - 8 * tenth]))
 
 
 def test_no_audio_device_is_one_line_that_suggests_export_and_exit_4(run_guide, write_script, no_audio_device):
