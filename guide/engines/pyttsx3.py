@@ -15,8 +15,10 @@ import numpy as np
 from guide.engines import espeak
 from guide.errors import MissingDependency, RenderError
 from guide.model import Voice
+from guide.pcm import SILENCE_THRESHOLD
 from guide.sounds import load_sound
 
+SYNTHESIS_ATTEMPTS = 3
 INSTALL_HINT = "on Debian/Ubuntu: sudo apt-get install libespeak-ng1"
 
 
@@ -49,10 +51,12 @@ class Pyttsx3Engine:
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         self._started()
         self._apply(voice, self._voice_id(voice, language))
-        samples = self._save(text)
-        if samples is None:
-            raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
-        return samples
+        # Now and then, under load, pyttsx3's espeak driver hands back an empty file: ask again.
+        for _ in range(SYNTHESIS_ATTEMPTS):
+            samples = self._save(text)
+            if samples is not None and np.abs(samples.astype(np.int32)).max(initial=0) > SILENCE_THRESHOLD:
+                return samples
+        raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
 
     def _save(self, text: str) -> np.ndarray | None:
         # A fresh name for every line, so a file the engine finishes late can never pass for another.
@@ -128,6 +132,8 @@ class Pyttsx3Engine:
         EspeakDriver.setProperty("rate", rate)
         EspeakDriver.setProperty("pitch", pitch)
         _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
+        # espeak-ng queues parameter changes for its own thread; let them land before the line is spoken.
+        _espeak.dll.espeak_Synchronize()
 
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
