@@ -14,7 +14,7 @@ from guide import __version__, library
 from guide.checker import care_warnings
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, ScriptError
-from guide.export import FORMATS, choose_format, export
+from guide.export import DEFAULT_BITRATE, FORMATS, choose_format, export
 from guide.player import play as play_audio
 from guide.schema import included_file_schema, script_schema
 from guide.session import Session
@@ -92,7 +92,7 @@ def _print_plan(session: Session) -> None:
     open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
     click.echo(
         f"  total {format_clock(timeline.length_ms)}, {session.words:,} words, "
-        f"{format_span(open_practice) if open_practice else 'no'} of open silence"
+        + (f"{format_span(open_practice)} of open silence" if open_practice else "no open silence")
         + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
     )
     shortest, longest = timeline.reach_ms
@@ -112,9 +112,16 @@ def _print_plan(session: Session) -> None:
     help="The file to write, e.g. session.mp3. Its suffix picks the format.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
+@click.option(
+    "--bitrate",
+    type=click.Choice(["48k", "64k", "80k", "96k", "128k"]),
+    default=DEFAULT_BITRATE,
+    show_default=True,
+    help="For MP3, OGG/Opus and M4A.",
+)
 @session_options
-def export_command(script_ref: str, out: Path, fmt: str | None, shaping: Shaping) -> None:
-    """Render a session to an audio file (MP3 or WAV).
+def export_command(script_ref: str, out: Path, fmt: str | None, bitrate: str, shaping: Shaping) -> None:
+    """Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV.
 
     The file appears only when it is complete: a failure or Ctrl+C leaves no
     partial file behind.
@@ -124,7 +131,7 @@ def export_command(script_ref: str, out: Path, fmt: str | None, shaping: Shaping
     with click.progressbar(
         length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
-        export(session, out, chosen, bar.update)
+        export(session, out, chosen, bar.update, bitrate)
     click.echo(f"Wrote {out} ({format_clock(session.timeline.length_ms)}).", err=True)
 
 

@@ -25,7 +25,7 @@ sections:
         ([], "guide play sit-with-your-younger-self"),
         (["check"], "Validate scripts, print their plan, and warn where care is missing."),
         (["play"], "Play a session through the default audio device."),
-        (["export"], "Render a session to an audio file (MP3 or WAV)."),
+        (["export"], "Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV."),
         (["list"], "List the built-in sessions"),
         (["new"], "Write a new script, NAME.yaml, to start from."),
         (["schema"], "Print the JSON Schema of the script format."),

@@ -232,3 +232,51 @@ def _span(start_ms: int, end_ms: int) -> slice:
 
 def _rms(samples) -> float:
     return float(np.sqrt(np.mean(samples**2)))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec", "rate", "chapters"),
+    [
+        (".mp3", "mp3", 22050, True),
+        (".ogg", "opus", 48000, True),
+        (".opus", "opus", 48000, True),
+        (".m4a", "aac", 22050, True),
+        (".flac", "flac", 22050, True),
+        (".wav", "pcm_s16le", 22050, False),
+    ],
+)
+def test_every_format_round_trips_with_its_length_tags_and_chapters(
+    run_guide, write_script, tmp_path, suffix, codec, rate, chapters
+):
+    script = write_script(TIMING_SCRIPT)
+    out = tmp_path / f"session{suffix}"
+    result = run_guide("export", str(script), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    info = probe(out)
+    stream = info["streams"][0]
+    assert (stream["codec_name"], int(stream["sample_rate"]), stream["channels"]) == (codec, rate, 1)
+    timeline = planned(script)
+    assert float(info["format"]["duration"]) == pytest.approx(timeline.length_ms / 1000, abs=0.1)
+    if suffix != ".wav":
+        tags = {key.lower(): value for key, value in info["format"].get("tags", {}).items()}
+        tags |= {key.lower(): value for key, value in stream.get("tags", {}).items()}
+        assert tags["title"] == "Timing"
+        assert tags["artist"] == "Test Author"
+        assert tags["genre"] == "Meditation"
+    if chapters:
+        found = [
+            (c["tags"]["title"], round(float(c["start_time"]) * 1000), round(float(c["end_time"]) * 1000))
+            for c in info["chapters"]
+        ]
+        expected = [(c.title, c.start_ms, c.end_ms) for c in timeline.chapters]
+        assert [title for title, _, _ in found] == ["Arriving", "Resting", "Closing"]
+        for (_, start, end), (_, want_start, want_end) in zip(found, expected, strict=True):
+            assert start == pytest.approx(want_start, abs=1)
+            assert end == pytest.approx(want_end, abs=30)  # Opus pads its last frame
+
+
+def test_the_bitrate_can_be_chosen(run_guide, write_script, tmp_path):
+    low, high = tmp_path / "low.mp3", tmp_path / "high.mp3"
+    assert run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(low), "--bitrate", "48k").returncode == 0
+    assert run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(high), "--bitrate", "96k").returncode == 0
+    assert int(probe(low)["format"]["bit_rate"]) < int(probe(high)["format"]["bit_rate"])
