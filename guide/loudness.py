@@ -1,4 +1,4 @@
-"""Measuring loudness as ITU-R BS.1770 does (K-weighting, 400 ms blocks, gating), and true peaks by oversampling."""
+"""Measuring loudness as ITU-R BS.1770 does: K-weighting, 400 ms blocks, gating."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ SUB_BLOCK = SAMPLE_RATE // 10
 IMPULSE_LENGTH = 2048
 """Samples of the K-weighting filter's impulse response kept (93 ms): its slowest part, the 38 Hz high pass,
 has decayed by more than 180 dB by then."""
-OVERSAMPLING = 4
 FEED_PIECE = 32768 - 2047
 """With the 2048-sample filter, each piece fills a 32768-point transform."""
 
@@ -134,17 +133,3 @@ def clip_loudness(samples: np.ndarray) -> float:
     weighted = np.convolve(samples.astype(np.float64), k_weighting())[: len(samples)]
     power = float(np.mean(weighted**2)) if len(weighted) else 0.0
     return -0.691 + 10 * math.log10(power) if power > 0 else float("-inf")
-
-
-def true_peaks(samples: np.ndarray) -> np.ndarray:
-    """Each sample's true peak: the largest magnitude of the band-limited signal between it and its
-    neighbours, found by oversampling four times."""
-    if len(samples) == 0:
-        return np.zeros(0)
-    size = len(samples)
-    # A power of two keeps the transforms fast; the zeros it adds stand between the end and the start.
-    padded = 1 << (size + 64).bit_length()
-    upsampled = np.fft.irfft(np.fft.rfft(samples, padded), padded * OVERSAMPLING) * OVERSAMPLING
-    following = np.abs(upsampled[: size * OVERSAMPLING]).reshape(size, OVERSAMPLING).max(axis=1)
-    preceding = np.concatenate([[0.0], following[:-1]])
-    return np.maximum(np.maximum(following, preceding), np.abs(samples))
