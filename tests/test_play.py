@@ -125,19 +125,25 @@ def _read(fd: int) -> bytes:
         return b""
 
 
-def test_ctrl_c_stops_the_sound_at_once_and_exits_130(write_script, paced_audio, tmp_path):
+def playing_until_welcome(script: Path, env: dict[str, str], folder: Path) -> subprocess.Popen[str]:
+    """`guide play SCRIPT` running in real time, once it has reached its first spoken line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "guide", "play", str(write_script(SHORT_SCRIPT))],
+        [sys.executable, "-m", "guide", "play", str(script)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **paced_audio},
-        cwd=tmp_path,
+        env=env,
+        cwd=folder,
     )
     assert process.stdout is not None
     while "Welcome." not in process.stdout.readline():
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
+    return process
+
+
+def test_ctrl_c_stops_the_sound_at_once_and_exits_130(write_script, paced_audio, tmp_path):
+    process = playing_until_welcome(write_script(SHORT_SCRIPT), {**os.environ, **paced_audio}, tmp_path)
     process.send_signal(signal.SIGINT)
     interrupted = time.monotonic()
     _, stderr = process.communicate(timeout=20)
@@ -162,18 +168,7 @@ def test_stopping_early_fades_out_over_about_a_second(write_script, paced_audio,
         ],
         env=env,
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "guide", "play", str(write_script(SHORT_SCRIPT))],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    assert process.stdout is not None
-    while "Welcome." not in process.stdout.readline():
-        assert process.poll() is None
+    process = playing_until_welcome(write_script(SHORT_SCRIPT), env, tmp_path)
     time.sleep(0.5)  # into the line
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=20)
