@@ -15,12 +15,13 @@ from guide.checker import care_warnings
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, ScriptError
 from guide.export import DEFAULT_BITRATE, FORMATS, choose_format, export
+from guide.model import Script
 from guide.player import play as play_audio
 from guide.schema import included_file_schema, script_schema
-from guide.session import Session
+from guide.session import voice_description, word_count
 from guide.shaping import Shaping, session_options
 from guide.starter import write_starter
-from guide.timeline import CueKind
+from guide.timeline import CueKind, Timeline
 from guide.values import format_clock, format_span
 
 THERAPY_NOTE = (
@@ -68,13 +69,13 @@ def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> None:
     failed = False
     for ref in scripts:
         try:
-            session = shaping.prepare(ref, quiet=True)
+            script, timeline = shaping.plan(ref)
         except ScriptError as error:
             click.echo(error.message, err=True)
             failed = True
             continue
-        _print_plan(session)
-        warnings = care_warnings(session.script, session.timeline)
+        _print_plan(script, timeline)
+        warnings = care_warnings(script, timeline)
         for warning in warnings:
             click.echo(str(warning), err=True)
         failed = failed or (strict and bool(warnings))
@@ -82,8 +83,7 @@ def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> None:
         sys.exit(ExitCode.INVALID_SCRIPT)
 
 
-def _print_plan(session: Session) -> None:
-    script, timeline = session.script, session.timeline
+def _print_plan(script: Script, timeline: Timeline) -> None:
     click.echo(f"{script.path}: {script.title}")
     width = max(len(chapter.title) for chapter in timeline.chapters)
     for chapter in timeline.chapters:
@@ -91,14 +91,14 @@ def _print_plan(session: Session) -> None:
         click.echo(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
     open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
     click.echo(
-        f"  total {format_clock(timeline.length_ms)}, {session.words:,} words, "
+        f"  total {format_clock(timeline.length_ms)}, {word_count(script):,} words, "
         + (f"{format_span(open_practice)} of open silence" if open_practice else "no open silence")
         + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
     )
     shortest, longest = timeline.reach_ms
     if shortest != longest:
         click.echo(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
-    click.echo(f"  voice: {session.voice_description()} at {script.voice.rate} words per minute")
+    click.echo(f"  voice: {voice_description(script)} at {script.voice.rate} words per minute")
 
 
 @cli.command(name="export")
@@ -169,11 +169,10 @@ def list_command(no_cache: bool) -> None:
     """List the built-in sessions, with their length and what each is for."""
     shaping = Shaping(no_cache=no_cache)
     for path in library.builtin_sessions():
-        session = shaping.prepare(str(path), quiet=True)
-        script = session.script
-        shortest, longest = session.timeline.reach_ms
+        script, timeline = shaping.plan(str(path))
+        shortest, longest = timeline.reach_ms
         click.echo(
-            f"{path.stem}  {format_clock(session.timeline.length_ms)}"
+            f"{path.stem}  {format_clock(timeline.length_ms)}"
             f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
         )
         click.echo(f"  {script.title}: {script.description or ''}".rstrip(": "))

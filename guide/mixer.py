@@ -32,9 +32,8 @@ class Bed:
 
 @dataclass(frozen=True)
 class Levels:
-    """The master stage: a gain, fades at either end, and a ceiling no peak passes."""
+    """The master stage: fades at either end, and a ceiling no peak passes."""
 
-    gain: float = 1.0
     fade_in_ms: int = 0
     fade_out_ms: int = 0
     ceiling: float | None = None
@@ -106,7 +105,7 @@ class Mix:
             end = min(begin + chunk, self.length)
             margin = MARGIN if levels.ceiling is not None else 0
             positions = np.arange(begin - margin, end + margin)
-            samples = self.stretch(begin - margin, end + margin) * levels.gain * self._fades(positions, levels)
+            samples = self.stretch(begin - margin, end + margin) * self._fades(positions, levels)
             yield limit(samples, levels.ceiling) if levels.ceiling is not None else samples
 
     def _fades(self, positions: np.ndarray, levels: Levels) -> np.ndarray:

@@ -174,16 +174,23 @@ class _Reader:
     def declared_variables(self, node: Node | None) -> dict[str, tuple[str, Where]]:
         if node is None:
             return {}
+        return self.named(
+            node,
+            "variables",
+            "a mapping of names to text, such as name: Sam",
+            lambda name, key_node, value: (self.raw_text(value, f"variables: {name}"), self.at(key_node)),
+        )
+
+    def named(self, node: Node, what: str, expected: str, read: Callable[[str, Node, Node], T]) -> dict[str, T]:
+        """A mapping whose keys are names the author chose (variables, voice profiles), each value read."""
         if not isinstance(node, MappingNode):
-            raise self.fail(
-                node, f"variables: expected a mapping of names to text, such as name: Sam, got {describe(node)}"
-            )
-        declared = {}
+            raise self.fail(node, f"{what}: expected {expected}, got {describe(node)}")
+        values = {}
         for name, key_node, value in mapping_items(node):
             if not _NAME.fullmatch(name):
-                raise self.fail(key_node, f"variables: {name!r} is not a usable name; use letters, digits and _")
-            declared[name] = (self.raw_text(value, f"variables: {name}"), self.at(key_node))
-        return declared
+                raise self.fail(key_node, f"{what}: {name!r} is not a usable name; use letters, digits and _")
+            values[name] = read(name, key_node, value)
+        return values
 
     # -- sections and steps --------------------------------------------------------------------
 
@@ -343,16 +350,12 @@ class _Reader:
         return voice
 
     def voice_profiles(self, node: Node) -> dict[str, Voice]:
-        if not isinstance(node, MappingNode):
-            raise self.fail(
-                node, f"voices: expected named voice mappings, such as child: {{rate: 100}}, got {describe(node)}"
-            )
-        profiles = {}
-        for name, key_node, value in mapping_items(node):
-            if not _NAME.fullmatch(name):
-                raise self.fail(key_node, f"voices: {name!r} is not a usable name; use letters, digits and _")
-            profiles[name] = self.voice_mapping(value, self.shared.voice)
-        return profiles
+        return self.named(
+            node,
+            "voices",
+            "named voice mappings, such as child: {rate: 100}",
+            lambda name, key_node, value: self.voice_mapping(value, self.shared.voice),
+        )
 
     def voice_choice(self, node: Node | None) -> Voice:
         """The voice a step asks for: the script's, a named profile, or a mapping over the script's."""

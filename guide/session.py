@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -50,12 +52,13 @@ class Session:
         """The session's audio, 16-bit mono, in time order."""
         return as_int16(self.mix.chunks(self.levels))
 
-    @property
-    def words(self) -> int:
-        return sum(len(step.text.split()) for step in all_steps(self.script) if isinstance(step, Say))
 
-    def voice_description(self) -> str:
-        return get_engine(self.script.voice.engine).describe(self.script.voice, self.script.language)
+def word_count(script: Script) -> int:
+    return sum(len(step.text.split()) for step in all_steps(script) if isinstance(step, Say))
+
+
+def voice_description(script: Script) -> str:
+    return get_engine(script.voice.engine).describe(script.voice, script.language)
 
 
 def all_steps(script: Script) -> Iterator[Step]:
@@ -109,6 +112,34 @@ def prepare(
     return _assemble(script, cache, progress if level_from else None, loudness, trim, loudness_of, bed_gain)
 
 
+def plan_only(script: Script, cache: ClipCache) -> Timeline:
+    """The script's timeline alone, from its voiced lines and sounds as they come, with no levelling or
+    mixing: levelling changes no sound's length, so this is the timeline `prepare` makes."""
+    clips = speak_lines(spoken_lines(script), script.language, cache)
+    return _plan(script, lambda step: _raw_length(step, clips))
+
+
+def _plan(script: Script, length: Callable[[Step], int]) -> Timeline:
+    """Plan with each step's sound `length` in samples, a duration out of reach reported where it was asked."""
+    try:
+        return plan(script, lambda step: samples_to_ms(length(step)))
+    except FitError as error:
+        if script.duration is not None and script.duration.where is not None:
+            raise ScriptError(script.duration.where, f"duration: {error}") from None
+        raise UsageError(f"--duration: {error}") from None
+
+
+def _raw_length(step: Step, clips: dict[Say, np.ndarray]) -> int:
+    line = _spoken(step)
+    if line is not None:
+        return len(clips[line])
+    if isinstance(step, Bell | Recording):
+        return len(load_sound(step.sound))
+    if isinstance(step, BreathPhase) and step.cue == "tone" and (tone := breath_tone(step.phase, step.ms)) is not None:
+        return len(tone)
+    return 0
+
+
 def _assemble(
     script: Script,
     cache: ClipCache,
@@ -126,18 +157,13 @@ def _assemble(
     for step in all_steps(script):
         if step not in sounds and (sound := _sound(step, clips, loudness + trim_db, loudness_of)) is not None:
             sounds[step] = sound
-    try:
-        timeline = plan(script, lambda step: samples_to_ms(len(sounds[step])) if step in sounds else 0)
-    except FitError as error:
-        if script.duration is not None and script.duration.where is not None:
-            raise ScriptError(script.duration.where, f"duration: {error}") from None
-        raise UsageError(f"--duration: {error}") from None
+    timeline = _plan(script, lambda step: len(sounds[step]) if step in sounds else 0)
     speech = [
         (cue.start_ms, cue.start_ms + samples_to_ms(len(sounds[cue.step])))
         for cue in timeline.cues
         if _spoken(cue.step) is not None
     ]
-    levels = Levels(1.0, _fade_in_ms(timeline), _fade_out_ms(timeline, speech), db_to_gain(CEILING_DBTP))
+    levels = Levels(_fade_in_ms(timeline), _fade_out_ms(timeline, speech), db_to_gain(CEILING_DBTP))
     voice = [sound for step, sound in sounds.items() if _spoken(step) is not None]
     bed = _bed(script, voice, bed_gain)
     return Session(script, timeline, sounds, Mix(timeline, sounds, bed, speech), levels)
@@ -185,9 +211,16 @@ def _levelled(samples: np.ndarray, loudness: float, loudness_of: dict[Step, floa
 def _bed(script: Script, voice: list[np.ndarray], gain: float | None) -> Bed | None:
     if script.ambience is None:
         return None
-    loop = ambience_loop(script.ambience.sound)
+    loop, loop_loudness = _bed_loop(script.ambience.sound)
     if gain is None:
         # The bed sits `volume` below the voice as the listener hears it: the lines as levelled and limited.
         voice_loudness = clip_loudness(np.concatenate(voice)) if voice else LOUDNESS_LUFS
-        gain = db_to_gain(voice_loudness + script.ambience.gain_db - clip_loudness(loop))
+        gain = db_to_gain(voice_loudness + script.ambience.gain_db - loop_loudness)
     return Bed(loop, gain, script.ambience.fade_ms)
+
+
+@functools.cache
+def _bed_loop(sound: str | Path) -> tuple[np.ndarray, float]:
+    """A bed's loop and its loudness, made once however many rounds of levelling ask for it."""
+    loop = ambience_loop(sound)
+    return loop, clip_loudness(loop)

@@ -16,7 +16,8 @@ from guide.cache import ClipCache, default_folder
 from guide.format import RATE_RANGE
 from guide.model import Script
 from guide.script import load_script, load_variables, with_overrides
-from guide.session import LOUDNESS_LUFS, Session, prepare, spoken_lines
+from guide.session import LOUDNESS_LUFS, Session, plan_only, prepare, spoken_lines
+from guide.timeline import Timeline
 from guide.values import parse_duration
 
 
@@ -69,15 +70,22 @@ class Shaping:
             script, duration_ms=self.duration, rate=self.rate, no_bells=self.no_bells, no_ambience=self.no_ambience
         )
 
-    def prepare(self, script_ref: str, quiet: bool = False) -> Session:
+    def cache(self) -> ClipCache:
+        return ClipCache(None if self.no_cache else default_folder())
+
+    def prepare(self, script_ref: str) -> Session:
         """The session a SCRIPT argument names, voiced and levelled, with a progress bar on a terminal."""
         script, level_from = self.load(script_ref)
-        cache = ClipCache(None if self.no_cache else default_folder())
-        hidden = quiet or not sys.stderr.isatty()
         with click.progressbar(
-            length=len(spoken_lines(script)), label="Voicing lines", file=sys.stderr, hidden=hidden
+            length=len(spoken_lines(script)), label="Voicing lines", file=sys.stderr, hidden=not sys.stderr.isatty()
         ) as bar:
-            return prepare(script, cache, bar.update, self.loudness, level_from)
+            return prepare(script, self.cache(), bar.update, self.loudness, level_from)
+
+    def plan(self, script_ref: str) -> tuple[Script, Timeline]:
+        """The script a SCRIPT argument names, and its timeline: no levelling, which only playing and export
+        need."""
+        script, _ = self.load(script_ref)
+        return script, plan_only(script, self.cache())
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -88,7 +88,8 @@ def _read_text(path: Path) -> str:
 
 def _syntax_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> ScriptError:
     mark = error.problem_mark or error.context_mark
-    line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark.line < len(lines) else ""
     bracket = _STARTS_WITH_BRACKET.match(line_text)
     if bracket:
         value = line_text[bracket.end() - 1 :].strip()

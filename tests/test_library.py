@@ -14,7 +14,7 @@ from guide.mixer import Mix
 from guide.model import Say
 from guide.pcm import SILENCE_THRESHOLD, ms_to_samples
 from guide.script import load_script, with_overrides
-from guide.session import prepare
+from guide.session import plan_only, prepare
 from guide.timeline import CueKind
 
 PRACTICES = {
@@ -87,3 +87,9 @@ def test_no_spoken_line_is_cut_off_or_runs_into_the_next(name):
         after = samples[end + 1 : ms_to_samples(following.end_ms if following else cue.end_ms)]
         if following is not None and following.kind is not CueKind.SAY:
             assert np.abs(after).max(initial=0) <= SILENCE_THRESHOLD / 32768, f"{cue.step.text!r} spills over"
+
+
+@pytest.mark.parametrize("name", ["when-you-are-triggered", "mirror-words"])
+def test_the_plan_guide_check_prints_is_the_plan_that_plays(name):
+    path = next(p for p in builtin_sessions() if p.stem == name)
+    assert plan_only(load_script(path), ClipCache(default_folder())) == session_for(name).timeline
