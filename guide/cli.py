@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 import traceback
@@ -11,15 +12,19 @@ from pathlib import Path
 import click
 
 from guide import __version__, library
+from guide.batch import Result, run_batch
+from guide.captions import CAPTION_FORMATS
 from guide.checker import care_warnings
+from guide.clients import load_clients
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, ScriptError
-from guide.export import DEFAULT_BITRATE, FORMATS, choose_format, export
+from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, export
 from guide.model import Script
 from guide.player import play as play_audio
 from guide.schema import included_file_schema, script_schema
 from guide.session import voice_description, word_count
 from guide.shaping import Shaping, session_options
+from guide.signals import Terminated, raise_on_sigterm
 from guide.starter import write_starter
 from guide.timeline import CueKind, Timeline
 from guide.values import format_clock, format_span
@@ -107,9 +112,9 @@ def _print_plan(script: Script, timeline: Timeline) -> None:
     "-o",
     "--output",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
-    help="The file to write, e.g. session.mp3. Its suffix picks the format.",
+    help="The file to write, e.g. session.mp3 (its suffix picks the format); with --clients, a folder.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
 @click.option(
@@ -119,20 +124,110 @@ def _print_plan(script: Script, timeline: Timeline) -> None:
     show_default=True,
     help="For MP3, OGG/Opus and M4A.",
 )
+@click.option("--album", default=ALBUM, show_default=True, help="The album tag.")
+@click.option(
+    "--captions",
+    type=click.Choice(CAPTION_FORMATS),
+    help="Also write captions beside the audio: a WebVTT (.vtt) or SubRip (.srt) file, one cue per sentence.",
+)
+@click.option("--transcript", is_flag=True, help="Also write the words as text (.txt) with section headings and times.")
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML list of clients (client, variables, voice, duration): one file each, in the folder -o names.",
+)
+@click.option("--force", is_flag=True, help="With --clients: render every file, even those already up to date.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="With --clients: how many files to render at once.",
+)
 @session_options
-def export_command(script_ref: str, out: Path, fmt: str | None, bitrate: str, shaping: Shaping) -> None:
+def export_command(
+    script_ref: str,
+    out: Path,
+    fmt: str | None,
+    bitrate: str,
+    album: str,
+    captions: str | None,
+    transcript: bool,
+    clients_file: Path | None,
+    force: bool,
+    jobs: int,
+    shaping: Shaping,
+) -> None:
     """Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV.
 
-    The file appears only when it is complete: a failure or Ctrl+C leaves no
-    partial file behind.
+    Files carry the title, author, album, content note and cover as tags, and one
+    chapter per section. They appear only when complete: a failure or Ctrl+C leaves
+    no partial file behind, and an existing file is kept until its replacement is whole.
+
+    With --clients, renders one personalized file per client into the folder -o
+    names (DIR/CLIENT.mp3), skipping files already made from the same script,
+    variables and settings. A bad entry is reported with its line, the others go on,
+    and the exit code says that something failed. See the README for the file's form.
+
+    \b
+    Examples:
+      guide export sit-with-your-younger-self -o session.mp3 --captions vtt
+      guide export my-session.yaml -o session.m4a --vars sam.yaml --transcript
+      guide export my-session.yaml --clients clients.yaml -o renders/
     """
-    chosen = choose_format(out, fmt)
-    session = shaping.prepare(script_ref)
+    if clients_file is None:
+        if force:
+            raise click.UsageError("--force goes with --clients; a single export always writes its file")
+        settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript)
+        session = shaping.prepare(script_ref)
+        with click.progressbar(
+            length=session.timeline.length_ms,
+            label=f"Writing {out.name}",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty(),
+        ) as bar:
+            written = export(session, out, settings, bar.update)
+        click.echo(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).", err=True)
+        return
+    settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)
+    _export_for_clients(script_ref, clients_file, out, settings, shaping, force, jobs)
+
+
+def _export_for_clients(
+    script_ref: str,
+    clients_file: Path,
+    folder: Path,
+    settings: ExportSettings,
+    shaping: Shaping,
+    force: bool,
+    jobs: int,
+) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"-o {folder}: with --clients, -o names a folder, and this is a file")
+    shaping.load(script_ref)  # the script itself must be sound before any client is tried
+    clients, invalid = load_clients(clients_file)
+    for error in invalid:
+        click.echo(error.message, err=True)
+    folder.mkdir(parents=True, exist_ok=True)
     with click.progressbar(
-        length=session.timeline.length_ms, label=f"Writing {out.name}", file=sys.stderr, hidden=not sys.stderr.isatty()
+        length=len(clients), label="Rendering for clients", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
-        export(session, out, chosen, bar.update, bitrate)
-    click.echo(f"Wrote {out} ({format_clock(session.timeline.length_ms)}).", err=True)
+        outcomes = run_batch(
+            script_ref, clients, shaping, settings, folder, force=force, jobs=jobs, done=lambda _: bar.update(1)
+        )
+    for outcome in outcomes:
+        click.echo(outcome.message, err=True)
+    tally = {result: sum(o.result is result for o in outcomes) for result in Result}
+    failed = tally[Result.FAILED] + len(invalid)
+    click.echo(
+        f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.", err=True
+    )
+    if invalid:
+        sys.exit(ExitCode.INVALID_SCRIPT)
+    failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]
+    if failures:
+        sys.exit(failures[0])
 
 
 @cli.command()
@@ -218,6 +313,7 @@ def schema(included: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; the only place that turns errors into exits."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    raise_on_sigterm()
     try:
         cli.main(args=argv, prog_name="guide", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -228,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("\nStopped.", err=True)
         return ExitCode.INTERRUPTED
+    except Terminated:
+        click.echo("\nStopped.", err=True)
+        return ExitCode.TERMINATED
     except ScriptError as error:
         click.echo(error.message, err=True)
         return error.exit_code

@@ -16,6 +16,8 @@ class ExitCode(enum.IntEnum):
     INVALID_SCRIPT = 3
     MISSING_DEPENDENCY = 4
     INTERRUPTED = 130
+    TERMINATED = 143
+    """128 + SIGTERM, as shells report a process that SIGTERM ended."""
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,28 @@
-"""Writing a session to an audio file, atomically: a failure or Ctrl+C leaves no partial file."""
+"""Writing a session to an audio file with its tags, chapters and cover, and its captions and transcript beside
+it, atomically: a failure or Ctrl+C leaves no partial file."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import os
 import subprocess
 import tempfile
 import wave
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from guide import ffmpeg
+from guide.atomic import replacing
+from guide.captions import render_captions
+from guide.cover import picture_block
 from guide.errors import RenderError, UsageError
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
 from guide.session import Session
+from guide.transcript import transcript
+from guide.values import format_timestamp
 
 ENCODERS = {
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
@@ -28,6 +34,9 @@ ENCODERS = {
 """ffmpeg's arguments for each compressed format; Opus resamples to 48 kHz, as it must."""
 LOSSY = ("mp3", "ogg", "opus", "m4a")
 VORBIS_COMMENTED = ("ogg", "opus", "flac")
+PICTURE_STREAMS = ("mp3", "m4a", "flac")
+"""The formats whose cover ffmpeg writes as an attached picture; Ogg and Opus carry it in a comment."""
+TRANSCRIPT_SUFFIX = ".txt"
 FORMATS = (*ENCODERS, "wav")
 DEFAULT_BITRATE = "64k"
 """Mono speech at 64 kbps is clear; 96k gives the bells more air."""
@@ -49,38 +58,43 @@ def choose_format(out: Path, requested: str | None) -> str:
     return chosen
 
 
-def export(
-    session: Session, out: Path, fmt: str, progress: Progress | None = None, bitrate: str = DEFAULT_BITRATE
-) -> None:
-    """Write the session to `out` in `fmt`, with tags and chapters; `out` appears only once it is complete."""
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise RenderError(f"cannot write {out}: the folder {folder} does not exist")
-    try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
-    except OSError as error:
-        raise RenderError(f"cannot write in {folder}: {error.strerror}") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
+@dataclass(frozen=True)
+class ExportSettings:
+    """How a session is written: the format and its bitrate, the album tag, and the text files beside it."""
+
+    fmt: str
+    bitrate: str = DEFAULT_BITRATE
+    album: str = ALBUM
+    captions: str | None = None
+    """`vtt` or `srt` for a caption file beside the audio, or None."""
+    transcript: bool = False
+
+    def outputs(self, out: Path) -> list[Path]:
+        """Every file an export to `out` writes: the audio, then its captions and transcript if asked for."""
+        return [
+            out,
+            *([out.with_suffix(f".{self.captions}")] if self.captions else []),
+            *([out.with_suffix(TRANSCRIPT_SUFFIX)] if self.transcript else []),
+        ]
+
+
+def export(session: Session, out: Path, settings: ExportSettings, progress: Progress | None = None) -> list[Path]:
+    """Write the session to `out` with its tags, chapters and cover, and the caption and transcript files
+    asked for; the files appear together, and only once all of them are complete. Returns their paths."""
+    targets = settings.outputs(out)
+    with replacing(*targets) as temporaries:
+        audio, *sidecars = temporaries
         chunks = _counted(session.chunks(), progress)
-        if fmt == "wav":
-            _write_wav(temporary, chunks)
+        if settings.fmt == "wav":
+            _write_wav(audio, chunks)
         else:
-            _encode(session, temporary, chunks, fmt, bitrate)
-        # A temporary file is private to its owner; the export gets the mode any new file would.
-        temporary.chmod(0o666 & ~_umask())
-        os.replace(temporary, out)
-    except OSError as error:
-        raise RenderError(f"cannot write {out}: {error.strerror or error}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+            _encode(session, audio, chunks, settings)
+        texts = ([render_captions(session, settings.captions)] if settings.captions else []) + (
+            [transcript(session)] if settings.transcript else []
+        )
+        for sidecar, text in zip(sidecars, texts, strict=True):
+            sidecar.write_text(text, encoding="utf-8")
+    return targets
 
 
 def _counted(chunks: Iterator[np.ndarray], progress: Progress | None) -> Iterator[np.ndarray]:
@@ -99,12 +113,12 @@ def _write_wav(path: Path, chunks: Iterator[np.ndarray]) -> None:
             wav.writeframes(chunk.astype("<i2").tobytes())
 
 
-def _tags(session: Session) -> dict[str, str]:
+def _tags(session: Session, settings: ExportSettings) -> dict[str, str]:
     script = session.script
     tags = {
         "title": script.title,
         "artist": script.author or "",
-        "album": ALBUM,
+        "album": settings.album,
         "genre": GENRE,
         "date": str(datetime.date.today().year),
         "comment": script.content_note or script.description or "",
@@ -112,46 +126,55 @@ def _tags(session: Session) -> dict[str, str]:
     return {key: value for key, value in tags.items() if value}
 
 
-def ffmetadata(session: Session, with_chapters: bool = True) -> str:
-    """The session's tags, and its chapters (one per section, and the closing), in ffmpeg's metadata format."""
+def ffmetadata(session: Session, settings: ExportSettings) -> str:
+    """The session's tags and its chapters (one per section, and the closing) in ffmpeg's metadata format;
+    for Ogg, Opus and FLAC the chapters, and for Ogg and Opus the cover, are Vorbis comments instead."""
 
     def escaped(value: str) -> str:
         return "".join("\\" + c if c in "=;#\\\n" else c for c in value)
 
-    lines = [";FFMETADATA1", *(f"{key}={escaped(value)}" for key, value in _tags(session).items())]
-    for chapter in session.timeline.chapters if with_chapters else ():
+    tags = _tags(session, settings)
+    if settings.fmt in VORBIS_COMMENTED:
+        tags |= _chapter_comments(session)
+        if session.script.cover is not None and settings.fmt not in PICTURE_STREAMS:
+            tags["METADATA_BLOCK_PICTURE"] = picture_block(session.script.cover)
+    lines = [";FFMETADATA1", *(f"{key}={escaped(value)}" for key, value in tags.items())]
+    for chapter in () if settings.fmt in VORBIS_COMMENTED else session.timeline.chapters:
         lines += ["", "[CHAPTER]", "TIMEBASE=1/1000", f"START={chapter.start_ms}", f"END={chapter.end_ms}"]
         lines.append(f"title={escaped(chapter.title)}")
     return "\n".join(lines) + "\n"
 
 
-def _encode(session: Session, path: Path, chunks: Iterator[np.ndarray], fmt: str, bitrate: str) -> None:
+def _encode(session: Session, path: Path, chunks: Iterator[np.ndarray], settings: ExportSettings) -> None:
+    fmt = settings.fmt
     # ffmpeg's own chapter writer for Ogg rounds each start up to a whole second first; Vorbis comments
-    # written here carry the exact times, and readers (ffprobe among them) take them as chapters.
-    comment_chapters = fmt in VORBIS_COMMENTED
+    # carry the exact times, and readers (ffprobe among them) take them as chapters.
+    chapter_input = "-1" if fmt in VORBIS_COMMENTED else "1"
     with tempfile.NamedTemporaryFile("w", suffix=".ffmeta", encoding="utf-8") as metadata:
-        metadata.write(ffmetadata(session, with_chapters=not comment_chapters))
+        metadata.write(ffmetadata(session, settings))
         metadata.flush()
         command = [ffmpeg.executable(f"to write {fmt.upper()}"), "-nostdin", "-hide_banner", "-loglevel", "error"]
         command += ["-y", *ffmpeg.raw_input_arguments(), "-i", metadata.name]
-        command += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "-1" if comment_chapters else "1"]
-        command += [*ENCODERS[fmt], *(_chapter_comments(session) if comment_chapters else [])]
+        cover = session.script.cover if fmt in PICTURE_STREAMS else None
+        if cover is not None:
+            command += ["-i", str(cover)]
+        command += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", chapter_input, *ENCODERS[fmt]]
+        if cover is not None:
+            command += ["-map", "2:v", "-c:v", "copy", "-disposition:v", "attached_pic"]
+            command += ["-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
         if fmt in LOSSY:
-            command += ["-b:a", bitrate]
+            command += ["-b:a", settings.bitrate]
         # ffmpeg writes the file itself, not a pipe: it must seek back to write the header that tells
         # players the exact length and the encoder's delay, so that decoding is sample-accurate.
         _feed(command + [str(path)], chunks, fmt)
 
 
-def _chapter_comments(session: Session) -> list[str]:
-    arguments = []
+def _chapter_comments(session: Session) -> dict[str, str]:
+    comments = {}
     for number, chapter in enumerate(session.timeline.chapters):
-        seconds, ms = divmod(chapter.start_ms, 1000)
-        minutes, seconds = divmod(seconds, 60)
-        hours, minutes = divmod(minutes, 60)
-        arguments += ["-metadata", f"CHAPTER{number:03d}={hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"]
-        arguments += ["-metadata", f"CHAPTER{number:03d}NAME={chapter.title}"]
-    return arguments
+        comments[f"CHAPTER{number:03d}"] = format_timestamp(chapter.start_ms)
+        comments[f"CHAPTER{number:03d}NAME"] = chapter.title
+    return comments
 
 
 def _feed(command: list[str], chunks: Iterator[np.ndarray], fmt: str) -> None:

@@ -101,6 +101,7 @@ TOP_LEVEL = {
     "language": Field("language", "A language tag such as en or en-GB; picks the default voice (default en)."),
     "duration": Field("duration", "Target total length; every silence step stretches or shrinks to meet it."),
     "content_note": Field("text", "Printed before playback, written to the export's description."),
+    "cover": Field("file", "A PNG or JPEG image beside the script: the cover art of exported files (not WAV)."),
     "voice": Field("voice", "The script's default voice."),
     "voices": Field("voices", "Named voice profiles that a step picks with voice:; each inherits from voice."),
     "gap": Field("duration", "Silence after each spoken line unless a pause or silence follows (default 1s)."),
@@ -112,3 +113,11 @@ TOP_LEVEL = {
 }
 
 INCLUDED = {"steps": Field("steps", "The steps this file adds where it is included.", required=True)}
+
+CLIENT = {
+    "client": Field("client_id", "The client's id: letters, digits, -, _ and .; it names the file.", required=True),
+    "variables": Field("variables", "Values for the script's {name} placeholders, for this client."),
+    "voice": Field("voice", "Voice settings for every line of this client's session, such as {rate: 100}."),
+    "duration": Field("duration", "Target length of this client's session."),
+}
+"""An entry of a clients file, for `guide export --clients`."""

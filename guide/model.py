@@ -126,6 +126,8 @@ class Script:
     language: str = "en"
     duration: Duration | None = None
     content_note: str | None = None
+    cover: Path | None = None
+    """A PNG or JPEG image, checked to be one."""
     voice: Voice = Voice()
     gap_ms: int = DEFAULT_GAP_MS
     variables: dict[str, str] = field(default_factory=dict, compare=False)

@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from guide import format, library, placeholders
+from guide import cover, format, library, placeholders
 from guide.errors import ScriptError, UsageError, Where
 from guide.model import (
     Ambience,
@@ -40,6 +40,7 @@ _MAPPING_EXAMPLES = {
     "voice": "{rate: 110}",
     "ambience": "{sound: brown-noise}",
     "an included file": "steps: followed by a list of steps",
+    "a client": "{client: ana, variables: {name: Ana}}",
 }
 
 T = TypeVar("T")
@@ -62,47 +63,45 @@ def load_variables(path: Path) -> tuple[dict[str, str], dict[str, Where]]:
     root = compose_file(path)
     if root is None:
         return {}, {}
-    declared = _Reader(path, _Shared(stack=[])).declared_variables(root)
+    declared = values_reader(path).declared_variables(root)
     return {name: value for name, (value, _) in declared.items()}, {name: at for name, (_, at) in declared.items()}
+
+
+def values_reader(path: Path) -> _Reader:
+    """A reader for a file of values beside a script (variables, clients), whose errors point into it."""
+    return _Reader(path, _Shared(stack=[]))
 
 
 def with_overrides(
     script: Script,
     *,
-    duration_ms: int | None = None,
-    rate: int | None = None,
+    duration: Duration | None = None,
+    voice: Mapping[str, Any] | None = None,
     no_bells: bool = False,
     no_ambience: bool = False,
 ) -> Script:
-    """The script with the command line's --duration, --rate, --no-bells and --no-ambience applied."""
-    if no_bells:
+    """The script with a target duration, voice settings for every line (--rate, a client's voice),
+    --no-bells and --no-ambience applied."""
 
-        def unbelled(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-            # The bell's moment stays, so the session keeps its pacing.
-            return tuple(Pause(format.BELL_STRIKE_MS, s.where) if isinstance(s, Bell) else s for s in steps)
-
-        script = replace(
+    def each_step(change: Callable[[Step], Step]) -> Script:
+        return replace(
             script,
-            sections=tuple(replace(section, steps=unbelled(section.steps)) for section in script.sections),
-            closing=unbelled(script.closing),
+            sections=tuple(replace(s, steps=tuple(map(change, s.steps))) for s in script.sections),
+            closing=tuple(map(change, script.closing)),
         )
+
+    if no_bells:
+        # The bell's moment stays, so the session keeps its pacing.
+        script = each_step(lambda s: Pause(format.BELL_STRIKE_MS, s.where) if isinstance(s, Bell) else s)
     if no_ambience:
         script = replace(script, ambience=None)
-    if rate is not None:
-
-        def paced(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-            return tuple(
-                replace(s, voice=replace(s.voice, rate=rate)) if isinstance(s, Say | BreathPhase) else s for s in steps
-            )
-
-        script = replace(
-            script,
-            voice=replace(script.voice, rate=rate),
-            sections=tuple(replace(section, steps=paced(section.steps)) for section in script.sections),
-            closing=paced(script.closing),
+    if voice:
+        script = each_step(
+            lambda s: replace(s, voice=replace(s.voice, **voice)) if isinstance(s, Say | BreathPhase) else s
         )
-    if duration_ms is not None:
-        script = replace(script, duration=Duration(duration_ms, None))
+        script = replace(script, voice=replace(script.voice, **voice))
+    if duration is not None:
+        script = replace(script, duration=duration)
     return script
 
 
@@ -160,6 +159,7 @@ class _Reader:
             language=optional("language", self.language) or "en",
             duration=optional("duration", lambda n: Duration(self.duration(n, "duration"), self.at(n))),
             content_note=optional("content_note", lambda n: self.text(n, "content_note")),
+            cover=optional("cover", self.cover),
             voice=self.shared.voice,
             gap_ms=optional("gap", lambda n: self.duration(n, "gap")) or format.DEFAULT_GAP_MS,
             variables=self.shared.variables,
@@ -326,28 +326,40 @@ class _Reader:
         except ValueError as error:
             raise self.fail(node, f"{name}: {error}") from None
 
+    def cover(self, node: Node) -> Path:
+        path = self.file(node, "cover")
+        try:
+            cover.image_type(path)
+        except ValueError as error:
+            raise self.fail(node, f"cover: {error}") from None
+        return path
+
     # -- mappings of settings ------------------------------------------------------------------
 
     def voice_mapping(self, node: Node, inherited: Voice) -> Voice:
+        return replace(inherited, **self.voice_settings(node))
+
+    def voice_settings(self, node: Node) -> dict[str, Any]:
+        """The settings a voice mapping gives, by the name of the `Voice` field each sets."""
         fields = self.mapping(node, "voice", format.VOICE)
-        voice = inherited
+        settings: dict[str, Any] = {}
         if "engine" in fields:
-            voice = replace(voice, engine=self.choice(fields["engine"], "engine", format.ENGINES))
+            settings["engine"] = self.choice(fields["engine"], "engine", format.ENGINES)
         if "name" in fields:
             name_node = fields["name"]
-            voice = replace(voice, name=None if is_null(name_node) else self.raw_text(name_node, "name"))
+            settings["name"] = None if is_null(name_node) else self.raw_text(name_node, "name")
         if "rate" in fields:
             rate = self.number(fields["rate"], "rate", format.RATE_RANGE, "words per minute", str(format.DEFAULT_RATE))
             if not rate.is_integer():
                 raise self.fail(
                     fields["rate"], f"rate: expected a whole number of words per minute, such as {format.DEFAULT_RATE}"
                 )
-            voice = replace(voice, rate=int(rate))
+            settings["rate"] = int(rate)
         if "pitch" in fields:
-            voice = replace(voice, pitch=self.number(fields["pitch"], "pitch", format.PITCH_RANGE, "semitones", "+2"))
+            settings["pitch"] = self.number(fields["pitch"], "pitch", format.PITCH_RANGE, "semitones", "+2")
         if "volume" in fields:
-            voice = replace(voice, volume=self.number(fields["volume"], "volume", (0.0, 1.0), "a level", "0.8"))
-        return voice
+            settings["volume"] = self.number(fields["volume"], "volume", (0.0, 1.0), "a level", "0.8")
+        return settings
 
     def voice_profiles(self, node: Node) -> dict[str, Voice]:
         return self.named(

@@ -69,10 +69,11 @@ def all_steps(script: Script) -> Iterator[Step]:
 
 def spoken_lines(script: Script) -> list[Say]:
     """Every line the voice speaks: the script's own, and the spoken breathing cues."""
-    return [line for step in all_steps(script) if (line := _spoken(step)) is not None]
+    return [line for step in all_steps(script) if (line := spoken_line(step)) is not None]
 
 
-def _spoken(step: Step | None) -> Say | None:
+def spoken_line(step: Step | None) -> Say | None:
+    """What the voice says for a step: a line, or a breathing phase's spoken cue; None for any other step."""
     if isinstance(step, Say):
         return step
     if isinstance(step, BreathPhase) and step.cue == "voice":
@@ -130,7 +131,7 @@ def _plan(script: Script, length: Callable[[Step], int]) -> Timeline:
 
 
 def _raw_length(step: Step, clips: dict[Say, np.ndarray]) -> int:
-    line = _spoken(step)
+    line = spoken_line(step)
     if line is not None:
         return len(clips[line])
     if isinstance(step, Bell | Recording):
@@ -161,10 +162,10 @@ def _assemble(
     speech = [
         (cue.start_ms, cue.start_ms + samples_to_ms(len(sounds[cue.step])))
         for cue in timeline.cues
-        if _spoken(cue.step) is not None
+        if spoken_line(cue.step) is not None
     ]
     levels = Levels(_fade_in_ms(timeline), _fade_out_ms(timeline, speech), db_to_gain(CEILING_DBTP))
-    voice = [sound for step, sound in sounds.items() if _spoken(step) is not None]
+    voice = [sound for step, sound in sounds.items() if spoken_line(step) is not None]
     bed = _bed(script, voice, bed_gain)
     return Session(script, timeline, sounds, Mix(timeline, sounds, bed, speech), levels)
 
@@ -185,7 +186,7 @@ def _sound(
     step: Step, clips: dict[Say, np.ndarray], loudness: float, loudness_of: dict[Step, float]
 ) -> np.ndarray | None:
     """A step's sound as float samples at its level in the mix, or None for a step that makes none."""
-    line = _spoken(step)
+    line = spoken_line(step)
     if line is not None:
         return _levelled(clips[line].astype(np.float32) / 32768, loudness, loudness_of, line) * line.voice.volume
     if isinstance(step, Recording):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,10 @@ import click
 
 from guide import library
 from guide.cache import ClipCache, default_folder
+from guide.clients import Client
+from guide.errors import Where
 from guide.format import RATE_RANGE
-from guide.model import Script
+from guide.model import Duration, Script
 from guide.script import load_script, load_variables, with_overrides
 from guide.session import LOUDNESS_LUFS, Session, plan_only, prepare, spoken_lines
 from guide.timeline import Timeline
@@ -47,12 +49,25 @@ class Shaping:
 
     variables: tuple[tuple[str, str], ...] = ()
     vars_file: Path | None = None
-    duration: int | None = None
-    rate: int | None = None
+    duration: Duration | None = None
+    voice: tuple[tuple[str, Any], ...] = ()
+    """`Voice` fields set on every line: --rate, or a client's voice."""
     no_cache: bool = False
     loudness: float = LOUDNESS_LUFS
     no_bells: bool = False
     no_ambience: bool = False
+    variables_at: tuple[tuple[str, Where], ...] = ()
+    """Where some of `variables` were given (a clients file); the others came from --var."""
+
+    def for_client(self, client: Client) -> Shaping:
+        """This shaping with a client's variables, voice and duration over the command line's."""
+        return replace(
+            self,
+            variables=(*self.variables, *client.variables.items()),
+            variables_at=(*self.variables_at, *client.variables_at.items()),
+            voice=(*self.voice, *client.voice.items()),
+            duration=client.duration or self.duration,
+        )
 
     def load(self, script_ref: str) -> tuple[Script, Script | None]:
         """The script a SCRIPT argument names with the variables and overrides applied, and, when variables
@@ -62,22 +77,30 @@ class Shaping:
         values |= dict(self.variables)
         for name, _ in self.variables:
             given_at.pop(name, None)
+        given_at |= dict(self.variables_at)
         script = self._overridden(load_script(path, values, given_at))
         return script, self._overridden(load_script(path)) if values else None
 
     def _overridden(self, script: Script) -> Script:
         return with_overrides(
-            script, duration_ms=self.duration, rate=self.rate, no_bells=self.no_bells, no_ambience=self.no_ambience
+            script,
+            duration=self.duration,
+            voice=dict(self.voice),
+            no_bells=self.no_bells,
+            no_ambience=self.no_ambience,
         )
 
     def cache(self) -> ClipCache:
         return ClipCache(None if self.no_cache else default_folder())
 
-    def prepare(self, script_ref: str) -> Session:
+    def prepare(self, script_ref: str, show_progress: bool = True) -> Session:
         """The session a SCRIPT argument names, voiced and levelled, with a progress bar on a terminal."""
         script, level_from = self.load(script_ref)
         with click.progressbar(
-            length=len(spoken_lines(script)), label="Voicing lines", file=sys.stderr, hidden=not sys.stderr.isatty()
+            length=len(spoken_lines(script)),
+            label="Voicing lines",
+            file=sys.stderr,
+            hidden=not (show_progress and sys.stderr.isatty()),
         ) as bar:
             return prepare(script, self.cache(), bar.update, self.loudness, level_from)
 
@@ -103,7 +126,16 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         no_ambience: bool,
         **arguments: Any,
     ) -> Any:
-        shaping = Shaping(variables, vars_file, duration, rate, no_cache, loudness, no_bells, no_ambience)
+        shaping = Shaping(
+            variables,
+            vars_file,
+            Duration(duration, None) if duration else None,
+            (("rate", rate),) if rate else (),
+            no_cache,
+            loudness,
+            no_bells,
+            no_ambience,
+        )
         return command(shaping=shaping, **arguments)
 
     options = [

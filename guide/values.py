@@ -54,3 +54,11 @@ def format_span(ms: int) -> str:
     minutes, seconds = divmod(rest, 60)
     parts = [(hours, "h"), (minutes, "m"), (seconds, "s")]
     return "".join(f"{n}{unit}" for n, unit in parts if n) or "0s"
+
+
+def format_timestamp(ms: int, decimal_mark: str = ".") -> str:
+    """A time to the millisecond as subtitles and chapter marks write it: `01:02:03.456`."""
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal_mark}{millis:03d}"

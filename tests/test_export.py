@@ -16,6 +16,7 @@ from measure import decode, first_sound_after, probe, silences
 from guide.cache import ClipCache, default_folder
 from guide.loudness import clip_loudness
 from guide.mixer import DUCK_DB
+from guide.model import Duration
 from guide.script import load_script
 from guide.session import prepare
 from guide.timeline import CueKind
@@ -48,7 +49,7 @@ TOLERANCE_MS = 20
 def planned(script_path: Path, *, duration_ms: int | None = None):
     from guide.script import with_overrides
 
-    script = with_overrides(load_script(script_path), duration_ms=duration_ms)
+    script = with_overrides(load_script(script_path), duration=Duration(duration_ms, None) if duration_ms else None)
     return prepare(script, ClipCache(default_folder())).timeline
 
 
@@ -151,11 +152,12 @@ def test_an_existing_file_is_kept_whole_when_an_export_fails(run_guide, write_sc
     assert out.read_bytes() == b"the listener's earlier export"
 
 
-def test_ctrl_c_during_an_export_leaves_no_partial_file(write_script, tmp_path):
+@pytest.mark.parametrize(("stop", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_or_sigterm_during_an_export_leaves_no_partial_file(write_script, tmp_path, stop, exit_code):
     long_session = write_script(TIMING_SCRIPT.replace("silence: 4s", "silence: 1h"))
     out = tmp_path / "long.wav"
     process = subprocess.Popen(
-        [sys.executable, "-m", "guide", "export", str(long_session), "-o", str(out)],
+        [sys.executable, "-m", "guide", "export", str(long_session), "-o", str(out), "--captions", "vtt"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -165,9 +167,10 @@ def test_ctrl_c_during_an_export_leaves_no_partial_file(write_script, tmp_path):
     while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
         assert process.poll() is None and time.monotonic() < deadline, "the export never started writing"
         time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == exit_code
+    assert stderr.endswith("Stopped.\n")
     assert "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["session.yaml"]
 
@@ -245,24 +248,32 @@ def _rms(samples) -> float:
         (".wav", "pcm_s16le", 22050, False),
     ],
 )
-def test_every_format_round_trips_with_its_length_tags_and_chapters(
+def test_every_format_round_trips_with_its_length_tags_cover_and_chapters(
     run_guide, write_script, tmp_path, suffix, codec, rate, chapters
 ):
-    script = write_script(TIMING_SCRIPT)
+    cover = _cover_image(tmp_path / "cover.png")
+    script = write_script(TIMING_SCRIPT.replace("gap: 1s", "gap: 1s\ncover: cover.png"))
     out = tmp_path / f"session{suffix}"
-    result = run_guide("export", str(script), "-o", str(out))
+    result = run_guide("export", str(script), "-o", str(out), "--album", "For Sam")
     assert result.returncode == 0, result.stderr
     info = probe(out)
-    stream = info["streams"][0]
+    stream = next(s for s in info["streams"] if s["codec_type"] == "audio")
     assert (stream["codec_name"], int(stream["sample_rate"]), stream["channels"]) == (codec, rate, 1)
     timeline = planned(script)
     assert float(info["format"]["duration"]) == pytest.approx(timeline.length_ms / 1000, abs=0.1)
     if suffix != ".wav":
         tags = {key.lower(): value for key, value in info["format"].get("tags", {}).items()}
         tags |= {key.lower(): value for key, value in stream.get("tags", {}).items()}
-        assert tags["title"] == "Timing"
-        assert tags["artist"] == "Test Author"
+        assert (tags["title"], tags["artist"], tags["album"]) == ("Timing", "Test Author", "For Sam")
         assert tags["genre"] == "Meditation"
+        pictures = [s for s in info["streams"] if s["codec_type"] == "video"]
+        assert [(p["codec_name"], p["disposition"]["attached_pic"]) for p in pictures] == [("png", 1)]
+        extracted = tmp_path / "extracted.png"
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-i", str(out), "-map", "0:v", "-c", "copy", "-f", "image2", str(extracted)],
+            check=True,
+        )
+        assert extracted.read_bytes() == cover.read_bytes()
     if chapters:
         found = [
             (c["tags"]["title"], round(float(c["start_time"]) * 1000), round(float(c["end_time"]) * 1000))
@@ -273,6 +284,14 @@ def test_every_format_round_trips_with_its_length_tags_and_chapters(
         for (_, start, end), (_, want_start, want_end) in zip(found, expected, strict=True):
             assert start == pytest.approx(want_start, abs=1)
             assert end == pytest.approx(want_end, abs=30)  # Opus pads its last frame
+
+
+def _cover_image(path: Path) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=0x6a8caf:s=32x32", "-frames:v", "1", str(path)],
+        check=True,
+    )
+    return path
 
 
 def test_the_bitrate_can_be_chosen(run_guide, write_script, tmp_path):

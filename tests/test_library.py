@@ -11,7 +11,7 @@ from guide.cache import ClipCache, default_folder
 from guide.checker import care_warnings
 from guide.library import builtin_sessions
 from guide.mixer import Mix
-from guide.model import Say
+from guide.model import Duration, Say
 from guide.pcm import SILENCE_THRESHOLD, ms_to_samples
 from guide.script import load_script, with_overrides
 from guide.session import plan_only, prepare
@@ -31,7 +31,8 @@ SESSIONS = sorted(p.stem for p in builtin_sessions())
 
 def session_for(name: str, duration_ms: int | None = None):
     path = next(p for p in builtin_sessions() if p.stem == name)
-    return prepare(with_overrides(load_script(path), duration_ms=duration_ms), ClipCache(default_folder()))
+    target = Duration(duration_ms, None) if duration_ms else None
+    return prepare(with_overrides(load_script(path), duration=target), ClipCache(default_folder()))
 
 
 def test_there_is_one_session_for_each_practice():

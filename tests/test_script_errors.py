@@ -17,7 +17,7 @@ BAD_SCRIPTS = [
         "unknown top-level key",
         "title: T\ndurration: 5m\nsections:\n  - title: One\n    steps:\n      - pause: 1s\n",
         "2:1: durration: unknown key in the script (did you mean duration?); known keys are: title, author, "
-        "description, language, duration, content_note, voice, voices, gap, variables, ambience, sections, "
+        "description, language, duration, content_note, cover, voice, voices, gap, variables, ambience, sections, "
         "closing, reflect",
     ),
     (

@@ -1,0 +1,57 @@
+"""Writing files so that they appear whole or not at all: a failure or Ctrl+C leaves nothing half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from guide.errors import RenderError
+
+
+@contextlib.contextmanager
+def replacing(*targets: Path) -> Iterator[list[Path]]:
+    """Temporary files beside each target, to write in the block; when it completes they are renamed over
+    the targets together, and otherwise removed, so an existing file is replaced only by a complete one."""
+    temporaries: list[Path] = []
+    try:
+        for target in targets:
+            temporaries.append(_temporary_beside(target))
+        yield temporaries
+        mode = 0o666 & ~_umask()
+        for temporary, target in zip(temporaries, targets, strict=True):
+            # A temporary file is private to its owner; the result gets the mode any new file would.
+            temporary.chmod(mode)
+            os.replace(temporary, target)
+    except OSError as error:
+        named = dict(zip(map(str, temporaries), targets, strict=False)).get(str(error.filename), targets[0])
+        raise RenderError(f"cannot write {named}: {error.strerror or error}") from None
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write a text file (UTF-8) whole or not at all."""
+    with replacing(target) as (temporary,):
+        temporary.write_text(text, encoding="utf-8")
+
+
+def _temporary_beside(target: Path) -> Path:
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise RenderError(f"cannot write {target}: the folder {folder} does not exist")
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    except OSError as error:
+        raise RenderError(f"cannot write in {folder}: {error.strerror}") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,209 @@
+"""Rendering one file per client, on every core, skipping the files already made from the same inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guide import __version__
+from guide.atomic import write_text
+from guide.cache import CLIP_FORMAT
+from guide.clients import Client
+from guide.errors import ExitCode, GuideError, ScriptError, Where
+from guide.export import ExportSettings, export
+from guide.model import Script
+from guide.session import voice_description
+from guide.shaping import Shaping
+from guide.signals import worker_signals
+
+MANIFEST = ".inner-guide-renders.json"
+"""In the output folder: what each file was made from, so a re-run can tell which are up to date."""
+
+
+class Result(enum.Enum):
+    WRITTEN = "written"
+    UP_TO_DATE = "up to date"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one client's file."""
+
+    client: str
+    result: Result
+    message: str
+    exit_code: int = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Job:
+    """One client's render, as a worker process gets it."""
+
+    script_ref: str
+    shaping: Shaping
+    settings: ExportSettings
+    out: Path
+
+
+def run_batch(
+    script_ref: str,
+    clients: list[Client],
+    shaping: Shaping,
+    settings: ExportSettings,
+    folder: Path,
+    *,
+    force: bool = False,
+    jobs: int = 1,
+    done: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    """Render each client's file into `folder`, `jobs` at a time; `done` hears of each as it finishes.
+
+    A client whose entry fails (a variable the script does not declare, a duration out of reach) is
+    reported and the others go on."""
+    manifest = _Manifest(folder / MANIFEST)
+    outcomes: list[Outcome] = []
+    pending: list[tuple[Client, Job, str]] = []
+
+    def finish(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        done(outcome)
+
+    for client in clients:
+        job = Job(script_ref, shaping.for_client(client), settings, folder / f"{client.id}.{settings.fmt}")
+        try:
+            script, level_from = job.shaping.load(script_ref)
+            stamp = fingerprint(script, level_from, job.shaping, settings)
+        except GuideError as error:
+            finish(_failure(client, *_reported(error)))
+            continue
+        if not force and manifest.up_to_date(settings.outputs(job.out), stamp):
+            finish(Outcome(client.id, Result.UP_TO_DATE, f"{job.out}: up to date"))
+            continue
+        pending.append((client, job, stamp))
+
+    results = _rendered([job for _, job, _ in pending], jobs)
+    for (client, job, stamp), (code, message, place) in zip(pending, results, strict=True):
+        if code == ExitCode.OK:
+            manifest.record(job.settings.outputs(job.out), stamp)
+            finish(Outcome(client.id, Result.WRITTEN, message))
+        else:
+            finish(_failure(client, code, message, place))
+    return outcomes
+
+
+Report = tuple[int, str, Where | None]
+"""An exit code, what to say, and the place in a file it is about: errors cross processes as this."""
+
+
+def render_job(job: Job) -> Report:
+    """Render one client's file."""
+    try:
+        session = job.shaping.prepare(job.script_ref, show_progress=False)
+        written = export(session, job.out, job.settings)
+    except GuideError as error:
+        return _reported(error)
+    return ExitCode.OK, "wrote " + ", ".join(str(path) for path in written), None
+
+
+def _reported(error: GuideError) -> Report:
+    if isinstance(error, ScriptError):
+        return error.exit_code, error.reason, error.where
+    return error.exit_code, error.message, None
+
+
+def _failure(client: Client, code: int, reason: str, place: Where | None) -> Outcome:
+    """A failed client, reported at the place the error is (the script, the clients file), or at its entry."""
+    return Outcome(client.id, Result.FAILED, f"{place or client.where}: client {client.id}: {reason}", code)
+
+
+def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:
+    """Each job's result, in order, from up to `workers` processes at once."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(render_job, jobs)
+        return
+    # A fresh interpreter per worker: the speech engine runs threads of its own that a fork would not copy.
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(min(workers, len(jobs)), initializer=worker_signals)
+    try:
+        yield from pool.imap(render_job, jobs)
+    except BaseException:
+        # Stopped (Ctrl+C, SIGTERM, or an error here): each worker gets SIGTERM, which unwinds its render
+        # and removes its temporary files; no queued job starts.
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+def fingerprint(script: Script, level_from: Script | None, shaping: Shaping, settings: ExportSettings) -> str:
+    """A digest of everything a client's file is made from: the script as loaded (its includes and
+    variables filled in), the files it names, the voice, the levels and the export settings."""
+    material = {
+        "program": __version__,
+        "clips": CLIP_FORMAT,
+        "script": _canonical(script),
+        "levelled_from": _canonical(level_from),
+        "voice": voice_description(script),
+        "loudness": shaping.loudness,
+        "settings": dataclasses.asdict(settings),
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """A value as JSON, files by their content; the places values were written (`where`) are left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare}
+    if isinstance(value, tuple | list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, Path):
+        return {"file": str(value), "sha256": hashlib.sha256(value.read_bytes()).hexdigest()}
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+class _Manifest:
+    """The record of what made each file in a folder, and the size and time of each file as written."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.entries: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(self.entries, dict):
+                self.entries = {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def up_to_date(self, outputs: list[Path], stamp: str) -> bool:
+        entry = self.entries.get(outputs[0].name)
+        return (
+            isinstance(entry, dict)
+            and entry.get("fingerprint") == stamp
+            and entry.get("files") == {path.name: _stat(path) for path in outputs}
+        )
+
+    def record(self, outputs: list[Path], stamp: str) -> None:
+        self.entries[outputs[0].name] = {"fingerprint": stamp, "files": {path.name: _stat(path) for path in outputs}}
+        write_text(self.path, json.dumps(self.entries, indent=1, sort_keys=True) + "\n")
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns]

@@ -1,0 +1,112 @@
+"""Captions for a session: one cue per spoken sentence, timed from the voiced clips, as WebVTT or SRT."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
+from guide.session import Session, spoken_line
+from guide.values import format_timestamp
+
+CAPTION_FORMATS = ("vtt", "srt")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+MIN_PAUSE_MS = 120
+"""The shortest quiet stretch inside a line that can be the voice's pause between two sentences."""
+SNAP_REACH = 0.35
+"""How far from its estimate a sentence boundary looks for that pause, as a share of the shorter sentence."""
+_QUIET = SILENCE_THRESHOLD / 32768
+
+
+@dataclass(frozen=True)
+class Caption:
+    """One sentence and when it is heard."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    chapter: int
+
+
+def captions(session: Session) -> list[Caption]:
+    """Every spoken sentence of the session, in order.
+
+    A line's clip gives its exact start and end. A line of several sentences is split at the voice's
+    pauses: each boundary is first estimated in proportion to the sentences' lengths in characters, then
+    moved to the longest pause near that estimate; where no pause is near, the estimate stands."""
+    result = []
+    for cue in session.timeline.cues:
+        line = spoken_line(cue.step)
+        if line is None or cue.step not in session.sounds:
+            continue
+        clip = session.sounds[cue.step]
+        for start, end, text in _sentence_spans(line.text, clip):
+            result.append(Caption(cue.start_ms + start, cue.start_ms + end, text, cue.chapter))
+    return result
+
+
+def sentences(text: str) -> list[str]:
+    """A line's sentences: split after . ! ? or … (and any closing quote) where a space follows."""
+    parts, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        parts.append(text[start : match.end()].strip())
+        start = match.end()
+    parts.append(text[start:].strip())
+    return [part for part in parts if part]
+
+
+def _sentence_spans(text: str, clip: np.ndarray) -> Iterator[tuple[int, int, str]]:
+    """(start, end, sentence) in ms from the clip's start, for each sentence of its line."""
+    parts = sentences(" ".join(text.split()))
+    length_ms = samples_to_ms(len(clip))
+    weights = np.array([len(part) for part in parts], dtype=float)
+    edges = np.concatenate(([0.0], np.cumsum(weights) / weights.sum())) * length_ms
+    pauses = _pauses(clip)
+    starts, ends = [0], []
+    for index in range(1, len(parts)):
+        estimate = edges[index]
+        reach = SNAP_REACH * min(edges[index] - edges[index - 1], edges[index + 1] - edges[index])
+        near = [(a, b) for a, b in pauses if a > starts[-1] and a - reach <= estimate <= b + reach and b < length_ms]
+        if near:
+            pause_start, pause_end = max(near, key=lambda pause: pause[1] - pause[0])
+            ends.append(pause_start)
+            starts.append(pause_end)
+        else:
+            ends.append(round(estimate))
+            starts.append(round(estimate))
+    ends.append(length_ms)
+    yield from zip(starts, ends, parts, strict=True)
+
+
+def _pauses(clip: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) in ms of the quiet stretches inside a clip long enough to fall between sentences."""
+    quiet = (np.abs(clip) <= _QUIET).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet, [0])))).reshape(-1, 2)
+    shortest = MIN_PAUSE_MS * SAMPLE_RATE // 1000
+    return [(samples_to_ms(a), samples_to_ms(b)) for a, b in edges if b - a >= shortest]
+
+
+def to_webvtt(cues: list[Caption]) -> str:
+    """The captions as a WebVTT file."""
+    blocks = ["WEBVTT"]
+    for number, cue in enumerate(cues, 1):
+        text = cue.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        blocks.append(f"{number}\n{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}\n{text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def to_srt(cues: list[Caption]) -> str:
+    """The captions as a SubRip (SRT) file."""
+    blocks = [
+        f"{number}\n{format_timestamp(cue.start_ms, ',')} --> {format_timestamp(cue.end_ms, ',')}\n{cue.text}"
+        for number, cue in enumerate(cues, 1)
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_captions(session: Session, fmt: str) -> str:
+    """The session's captions in a format of CAPTION_FORMATS."""
+    return (to_webvtt if fmt == "vtt" else to_srt)(captions(session))

@@ -1,0 +1,182 @@
+"""Rendering for clients: one file each, bad entries reported where they are, up-to-date files left alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from measure import decode, probe
+
+from guide.batch import MANIFEST
+
+SCRIPT = """\
+title: For You
+author: A Practitioner
+content_note: You can stop at any time.
+variables:
+  name: friend
+sections:
+  - title: Hello
+    steps:
+      - say: Hello, {name}. This time is yours.
+      - silence: 4s
+closing:
+  - say: Come back gently, {name}.
+"""
+CLIENTS = """\
+- client: ana
+  variables: {name: Ana}
+- client: ben
+  variables:
+    nmae: Ben
+- client: cy
+  variables: {name: Cy}
+  voice: {rate: 150}
+  duration: 20s
+"""
+
+
+@pytest.fixture
+def batch(write_script, tmp_path):
+    script = write_script(SCRIPT)
+    clients = tmp_path / "clients.yaml"
+    clients.write_text(CLIENTS)
+    return script, clients, tmp_path / "renders"
+
+
+def _files(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+def test_three_clients_one_invalid_gives_two_files_and_names_the_bad_entry(run_guide, batch):
+    script, clients, folder = batch
+    result = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder), "--captions", "vtt")
+    assert result.returncode == 3
+    assert f"{clients}:5:5: client ben: nmae: {script} declares no such variable (it has: name)" in result.stderr
+    assert "2 written, 0 already up to date, 1 failed." in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "ana.mp3", "ana.vtt", "cy.mp3", "cy.vtt"]
+
+    assert probe(folder / "ana.mp3")["format"]["tags"]["title"] == "For You"
+    assert "Hello, Ana." in (folder / "ana.vtt").read_text()
+    assert "Hello, Cy." in (folder / "cy.vtt").read_text()
+    # Cy's entry asks for 20 seconds and a faster voice.
+    assert len(decode(folder / "cy.mp3")) / 22050 == pytest.approx(20, abs=0.5)
+    assert len(decode(folder / "ana.mp3")) < len(decode(folder / "cy.mp3"))
+
+
+def test_a_second_run_renders_nothing_and_force_renders_all(run_guide, batch):
+    script, clients, folder = batch
+    run_guide("export", str(script), "--clients", str(clients), "-o", str(folder))
+    before = _files(folder)
+
+    again = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder))
+    assert again.returncode == 3, "the bad entry is still there"
+    assert "0 written, 2 already up to date, 1 failed." in again.stderr
+    assert f"{folder / 'ana.mp3'}: up to date" in again.stderr
+    assert _files(folder) == before
+
+    forced = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder), "--force")
+    assert "2 written, 0 already up to date, 1 failed." in forced.stderr
+    assert all(_files(folder)[name] != before[name] for name in ("ana.mp3", "cy.mp3"))
+
+
+def test_what_changed_is_rendered_again_and_nothing_else(run_guide, batch):
+    script, clients, folder = batch
+    clients.write_text(CLIENTS.replace("nmae: Ben", "name: Ben"))
+    first = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder))
+    assert first.returncode == 0, first.stderr
+    assert "3 written, 0 already up to date, 0 failed." in first.stderr
+    before = _files(folder)
+
+    clients.write_text(CLIENTS.replace("nmae: Ben", "name: Benjamin"))
+    (folder / "cy.mp3").unlink()
+    result = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "2 written, 1 already up to date, 0 failed." in result.stderr
+    after = _files(folder)
+    assert after["ana.mp3"] == before["ana.mp3"]
+    assert after["ben.mp3"] != before["ben.mp3"]
+    assert "cy.mp3" in after
+
+    # A setting that changes the sound makes every file out of date.
+    louder = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder), "--loudness", "-14")
+    assert "3 written, 0 already up to date, 0 failed." in louder.stderr
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert sorted(manifest) == ["ana.mp3", "ben.mp3", "cy.mp3"]
+
+
+@pytest.mark.parametrize(
+    ("clients", "message"),
+    [
+        ("client: ana\n", "1:1: expected a list of clients, one entry each"),
+        ("- client: ../ana\n", "1:11: client: '../ana' cannot name a file"),
+        ("- client: ana\n- client: ana\n", "2:11: client: ana is already listed at line 1"),
+        ("- client: ana\n  colour: blue\n", "2:3: colour: unknown key in a client"),
+        ("- variables: {name: Ana}\n", "1:3: a client needs `client:`"),
+        ("- client: ana\n  duration: 1s\n", "2:13: client ana: duration: 1s is too short"),
+        ("- client: ana\n  voice: {rate: 900}\n", "2:17: rate: expected words per minute from 60 to 250"),
+    ],
+)
+def test_a_bad_clients_file_or_entry_is_reported_at_its_line(run_guide, batch, clients, message):
+    script, clients_file, folder = batch
+    clients_file.write_text(textwrap.dedent(clients))
+    result = run_guide("export", str(script), "--clients", str(clients_file), "-o", str(folder))
+    assert result.returncode == 3
+    assert f"{clients_file}:{message}" in result.stderr
+
+
+def test_clients_need_a_folder_and_force_needs_clients(run_guide, batch, tmp_path):
+    script, clients, _ = batch
+    a_file = tmp_path / "taken"
+    a_file.write_text("")
+    result = run_guide("export", str(script), "--clients", str(clients), "-o", str(a_file))
+    assert result.returncode == 2
+    assert "with --clients, -o names a folder" in result.stderr
+    result = run_guide("export", str(script), "-o", str(tmp_path / "one.mp3"), "--force")
+    assert result.returncode == 2
+    assert "--force goes with --clients" in result.stderr
+
+
+@pytest.mark.parametrize(("stop", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_stopping_a_batch_leaves_only_whole_files_and_no_workers(batch, stop, exit_code):
+    script, clients, folder = batch
+    script.write_text(SCRIPT.replace("silence: 4s", "silence: 1h"))
+    clients.write_text("".join(f"- client: c{n}\n" for n in range(4)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guide", "export", str(script), "--clients", str(clients), "-o", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (folder.is_dir() and any(p.name.endswith(".part") for p in folder.iterdir())):
+        assert process.poll() is None and time.monotonic() < deadline, "the batch never started writing"
+        time.sleep(0.01)
+    # Ctrl+C reaches the whole process group, as at a terminal; SIGTERM only the command itself.
+    if stop == signal.SIGINT:
+        os.killpg(process.pid, stop)
+    else:
+        process.send_signal(stop)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == exit_code
+    assert "Traceback" not in stderr
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".part")]
+    assert _group_gone(process.pid, within_s=5), "the workers must not outlive the command"
+
+
+def _group_gone(group: int, within_s: float) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
