@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import hashlib
 import json
 import multiprocessing
 import os
@@ -19,6 +17,7 @@ from guide.cache import CLIP_FORMAT
 from guide.clients import Client
 from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.export import ExportSettings, export
+from guide.fingerprint import digest
 from guide.model import Script
 from guide.session import voice_description
 from guide.shaping import Shaping
@@ -149,31 +148,17 @@ def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:
 def fingerprint(script: Script, level_from: Script | None, shaping: Shaping, settings: ExportSettings) -> str:
     """A digest of everything a client's file is made from: the script as loaded (its includes and
     variables filled in), the files it names, the voice, the levels and the export settings."""
-    material = {
-        "program": __version__,
-        "clips": CLIP_FORMAT,
-        "script": _canonical(script),
-        "levelled_from": _canonical(level_from),
-        "voice": voice_description(script),
-        "loudness": shaping.loudness,
-        "settings": dataclasses.asdict(settings),
-    }
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-
-
-def _canonical(value: Any) -> Any:
-    """A value as JSON, files by their content; the places values were written (`where`) are left out."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare}
-    if isinstance(value, tuple | list):
-        return [_canonical(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _canonical(item) for key, item in value.items()}
-    if isinstance(value, Path):
-        return {"file": str(value), "sha256": hashlib.sha256(value.read_bytes()).hexdigest()}
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+    return digest(
+        {
+            "program": __version__,
+            "clips": CLIP_FORMAT,
+            "script": script,
+            "levelled_from": level_from,
+            "voice": voice_description(script),
+            "loudness": shaping.loudness,
+            "settings": settings,
+        }
+    )
 
 
 class _Manifest:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +34,30 @@ def clip_key(identity: dict[str, str | int | float], text: str) -> str:
 
 class ClipCache:
     """Clips as WAV files named by their key (`folder=None` keeps nothing on disk), and in memory for the
-    life of the process."""
+    life of the process; and beside them, the levels measured for whole sessions."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
         self._memory: dict[str, np.ndarray] = {}
+        self._levels: dict[str, float] = {}
+
+    def get_decibels(self, key: str) -> float | None:
+        """A level in dB measured before (a session's trim, a line's gain), or None."""
+        if key in self._levels or self.folder is None:
+            return self._levels.get(key)
+        try:
+            value = json.loads((self.folder / "levels" / f"{key}.json").read_text())["db"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(value, float):
+            return None
+        self._levels[key] = value
+        return value
+
+    def put_decibels(self, key: str, value: float) -> None:
+        self._levels[key] = value
+        if self.folder is not None:
+            self._store(self.folder / "levels" / f"{key}.json", lambda path: path.write_text(json.dumps({"db": value})))
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
@@ -58,14 +78,17 @@ class ClipCache:
     def put(self, key: str, samples: np.ndarray) -> None:
         """Store a clip; written under a temporary name and renamed, so a reader never sees half a file."""
         self._memory[key] = samples
-        if self.folder is None:
-            return
-        path = self._path(key)
+        if self.folder is not None:
+            self._store(self._path(key), lambda path: write_wav(path, samples))
+
+    @staticmethod
+    def _store(path: Path, write: Callable[[Path], None]) -> None:
+        """Write an entry under a temporary name and rename it, so a reader never sees half a file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}-", suffix=".part")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:8]}-", suffix=".part")
         os.close(handle)
         try:
-            write_wav(Path(temporary), samples)
+            write(Path(temporary))
             os.replace(temporary, path)
         finally:
             Path(temporary).unlink(missing_ok=True)

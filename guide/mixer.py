@@ -102,11 +102,14 @@ class Mix:
         """The session through the master stage, as float chunks in time order."""
         chunk = ms_to_samples(chunk_ms)
         for begin in range(0, self.length, chunk):
-            end = min(begin + chunk, self.length)
-            margin = MARGIN if levels.ceiling is not None else 0
-            positions = np.arange(begin - margin, end + margin)
-            samples = self.stretch(begin - margin, end + margin) * self._fades(positions, levels)
-            yield limit(samples, levels.ceiling) if levels.ceiling is not None else samples
+            yield self.mastered(begin, min(begin + chunk, self.length), levels)
+
+    def mastered(self, begin: int, end: int, levels: Levels) -> np.ndarray:
+        """Samples `begin` to `end` through the master stage: the same however the session is cut."""
+        margin = MARGIN if levels.ceiling is not None else 0
+        positions = np.arange(begin - margin, end + margin)
+        samples = self.stretch(begin - margin, end + margin) * self._fades(positions, levels)
+        return limit(samples, levels.ceiling) if levels.ceiling is not None else samples
 
     def _fades(self, positions: np.ndarray, levels: Levels) -> np.ndarray:
         fade_in = np.clip(positions / max(ms_to_samples(levels.fade_in_ms), 1), 0.0, 1.0) if levels.fade_in_ms else 1.0

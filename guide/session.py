@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from guide.cache import ClipCache
+from guide.cache import CLIP_FORMAT, ClipCache
 from guide.dynamics import limit_whole
 from guide.engines import get_engine
 from guide.errors import ScriptError, UsageError
+from guide.fingerprint import digest
 from guide.loudness import clip_loudness, integrated_loudness
 from guide.mixer import Bed, Levels, Mix, as_int16
 from guide.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.pcm import db_to_gain, samples_to_ms
 from guide.sounds import ambience_loop, breath_tone, load_sound
 from guide.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
-from guide.voicing import Progress, speak_lines
+from guide.voicing import Progress, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
 LOUDNESS_LUFS = -16.0
@@ -30,11 +32,21 @@ VOICE_CEILING_DBTP = -1.5
 CEILING_DBTP = -1.5
 """No true peak of the mix goes above this: half a decibel under -1 dBTP, for the MP3 encoder's overshoot."""
 FADE_OUT_MS = 2000
+OPEN_END_MS = 100 * 3_600_000
+"""Where the mix of a session's first part ends: beyond any session, so that nothing in it fades."""
 TRIM_ROUNDS = 3
-INITIAL_TRIM_DB = 1.2
+INITIAL_TRIM_DB = 0.3
 """A session measures about this much under its lines, each brought to the target alone: the gaps between
 lines fall inside its gating blocks, and limiting takes a little. Starting here usually saves a round."""
 TRIM_TOLERANCE_LU = 0.3
+
+
+@dataclass
+class Gains:
+    """The gain in dB found to bring each sound to a loudness, kept so that it is searched for once."""
+
+    cache: ClipCache
+    found: dict[tuple[Step, float], float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,24 +105,45 @@ def prepare(
     Each line is brought to the same loudness, and every other sound is set relative to the voice; then
     one trim for the whole brings the mix to the target. The trim is measured on `level_from` when given
     (the script with its own variables), so that a client's name changes the line that speaks it and
-    nothing else."""
-    trim = INITIAL_TRIM_DB
-    loudness_of: dict[Step, float] = {}
+    nothing else; once measured, it is kept in the cache."""
+    clips = speak_lines(spoken_lines(script), script.language, cache, progress)
+    reference = level_from or script
+    reference_clips = clips if level_from is None else speak_lines(spoken_lines(level_from), level_from.language, cache)
+    gains = Gains(cache)
+    key = level_key(reference, loudness)
+    trim = cache.get_decibels(key)
+    if trim is None:
+        trim = _measured_trim(reference, reference_clips, loudness, gains)
+        cache.put_decibels(key, trim)
+    return assemble(script, clips, loudness, trim, gains)
+
+
+def level_key(script: Script, loudness: float) -> str:
+    """What a session's trim depends on: the script, the files it names, how each line sounds (the cache
+    keys of the lines), and the target."""
+    lines = [line_key(line, script.language) for line in spoken_lines(script)]
+    return digest({"script": script, "lines": lines, "loudness": loudness, "clips": CLIP_FORMAT})
+
+
+def known_trim(script: Script, cache: ClipCache, loudness: float) -> float:
+    """The trim measured for the script before, or else the usual one: for playing, which starts before
+    the whole session could be measured."""
+    trim = cache.get_decibels(level_key(script, loudness))
+    return INITIAL_TRIM_DB if trim is None else trim
+
+
+def _measured_trim(script: Script, clips: dict[Say, np.ndarray], loudness: float, gains: Gains) -> float:
     # Limiting the voice's peaks takes a little loudness away, and more the louder it is pushed: a round or
     # two of measuring and trimming brings the whole within a few tenths of the target.
-    for round_ in range(TRIM_ROUNDS):
-        reporting = progress if level_from is None and round_ == 0 else None
-        reference = _assemble(level_from or script, cache, reporting, loudness, trim, loudness_of)
-        measured = integrated_loudness(reference.mix.chunks())
-        if not math.isfinite(measured) or abs(loudness - measured) <= TRIM_TOLERANCE_LU:
+    trim = INITIAL_TRIM_DB
+    for _ in range(TRIM_ROUNDS):
+        measured = integrated_loudness(assemble(script, clips, loudness, trim, gains).mix.chunks())
+        if not math.isfinite(measured):
             break
         trim += loudness - measured
-    else:
-        reference = None
-    if level_from is None and reference is not None:
-        return reference
-    bed_gain = reference.mix.bed.gain if reference is not None and reference.mix.bed is not None else None
-    return _assemble(script, cache, progress if level_from else None, loudness, trim, loudness_of, bed_gain)
+        if abs(loudness - measured) <= TRIM_TOLERANCE_LU:
+            break
+    return trim
 
 
 def plan_only(script: Script, cache: ClipCache) -> Timeline:
@@ -141,22 +174,21 @@ def _raw_length(step: Step, clips: dict[Say, np.ndarray]) -> int:
     return 0
 
 
-def _assemble(
+def assemble(
     script: Script,
-    cache: ClipCache,
-    progress: Progress | None,
+    clips: dict[Say, np.ndarray],
     loudness: float,
     trim_db: float,
-    loudness_of: dict[Step, float],
-    bed_gain: float | None = None,
+    gains: Gains,
+    open_ended: bool = False,
 ) -> Session:
-    """The session with every sound at its level for `loudness` plus `trim_db`; `loudness_of` keeps each
-    sound's measured loudness from one call to the next. The bed is set against the voice as levelled, or
-    given `bed_gain`."""
-    clips = speak_lines(spoken_lines(script), script.language, cache, progress)
+    """The session with every sound at its level for `loudness` plus `trim_db`, from its voiced lines;
+    `gains` keeps the gain found for each sound from one call to the next. An `open_ended` session is the
+    first part of a longer one: its mix neither fades out nor ends."""
+    level = loudness + trim_db
     sounds: dict[Step, np.ndarray] = {}
     for step in all_steps(script):
-        if step not in sounds and (sound := _sound(step, clips, loudness + trim_db, loudness_of)) is not None:
+        if step not in sounds and (sound := _sound(step, clips, level, gains)) is not None:
             sounds[step] = sound
     timeline = _plan(script, lambda step: len(sounds[step]) if step in sounds else 0)
     speech = [
@@ -164,10 +196,10 @@ def _assemble(
         for cue in timeline.cues
         if spoken_line(cue.step) is not None
     ]
-    levels = Levels(_fade_in_ms(timeline), _fade_out_ms(timeline, speech), db_to_gain(CEILING_DBTP))
-    voice = [sound for step, sound in sounds.items() if spoken_line(step) is not None]
-    bed = _bed(script, voice, bed_gain)
-    return Session(script, timeline, sounds, Mix(timeline, sounds, bed, speech), levels)
+    fade_out = 0 if open_ended else _fade_out_ms(timeline, speech)
+    levels = Levels(_fade_in_ms(timeline), fade_out, db_to_gain(CEILING_DBTP))
+    mixed = replace(timeline, length_ms=OPEN_END_MS) if open_ended else timeline
+    return Session(script, timeline, sounds, Mix(mixed, sounds, _bed(script, level), speech), levels)
 
 
 def _fade_in_ms(timeline: Timeline) -> int:
@@ -182,16 +214,14 @@ def _fade_out_ms(timeline: Timeline, speech: list[tuple[int, int]]) -> int:
     return max(0, min(FADE_OUT_MS, timeline.length_ms - last_word))
 
 
-def _sound(
-    step: Step, clips: dict[Say, np.ndarray], loudness: float, loudness_of: dict[Step, float]
-) -> np.ndarray | None:
+def _sound(step: Step, clips: dict[Say, np.ndarray], loudness: float, gains: Gains) -> np.ndarray | None:
     """A step's sound as float samples at its level in the mix, or None for a step that makes none."""
     line = spoken_line(step)
     if line is not None:
-        return _levelled(clips[line].astype(np.float32) / 32768, loudness, loudness_of, line) * line.voice.volume
+        return _levelled(clips[line].astype(np.float32) / 32768, loudness, gains, line) * line.voice.volume
     if isinstance(step, Recording):
         recording = load_sound(step.sound).astype(np.float32) / 32768
-        return _levelled(recording, loudness, loudness_of, step) * db_to_gain(step.gain_db)
+        return _levelled(recording, loudness, gains, step) * db_to_gain(step.gain_db)
     trim = db_to_gain(loudness - LOUDNESS_LUFS)
     if isinstance(step, Bell):
         return load_sound(step.sound).astype(np.float32) * (db_to_gain(step.gain_db) * trim / 32768)
@@ -200,24 +230,32 @@ def _sound(
     return None
 
 
-def _levelled(samples: np.ndarray, loudness: float, loudness_of: dict[Step, float], key: Step) -> np.ndarray:
-    """A voice at a loudness, its sharpest peaks limited under the voice's ceiling."""
-    if key not in loudness_of:
-        loudness_of[key] = clip_loudness(samples)
-    measured = loudness_of[key]
-    gain = db_to_gain(loudness - measured) if math.isfinite(measured) else 1.0
-    return limit_whole(samples * gain, db_to_gain(VOICE_CEILING_DBTP))
+def _levelled(samples: np.ndarray, loudness: float, gains: Gains, key: Step) -> np.ndarray:
+    """A voice heard at a loudness, its sharpest peaks limited under the voice's ceiling.
+
+    Limiting takes loudness away, the more the peakier the line: the gain is raised by what the limited
+    line lacks, so that every line, and the bed set against them, sit where asked. The gain found is kept
+    in the cache, by the sound and the loudness."""
+    ceiling = db_to_gain(VOICE_CEILING_DBTP)
+    if (key, loudness) not in gains.found:
+        stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": round(loudness, 3)})
+        gain_db = gains.cache.get_decibels(stored)
+        if gain_db is None:
+            measured = clip_loudness(samples)
+            gain_db = loudness - measured if math.isfinite(measured) else 0.0
+            heard = clip_loudness(limit_whole(samples * db_to_gain(gain_db), ceiling))
+            gain_db += loudness - heard if math.isfinite(heard) else 0.0
+            gains.cache.put_decibels(stored, gain_db)
+        gains.found[key, loudness] = gain_db
+    return limit_whole(samples * db_to_gain(gains.found[key, loudness]), ceiling)
 
 
-def _bed(script: Script, voice: list[np.ndarray], gain: float | None) -> Bed | None:
+def _bed(script: Script, voice_level: float) -> Bed | None:
+    """The ambience `volume` below the voice, as every line is heard."""
     if script.ambience is None:
         return None
     loop, loop_loudness = _bed_loop(script.ambience.sound)
-    if gain is None:
-        # The bed sits `volume` below the voice as the listener hears it: the lines as levelled and limited.
-        voice_loudness = clip_loudness(np.concatenate(voice)) if voice else LOUDNESS_LUFS
-        gain = db_to_gain(voice_loudness + script.ambience.gain_db - loop_loudness)
-    return Bed(loop, gain, script.ambience.fade_ms)
+    return Bed(loop, db_to_gain(voice_level + script.ambience.gain_db - loop_loudness), script.ambience.fade_ms)
 
 
 @functools.cache

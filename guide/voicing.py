@@ -29,15 +29,19 @@ def speak_lines(
     return clips
 
 
-def _clip(line: Say, language: str, cache: ClipCache) -> np.ndarray:
-    engine = get_engine(line.voice.engine)
+def line_key(line: Say, language: str) -> str:
+    """The cache key of a line: its text, and everything about the engine and voice that changes its sound."""
     try:
-        key = clip_key(engine.identity(line.voice, language), line.text)
+        return clip_key(get_engine(line.voice.engine).identity(line.voice, language), line.text)
     except ValueError as error:  # a voice setting this engine cannot honour
         raise ScriptError(line.where, f"voice: {error}") from None
+
+
+def _clip(line: Say, language: str, cache: ClipCache) -> np.ndarray:
+    key = line_key(line, language)
     clip = cache.get(key)
     if clip is None:
-        clip = trim_silence(engine.synthesize(line.text, line.voice, language))
+        clip = trim_silence(get_engine(line.voice.engine).synthesize(line.text, line.voice, language))
         if clip.size == 0:
             raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
         cache.put(key, clip)

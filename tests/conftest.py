@@ -124,3 +124,25 @@ def paced_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     yield {"ALSA_CONFIG_PATH": str(home / "asound.conf"), "PULSE_SERVER": f"unix:{socket}"}
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def paced_capture(paced_audio: dict[str, str], tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose default ALSA device plays in real time (into the silent PulseAudio sink) and
+    also writes everything played to a file, and that file."""
+    capture = tmp_path / "CAPTURE.raw"
+    config = tmp_path / "asound-paced.conf"
+    server = paced_audio["PULSE_SERVER"]
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "paced" file "{capture}" format "raw" }}\n'
+        f'pcm.paced {{ type pulse server "{server}" }}\n'
+    )
+    return {**paced_audio, "ALSA_CONFIG_PATH": str(config)}, capture
+
+
+@pytest.fixture(autouse=True)
+def data_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of the test's own, so that --resume places never leak between tests or to the user."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("GUIDE_DATA_DIR", str(folder))
+    return folder

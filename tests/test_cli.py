@@ -24,7 +24,7 @@ sections:
     [
         ([], "guide play sit-with-your-younger-self"),
         (["check"], "Validate scripts, print their plan, and warn where care is missing."),
-        (["play"], "Play a session through the default audio device."),
+        (["play"], "space  pause, and go on"),
         (["export"], "Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV."),
         (["list"], "List the built-in sessions"),
         (["new"], "Write a new script, NAME.yaml, to start from."),

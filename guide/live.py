@@ -1,0 +1,122 @@
+"""A session that plays before it is all voiced: lines are voiced in order in the background, and each stretch
+is mixed as soon as everything it depends on is known, exactly as the whole session would mix it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+
+from guide.cache import ClipCache
+from guide.mixer import DUCK_ATTACK_MS
+from guide.model import Say, Script, Silence, Step
+from guide.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
+from guide.timeline import CueKind
+from guide.voicing import speak_lines
+
+WAIT_S = 0.05
+
+
+class LiveSession:
+    """A script being voiced line by line in a background thread, mixed as far as it is voiced.
+
+    The trim is the one measured for the script before, or else the usual one, so that the first sound
+    comes at once; every part is mixed with it, so the parts join without a seam."""
+
+    def __init__(self, script: Script, cache: ClipCache, loudness: float, level_from: Script | None = None):
+        self.script = script
+        self.loudness = loudness
+        self.trim = known_trim(level_from or script, cache, loudness)
+        self._lines = spoken_lines(script)
+        self._clips: dict[Say, np.ndarray] = {}
+        self._gains = Gains(cache)
+        self._failure: BaseException | None = None
+        self._whole: Session | None = None
+        self._part: tuple[int, Session, int] | None = None
+        """(lines voiced, the part's session, the ms up to which it is exact)."""
+        self._ready = threading.Condition()
+        self._cache = cache
+        threading.Thread(target=self._voice, name="voicing", daemon=True).start()
+
+    def _voice(self) -> None:
+        """Voice each line in order, then mix the whole session: here, so that the player's thread, which
+        must keep the device fed, never does more than a part at a time."""
+        try:
+            for line in self._lines:
+                clip = speak_lines([line], self.script.language, self._cache)[line]
+                with self._ready:
+                    self._clips[line] = clip
+                    self._ready.notify_all()
+            whole = assemble(self.script, dict(self._clips), self.loudness, self.trim, Gains(self._cache))
+            with self._ready:
+                self._whole = whole
+                self._ready.notify_all()
+        except BaseException as error:  # handed to the player's thread, which reports it
+            with self._ready:
+                self._failure = error
+                self._ready.notify_all()
+
+    def _voiced(self) -> int:
+        with self._ready:
+            if self._failure is not None:
+                raise self._failure
+            return len(self._clips)
+
+    def whole(self) -> Session:
+        """The whole session, once every line is voiced and it is mixed (waiting for that)."""
+        with self._ready:
+            while self._whole is None and self._failure is None:
+                self._ready.wait()
+        self._voiced()
+        assert self._whole is not None
+        return self._whole
+
+    def is_whole(self) -> bool:
+        self._voiced()
+        return self._whole is not None
+
+    def session_until(self, ms: int) -> tuple[Session, bool]:
+        """A session whose mix is exact up to `ms`, and whether it is the whole one rather than its first
+        part as far as it is voiced (waiting for more voicing when that is not far enough)."""
+        while not self.is_whole():
+            if self._part is not None and self._part[2] >= ms:
+                return self._part[1], False
+            voiced = self._voiced()
+            if self._part is None or self._part[0] != voiced:
+                self._part = (voiced, *self._first_part())
+                continue
+            with self._ready:
+                self._ready.wait(WAIT_S)
+        return self.whole(), True
+
+    def _first_part(self) -> tuple[Session, int]:
+        """The session's steps up to the first line not yet voiced, or the first `silence` when the script
+        has a target duration (until every line is known, the silences' scale is not), and how far its
+        mix is exact."""
+        kept: list[Step] = []
+        with self._ready:
+            clips = dict(self._clips)
+        for step in all_steps(self.script):
+            line = spoken_line(step)
+            if (line is not None and line not in clips) or (isinstance(step, Silence) and self.script.duration):
+                break
+            kept.append(step)
+        part = assemble(_truncated(self.script, len(kept)), clips, self.loudness, self.trim, self._gains, True)
+        # Whatever comes next starts no earlier than where the part's last step ends; the bed starts to
+        # dip before speech, so the part is exact only until that dip could begin.
+        ends = [cue.end_ms for cue in part.timeline.cues if cue.kind is not CueKind.GAP]
+        return part, max(0, max(ends, default=0) - DUCK_ATTACK_MS)
+
+
+def _truncated(script: Script, count: int) -> Script:
+    """The script's first `count` steps, in as many sections as they reach, with no target duration."""
+    sections = []
+    remaining = count
+    for section in script.sections:
+        if remaining <= 0:
+            break
+        sections.append(replace(section, steps=section.steps[:remaining]))
+        remaining -= len(section.steps)
+    closing = script.closing[: max(0, remaining)]
+    return replace(script, sections=tuple(sections), closing=closing, duration=None)

@@ -1,0 +1,68 @@
+"""Sound output where there is no ALSA (macOS, Windows): simpleaudio plays the session whole, once it is
+mixed, so there is no streaming start and the keys are not answered while it plays; Ctrl+C still fades out."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import numpy as np
+
+from guide.errors import MissingDependency
+from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+
+STOP_FADE_S = 1.0
+NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"
+
+
+class WholeBufferOutput:
+    """Gathers every block written, and plays them all through simpleaudio when drained."""
+
+    def __init__(self) -> None:
+        try:
+            import simpleaudio
+        except ImportError:
+            raise MissingDependency(f"the audio player (simpleaudio) is not installed; {NO_DEVICE_HINT}") from None
+        self._simpleaudio = simpleaudio
+        self._blocks: list[bytes] = []
+        self.written = 0
+
+    def write(self, samples: bytes) -> None:
+        self._blocks.append(samples)
+        self.written += len(samples) // SAMPLE_WIDTH
+
+    def queued_frames(self) -> int:
+        return self.written
+
+    def drain(self) -> None:
+        from simpleaudio._simpleaudio import SimpleaudioError
+
+        pcm = b"".join(self._blocks)
+        self._blocks = []
+        try:
+            playing = self._simpleaudio.play_buffer(pcm, CHANNELS, SAMPLE_WIDTH, SAMPLE_RATE)
+        except SimpleaudioError as error:
+            reason = str(error).split("--")[0].strip().rstrip(".")
+            raise MissingDependency(f"no audio output device could be opened ({reason}); {NO_DEVICE_HINT}") from None
+        started = time.monotonic()
+        # The player answers Ctrl+C between blocks; here the whole session is one block, so it must
+        # interrupt the wait.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            playing.wait_done()
+        except KeyboardInterrupt:
+            playing.stop()
+            self._fade_out_from(pcm, time.monotonic() - started)
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def _fade_out_from(self, pcm: bytes, elapsed_s: float) -> None:
+        start = round(elapsed_s * SAMPLE_RATE) * SAMPLE_WIDTH
+        tail = np.frombuffer(pcm[start : start + round(STOP_FADE_S * SAMPLE_RATE) * SAMPLE_WIDTH], dtype="<i2")
+        if len(tail):
+            faded = (tail * np.linspace(1.0, 0.0, len(tail))).astype("<i2")
+            self._simpleaudio.play_buffer(faded.tobytes(), CHANNELS, SAMPLE_WIDTH, SAMPLE_RATE).wait_done()
+
+    def close(self) -> None:
+        self._blocks = []

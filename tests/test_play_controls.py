@@ -1,0 +1,289 @@
+"""Playing with the listener's hands on it: a streaming start, keys on a terminal, resume, sections, devices."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import termios
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guide.cache import ClipCache, default_folder
+from guide.keys import SHOW_CURSOR
+from guide.pcm import ms_to_samples
+from guide.player import OFFER_CLOSING, TURN_FADE_MS
+from guide.script import load_script
+from guide.session import prepare
+
+SCRIPT = """\
+title: Hands On
+content_note: You can open your eyes or stop at any time.
+sections:
+  - title: Arriving
+    steps:
+      - say: Welcome. Let the ground hold you.
+      - pause: 2s
+      - say: Notice the sounds around you.
+      - silence: 12s
+  - title: Resting
+    steps:
+      - say: Rest here a while.
+      - silence: 8s
+closing:
+  - say: You are here, today, and safe. Open your eyes when you are ready.
+"""
+FADE = ms_to_samples(TURN_FADE_MS)
+
+
+class Terminal:
+    """`guide ARGS...` on a pseudo-terminal, as a listener at a terminal runs it: what it shows, the keys
+    pressed, and the terminal's settings."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path):
+        self.controller, self.terminal = pty.openpty()
+        self.settings = termios.tcgetattr(self.terminal)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "guide", *args],
+            stdin=self.terminal,
+            stdout=self.terminal,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            cwd=cwd,
+            text=True,
+        )
+        self.shown = b""
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.shown:
+            assert time.monotonic() < deadline, f"never showed {text!r}: {self.shown[-500:]!r}"
+            assert self._pump(), f"ended before showing {text!r}: {self.shown[-500:]!r}"
+
+    def press(self, key: str) -> None:
+        os.write(self.controller, key.encode())
+
+    def finish(self, timeout: float = 120) -> tuple[int, str]:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            assert time.monotonic() < deadline, "the player never ended"
+            self._pump()
+        while self._pump():
+            pass
+        stderr = self.process.stderr.read() if self.process.stderr else ""
+        return self.process.returncode, stderr
+
+    def restored(self) -> bool:
+        return termios.tcgetattr(self.terminal) == self.settings
+
+    def close(self) -> None:
+        os.close(self.controller)
+        os.close(self.terminal)
+
+    def _pump(self) -> bool:
+        ready, _, _ = select.select([self.controller], [], [], 0.05)
+        if not ready:
+            return self.process.poll() is None
+        try:
+            data = os.read(self.controller, 65536)
+        except OSError:
+            return False
+        self.shown += data
+        return bool(data)
+
+
+@pytest.fixture
+def terminal_play(tmp_path):
+    started: list[Terminal] = []
+
+    def start(args: list[str], env: dict[str, str]) -> Terminal:
+        terminal = Terminal(args, env, tmp_path)
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        if terminal.process.poll() is None:
+            terminal.process.kill()
+        terminal.close()
+
+
+@pytest.fixture
+def rendered(run_guide, write_script, tmp_path):
+    """The script, its exported samples (which also measures and keeps its level), and its timeline."""
+    script = write_script(SCRIPT)
+    out = tmp_path / "whole.wav"
+    assert run_guide("export", str(script), "-o", str(out)).returncode == 0
+    with wave.open(str(out), "rb") as wav:
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    return script, samples, prepare(load_script(script), ClipCache(default_folder())).timeline
+
+
+@pytest.fixture
+def at_welcome(rendered, paced_capture, terminal_play) -> tuple[Terminal, Path]:
+    """The rendered script playing in real time on a terminal, once its first line shows; and the file
+    that gets what is played."""
+    script, _, _ = rendered
+    env, capture = paced_capture
+    player = terminal_play(["play", str(script)], env)
+    player.wait_for("Welcome.")
+    return player, capture
+
+
+def captured(path: Path) -> np.ndarray:
+    return np.fromfile(path, dtype="<i2")
+
+
+def test_the_first_sound_comes_long_before_the_whole_session_could_be_made(tmp_path, alsa_capture):
+    env, capture = alsa_capture
+
+    def started(*args: str) -> subprocess.Popen[str]:
+        cold = {**os.environ, **env, "GUIDE_CACHE_DIR": str(tmp_path / f"cache-{args[0]}")}
+        command = [sys.executable, "-m", "guide", *args]
+        return subprocess.Popen(command, env=cold, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    began = time.monotonic()
+    export = started("export", "sit-with-your-younger-self", "-o", str(tmp_path / "cold.wav"))
+    export.wait(timeout=300)
+    export_s = time.monotonic() - began
+    assert export.returncode == 0
+
+    began = time.monotonic()
+    play = started("play", "sit-with-your-younger-self")
+    while not (capture.exists() and capture.stat().st_size > 0):
+        assert play.poll() is None, play.stderr.read() if play.stderr else ""
+        time.sleep(0.005)
+    first_sound_s = time.monotonic() - began
+    play.wait(timeout=300)
+    # Measured against each other in one run, as machines here are shared: playing streams, so its first
+    # sound comes in a small part of the time it takes to make the whole session.
+    assert first_sound_s < export_s / 3, (first_sound_s, export_s)
+
+
+def test_pausing_and_going_on_changes_nothing_but_a_short_fade(rendered, at_welcome):
+    _, whole, _ = rendered
+    player, capture = at_welcome
+    player.press(" ")
+    player.wait_for("paused (space to go on)")
+    time.sleep(1)
+    player.press(" ")
+    code, stderr = player.finish()
+    assert code == 0, stderr
+    heard = captured(capture)
+    assert len(heard) == len(whole), "a pause neither repeats nor skips anything"
+    differs = np.flatnonzero(heard != whole)
+    assert differs.size, "the pause must fade"
+    assert differs[-1] - differs[0] <= 2 * FADE + ms_to_samples(10), "only the fade out and back in differ"
+
+
+def test_g_goes_to_the_grounding_close_at_once(rendered, at_welcome):
+    _, whole, timeline = rendered
+    player, capture = at_welcome
+    player.press("g")
+    code, stderr = player.finish()
+    assert code == 0, stderr
+    assert b"\xe2\x80\x94 Closing" in player.shown
+    heard = captured(capture)
+    closing = ms_to_samples(timeline.chapters[-1].start_ms)
+    assert len(heard) < closing, "the sections were skipped"
+    after_fade = len(whole) - closing - FADE
+    assert np.array_equal(heard[-after_fade:], whole[-after_fade:]), "it ends with the closing, as rendered"
+
+
+def test_the_first_q_offers_the_close_the_second_quits_and_resume_goes_on(
+    rendered, at_welcome, alsa_capture, run_guide
+):
+    script, whole, timeline = rendered
+    player, _ = at_welcome
+    player.press("q")
+    player.wait_for(OFFER_CLOSING)
+    player.press("q")
+    code, stderr = player.finish()
+    assert code == 0
+    assert f"To go on from there later: guide play {script} --resume" in stderr
+    assert player.restored()
+    assert player.shown.endswith(SHOW_CURSOR.encode())
+
+    capture_env, capture = alsa_capture
+    result = run_guide("play", str(script), "--resume", env=capture_env)
+    assert result.returncode == 0, result.stderr
+    heard = captured(capture)
+    first_line = ms_to_samples(timeline.cues[0].start_ms)
+    # It goes on from the start of the line that was being spoken, fading in.
+    assert len(heard) == len(whole) - first_line
+    assert np.array_equal(heard[FADE:], whole[first_line + FADE :])
+
+    again = run_guide("play", str(script), "--resume", env=capture_env)
+    assert "Nothing to resume for this session: starting from the beginning." in again.stderr
+
+
+@pytest.mark.parametrize("section", ["2", "resting", "Resting"])
+def test_from_starts_at_a_section_named_by_number_or_title(rendered, alsa_capture, run_guide, section):
+    script, whole, timeline = rendered
+    env, capture = alsa_capture
+    result = run_guide("play", str(script), "--from", section, env=env)
+    assert result.returncode == 0, result.stderr
+    start = ms_to_samples(timeline.chapters[1].start_ms)
+    heard = captured(capture)
+    assert len(heard) == len(whole) - start
+    assert np.array_equal(heard[FADE:], whole[start + FADE :])
+
+
+def test_from_an_unknown_section_lists_the_sections(rendered, alsa_capture, run_guide):
+    script, _, _ = rendered
+    env, capture = alsa_capture
+    result = run_guide("play", str(script), "--from", "4", env=env)
+    assert result.returncode == 2
+    assert "--from 4: no such section; the sections are: 1 'Arriving', 2 'Resting', 3 'Closing'" in result.stderr
+    assert not capture.exists() or capture.stat().st_size == 0, "nothing was played"
+
+
+def test_quiet_shows_nothing_and_still_plays_it_all(rendered, alsa_capture, run_guide):
+    script, whole, _ = rendered
+    env, capture = alsa_capture
+    result = run_guide("play", str(script), "--quiet", env=env)
+    assert result.returncode == 0
+    assert (result.stdout, result.stderr) == ("", "")
+    assert np.array_equal(captured(capture), whole)
+
+
+def test_a_device_can_be_listed_and_picked(rendered, alsa_capture, run_guide, tmp_path):
+    script, _, _ = rendered
+    env, capture = alsa_capture
+    config = Path(env["ALSA_CONFIG_PATH"])
+    config.write_text(
+        config.read_text() + 'pcm.quiet { type null hint { show on description "A device that hears nothing" } }\n'
+    )
+    listed = run_guide("play", str(script), "--device", "list", env=env)
+    assert listed.returncode == 0
+    assert "quiet\n    A device that hears nothing\n" in listed.stdout
+
+    picked = run_guide("play", str(script), "--device", "quiet", env=env)
+    assert picked.returncode == 0, picked.stderr
+    assert not capture.exists(), "the sound went to the device picked, not the default"
+
+    missing = run_guide("play", str(script), "--device", "nonesuch", env=env)
+    assert missing.returncode == 4
+    assert missing.stderr.startswith("guide: the audio device 'nonesuch' could not be opened")
+    assert "guide play --device list" in missing.stderr
+
+
+def test_sigterm_while_playing_restores_the_terminal_and_keeps_the_place(rendered, at_welcome):
+    script, _, _ = rendered
+    player, _ = at_welcome
+    player.process.send_signal(signal.SIGTERM)
+    code, stderr = player.finish()
+    assert code == 143
+    assert "Traceback" not in stderr
+    assert player.restored()
+    assert SHOW_CURSOR.encode() in player.shown
+    from guide.resume import stopped_at
+
+    assert stopped_at(script) is not None, "the place is kept for --resume"
