@@ -9,11 +9,10 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import os
 import sys
-from collections.abc import Iterator
 
 from guide.errors import MissingDependency
+from guide.native import stderr_silenced
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 
 PLAYBACK = 0
@@ -65,7 +64,7 @@ class AlsaOutput:
         self.handle = ctypes.c_void_p()
         self.written = 0
         """Frames written since the device was opened."""
-        with _native_stderr_silenced():
+        with stderr_silenced():
             result = lib.snd_pcm_open(ctypes.byref(self.handle), device.encode(), PLAYBACK, 0)
             if result >= 0:
                 result = lib.snd_pcm_set_params(
@@ -142,18 +141,3 @@ def output_devices(lib: ctypes.CDLL) -> list[tuple[str, str]]:
     finally:
         lib.snd_device_name_free_hint(hints)
     return devices
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Keep ALSA's own diagnostics (several lines when there is no card) off the terminal: the error raised
-    says what matters, in one line."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "wb") as devnull:
-        os.dup2(devnull.fileno(), 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)

@@ -39,25 +39,27 @@ class ClipCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self._memory: dict[str, np.ndarray] = {}
-        self._levels: dict[str, float] = {}
+        self._measures: dict[str, float] = {}
 
-    def get_decibels(self, key: str) -> float | None:
-        """A level in dB measured before (a session's trim, a line's gain), or None."""
-        if key in self._levels or self.folder is None:
-            return self._levels.get(key)
+    def get_measure(self, key: str) -> float | None:
+        """A number measured before (a session's trim or a line's gain in dB, a voice's pace), or None."""
+        if key in self._measures or self.folder is None:
+            return self._measures.get(key)
         try:
-            value = json.loads((self.folder / "levels" / f"{key}.json").read_text())["db"]
+            value = json.loads((self.folder / "measures" / f"{key}.json").read_text())["value"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if not isinstance(value, float):
             return None
-        self._levels[key] = value
+        self._measures[key] = value
         return value
 
-    def put_decibels(self, key: str, value: float) -> None:
-        self._levels[key] = value
+    def put_measure(self, key: str, value: float) -> None:
+        self._measures[key] = value
         if self.folder is not None:
-            self._store(self.folder / "levels" / f"{key}.json", lambda path: path.write_text(json.dumps({"db": value})))
+            self._store(
+                self.folder / "measures" / f"{key}.json", lambda path: path.write_text(json.dumps({"value": value}))
+            )
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
@@ -83,12 +85,19 @@ class ClipCache:
 
     @staticmethod
     def _store(path: Path, write: Callable[[Path], None]) -> None:
-        """Write an entry under a temporary name and rename it, so a reader never sees half a file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:8]}-", suffix=".part")
-        os.close(handle)
+        """Write an entry under a temporary name and rename it, so a reader never sees half a file. The
+        cache only saves work: where it cannot be written (a full disk, a read-only folder), the entry
+        lives in memory alone, and the render goes on."""
+        temporary: Path | None = None
         try:
-            write(Path(temporary))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:8]}-", suffix=".part")
+            os.close(handle)
+            temporary = Path(name)
+            write(temporary)
             os.replace(temporary, path)
+        except OSError:
+            pass
         finally:
-            Path(temporary).unlink(missing_ok=True)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)

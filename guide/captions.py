@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
+from guide.sentences import sentences
 from guide.session import Session, spoken_line
 from guide.values import format_timestamp
 
 CAPTION_FORMATS = ("vtt", "srt")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 MIN_PAUSE_MS = 120
 """The shortest quiet stretch inside a line that can be the voice's pause between two sentences."""
 SNAP_REACH = 0.35
@@ -46,16 +45,6 @@ def captions(session: Session) -> list[Caption]:
         for start, end, text in _sentence_spans(line.text, clip):
             result.append(Caption(cue.start_ms + start, cue.start_ms + end, text, cue.chapter))
     return result
-
-
-def sentences(text: str) -> list[str]:
-    """A line's sentences: split after . ! ? or … (and any closing quote) where a space follows."""
-    parts, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        parts.append(text[start : match.end()].strip())
-        start = match.end()
-    parts.append(text[start:].strip())
-    return [part for part in parts if part]
 
 
 def _sentence_spans(text: str, clip: np.ndarray) -> Iterator[tuple[int, int, str]]:

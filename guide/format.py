@@ -12,6 +12,12 @@ BELLS = ("bowl", "chime", "soft")
 BEDS = ("brown-noise", "pink-noise", "ocean-waves")
 CUES = ("voice", "tone", "none")
 MAX_PAUSE_MS = 3_600_000
+MAX_TEXT_CHARS = 2000
+"""The longest text a key may hold, placeholders filled: a spoken line of about 350 words."""
+MAX_STEPS = 20_000
+"""The most steps a script may make once `affirm`, `breathe` and `include` are unfolded."""
+MAX_SESSION_MS = 12 * 3_600_000
+"""The longest a session may last."""
 DEFAULT_RATE = 110
 """Words per minute: calm narration runs at about 100-120."""
 DEFAULT_GAP_MS = 1000

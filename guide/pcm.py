@@ -47,8 +47,11 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
         with wave.open(str(path), "rb") as wav:
             if wav.getsampwidth() != SAMPLE_WIDTH:
                 raise ValueError(f"{path}: {8 * wav.getsampwidth()}-bit WAV; 16-bit expected")
-            frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+            declared = wav.getnframes()
             channels, rate = wav.getnchannels(), wav.getframerate()
+            frames = np.frombuffer(wav.readframes(declared), dtype="<i2")
+            if len(frames) < declared * channels:
+                raise ValueError(f"{path}: the file is cut short: {len(frames)} of {declared * channels} samples")
     except (wave.Error, EOFError) as error:
         raise ValueError(f"{path}: not a readable WAV file ({error})") from None
     if channels > 1:

@@ -110,6 +110,8 @@ class _Shared:
     """What every file of one script shares: its variables, voices, and the chain of includes."""
 
     stack: list[Path]
+    steps: int = 0
+    """Steps made so far, unfolded."""
     variables: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     voice: Voice = Voice()
@@ -157,7 +159,7 @@ class _Reader:
             author=optional("author", lambda n: self.text(n, "author")),
             description=optional("description", lambda n: self.text(n, "description")),
             language=optional("language", self.language) or "en",
-            duration=optional("duration", lambda n: Duration(self.duration(n, "duration"), self.at(n))),
+            duration=optional("duration", lambda n: Duration(self.session_length(n), self.at(n))),
             content_note=optional("content_note", lambda n: self.text(n, "content_note")),
             cover=optional("cover", self.cover),
             voice=self.shared.voice,
@@ -235,7 +237,15 @@ class _Reader:
                 raise self.fail(key_node, f"{key}: unknown option{suggest(key, tuple(declared))}{allowed}")
         value = keys[kind][1]
         options = {key: keys[key][1] for key in declared if key in keys}
-        return getattr(self, f"step_{kind}")(node, value, options)
+        made: list[Step] = getattr(self, f"step_{kind}")(node, value, options)
+        self.shared.steps += len(made)
+        if self.shared.steps > format.MAX_STEPS:
+            raise self.fail(
+                node,
+                f"{kind}: the script makes more than {format.MAX_STEPS:,} steps, the most a script may "
+                "(affirm repeats and breathe cycles count each line and phase); split it into shorter sessions",
+            )
+        return made
 
     def step_say(self, node: Node, value: Node, options: dict[str, Node]) -> list[Step]:
         return [Say(self.text(value, "say"), self.voice_choice(options.get("voice")), self.at(node))]
@@ -441,24 +451,41 @@ class _Reader:
             raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got {describe(node)}")
         if not node.value.strip():
             raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got an empty string")
+        self.check_length(node, name, node.value)
         return node.value
+
+    def check_length(self, node: Node, name: str, text: str) -> None:
+        if len(text) > format.MAX_TEXT_CHARS:
+            raise self.fail(
+                node,
+                f"{name}: the text is {len(text):,} characters long, more than the {format.MAX_TEXT_CHARS:,} "
+                "a text may be; split it into shorter lines",
+            )
 
     def text(self, node: Node, name: str) -> str:
         raw = self.raw_text(node, name)
         self.shared.used |= placeholders.names_in(raw)
         try:
-            return placeholders.fill(raw, self.shared.variables)
+            filled = placeholders.fill(raw, self.shared.variables)
         except placeholders.PlaceholderError as error:
             single_plain_line = node.style is None and "\n" not in raw and node.start_mark.line == node.end_mark.line
             offset = error.offset if single_plain_line else 0
             here = Where(self.path, node.start_mark.line + 1, node.start_mark.column + 1 + offset)
             raise ScriptError(here, f"{name}: {error}") from None
+        self.check_length(node, name, filled)
+        return filled
 
     def duration(self, node: Node, name: str) -> int:
         try:
             return parse_duration(self.raw_text(node, name))
         except ValueError as error:
             raise self.fail(node, f"{name}: {error}") from None
+
+    def session_length(self, node: Node) -> int:
+        ms = self.duration(node, "duration")
+        if ms > format.MAX_SESSION_MS:
+            raise self.fail(node, f"duration: {node.value} is longer than the longest session, 12h")
+        return ms
 
     def pause_length(self, node: Node, name: str) -> int:
         ms = self.duration(node, name)

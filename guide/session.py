@@ -13,15 +13,17 @@ import numpy as np
 
 from guide.cache import CLIP_FORMAT, ClipCache
 from guide.dynamics import limit_whole
-from guide.engines import get_engine
-from guide.errors import ScriptError, UsageError
+from guide.engines import engine_for
+from guide.errors import ScriptError, UsageError, Where
 from guide.fingerprint import digest
+from guide.format import MAX_SESSION_MS
 from guide.loudness import clip_loudness, integrated_loudness
 from guide.mixer import Bed, Levels, Mix, as_int16
 from guide.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.pcm import db_to_gain, samples_to_ms
 from guide.sounds import ambience_loop, breath_tone, load_sound
 from guide.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
+from guide.values import format_span
 from guide.voicing import Progress, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
@@ -70,7 +72,7 @@ def word_count(script: Script) -> int:
 
 
 def voice_description(script: Script) -> str:
-    return get_engine(script.voice.engine).describe(script.voice, script.language)
+    return engine_for(script.voice, script.language).describe(script.voice, script.language)
 
 
 def all_steps(script: Script) -> Iterator[Step]:
@@ -111,10 +113,10 @@ def prepare(
     reference_clips = clips if level_from is None else speak_lines(spoken_lines(level_from), level_from.language, cache)
     gains = Gains(cache)
     key = level_key(reference, loudness)
-    trim = cache.get_decibels(key)
+    trim = cache.get_measure(key)
     if trim is None:
         trim = _measured_trim(reference, reference_clips, loudness, gains)
-        cache.put_decibels(key, trim)
+        cache.put_measure(key, trim)
     return assemble(script, clips, loudness, trim, gains)
 
 
@@ -128,7 +130,7 @@ def level_key(script: Script, loudness: float) -> str:
 def known_trim(script: Script, cache: ClipCache, loudness: float) -> float:
     """The trim measured for the script before, or else the usual one: for playing, which starts before
     the whole session could be measured."""
-    trim = cache.get_decibels(level_key(script, loudness))
+    trim = cache.get_measure(level_key(script, loudness))
     return INITIAL_TRIM_DB if trim is None else trim
 
 
@@ -150,17 +152,25 @@ def plan_only(script: Script, cache: ClipCache) -> Timeline:
     """The script's timeline alone, from its voiced lines and sounds as they come, with no levelling or
     mixing: levelling changes no sound's length, so this is the timeline `prepare` makes."""
     clips = speak_lines(spoken_lines(script), script.language, cache)
-    return _plan(script, lambda step: _raw_length(step, clips))
+    return plan_session(script, lambda step: _raw_length(step, clips))
 
 
-def _plan(script: Script, length: Callable[[Step], int]) -> Timeline:
+def plan_session(script: Script, length: Callable[[Step], int]) -> Timeline:
     """Plan with each step's sound `length` in samples, a duration out of reach reported where it was asked."""
     try:
-        return plan(script, lambda step: samples_to_ms(length(step)))
+        timeline = plan(script, lambda step: samples_to_ms(length(step)))
     except FitError as error:
         if script.duration is not None and script.duration.where is not None:
             raise ScriptError(script.duration.where, f"duration: {error}") from None
         raise UsageError(f"--duration: {error}") from None
+    if timeline.length_ms > MAX_SESSION_MS:
+        where = script.duration.where if script.duration and script.duration.where else Where(script.path, 1, 1)
+        raise ScriptError(
+            where,
+            f"the session would last {format_span(timeline.length_ms)}, longer than the "
+            f"{format_span(MAX_SESSION_MS)} a session may; shorten its pauses and silences, or split it",
+        )
+    return timeline
 
 
 def _raw_length(step: Step, clips: dict[Say, np.ndarray]) -> int:
@@ -190,7 +200,7 @@ def assemble(
     for step in all_steps(script):
         if step not in sounds and (sound := _sound(step, clips, level, gains)) is not None:
             sounds[step] = sound
-    timeline = _plan(script, lambda step: len(sounds[step]) if step in sounds else 0)
+    timeline = plan_session(script, lambda step: len(sounds[step]) if step in sounds else 0)
     speech = [
         (cue.start_ms, cue.start_ms + samples_to_ms(len(sounds[cue.step])))
         for cue in timeline.cues
@@ -238,14 +248,14 @@ def _levelled(samples: np.ndarray, loudness: float, gains: Gains, key: Step) -> 
     in the cache, by the sound and the loudness."""
     ceiling = db_to_gain(VOICE_CEILING_DBTP)
     if (key, loudness) not in gains.found:
-        stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": round(loudness, 3)})
-        gain_db = gains.cache.get_decibels(stored)
+        stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": loudness})
+        gain_db = gains.cache.get_measure(stored)
         if gain_db is None:
             measured = clip_loudness(samples)
             gain_db = loudness - measured if math.isfinite(measured) else 0.0
             heard = clip_loudness(limit_whole(samples * db_to_gain(gain_db), ceiling))
             gain_db += loudness - heard if math.isfinite(heard) else 0.0
-            gains.cache.put_decibels(stored, gain_db)
+            gains.cache.put_measure(stored, gain_db)
         gains.found[key, loudness] = gain_db
     return limit_whole(samples * db_to_gain(gains.found[key, loudness]), ceiling)
 

@@ -15,7 +15,7 @@ from guide import library
 from guide.cache import ClipCache, default_folder
 from guide.clients import Client
 from guide.errors import Where
-from guide.format import RATE_RANGE
+from guide.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
 from guide.model import Duration, Script
 from guide.script import load_script, load_variables, with_overrides
 from guide.session import LOUDNESS_LUFS, Session, plan_only, prepare, spoken_lines
@@ -28,9 +28,12 @@ class DurationType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         try:
-            return parse_duration(str(value))
+            ms = parse_duration(str(value))
         except ValueError as error:
             self.fail(str(error), param, ctx)
+        if ms > MAX_SESSION_MS:
+            self.fail(f"{value} is longer than the longest session, 12h", param, ctx)
+        return ms
 
 
 class VariableType(click.ParamType):
@@ -119,6 +122,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         variables: tuple[tuple[str, str], ...],
         vars_file: Path | None,
         duration: int | None,
+        engine: str | None,
         rate: int | None,
         no_cache: bool,
         loudness: float,
@@ -130,7 +134,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             variables,
             vars_file,
             Duration(duration, None) if duration else None,
-            (("rate", rate),) if rate else (),
+            (*((("engine", engine),) if engine else ()), *((("rate", rate),) if rate else ())),
             no_cache,
             loudness,
             no_bells,
@@ -156,6 +160,11 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--duration",
             type=DurationType(),
             help="Target length, e.g. 20m: the script's silences stretch or shrink to meet it.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            help="The speech engine for every line: piper (the natural voice, if installed), pyttsx3, or auto.",
         ),
         click.option(
             "--rate", type=click.IntRange(*RATE_RANGE), help="Speech rate in words per minute (60-250), for every line."

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from guide.cache import ClipCache, clip_key
-from guide.engines import get_engine
+from guide.engines import engine_for
 from guide.errors import ScriptError
 from guide.model import Say
 from guide.pcm import trim_silence
@@ -32,7 +32,7 @@ def speak_lines(
 def line_key(line: Say, language: str) -> str:
     """The cache key of a line: its text, and everything about the engine and voice that changes its sound."""
     try:
-        return clip_key(get_engine(line.voice.engine).identity(line.voice, language), line.text)
+        return clip_key(engine_for(line.voice, language).identity(line.voice, language), line.text)
     except ValueError as error:  # a voice setting this engine cannot honour
         raise ScriptError(line.where, f"voice: {error}") from None
 
@@ -41,7 +41,7 @@ def _clip(line: Say, language: str, cache: ClipCache) -> np.ndarray:
     key = line_key(line, language)
     clip = cache.get(key)
     if clip is None:
-        clip = trim_silence(get_engine(line.voice.engine).synthesize(line.text, line.voice, language))
+        clip = trim_silence(engine_for(line.voice, language).synthesize(line.text, line.voice, language))
         if clip.size == 0:
             raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
         cache.put(key, clip)

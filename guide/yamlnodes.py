@@ -48,8 +48,15 @@ def compose_file(path: Path) -> Node | None:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(path, text, error) from None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        here = Where(path, before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1)
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        raise ScriptError(
+            here, f"the file holds a control character ({character}) YAML does not allow; remove it"
+        ) from None
     except yaml.YAMLError as error:
-        raise ScriptError(Where(path, 1, 1), f"not valid YAML: {error}") from None
+        raise ScriptError(Where(path, 1, 1), "not valid YAML: " + " ".join(str(error).split())) from None
     except RecursionError:
         raise ScriptError(Where(path, 1, 1), "values are nested too deeply to read") from None
     if root is not None:

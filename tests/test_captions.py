@@ -9,8 +9,8 @@ import pytest
 from measure import decode, first_sound_after
 
 from guide.cache import ClipCache, default_folder
-from guide.captions import sentences
 from guide.script import load_script
+from guide.sentences import sentences
 from guide.session import prepare, spoken_line
 from guide.timeline import CueKind
 from guide.values import format_clock

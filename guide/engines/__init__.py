@@ -1,23 +1,44 @@
-"""The text-to-speech engines, chosen by the name a script's voice gives."""
+"""The text-to-speech engines, chosen by the name a script's voice gives, or for `auto` the best installed."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from guide.engines.base import Engine
-from guide.errors import MissingDependency
+from guide.model import Voice
+
+CHOSEN_FOR_AUTO = "GUIDE_ENGINE"
+"""An environment variable that makes `auto` mean one engine: pyttsx3 or piper."""
+
+
+def engine_for(voice: Voice, language: str) -> Engine:
+    """The engine that speaks a voice in a language."""
+    return get_engine(engine_name(voice, language))
+
+
+def engine_name(voice: Voice, language: str) -> str:
+    """The engine a voice asks for; for `auto`, Piper when it is installed and has the voice (or one for
+    the language), else pyttsx3."""
+    if voice.engine != "auto":
+        return voice.engine
+    if os.environ.get(CHOSEN_FOR_AUTO) in ("pyttsx3", "piper"):
+        return os.environ[CHOSEN_FOR_AUTO]
+    from guide.engines import piper
+
+    return "piper" if piper.available() and piper.voice_for(voice.name, language) is not None else "pyttsx3"
 
 
 @cache
 def get_engine(name: str) -> Engine:
-    """The shared engine for `auto`, `pyttsx3` or `piper`."""
+    """The shared engine named `pyttsx3` or `piper`: each loads its voices once per process."""
     if name == "piper":
-        raise MissingDependency(
-            "the Piper voice is not available in this version yet; use `engine: auto` or `engine: pyttsx3`"
-        )
+        from guide.engines.piper import PiperEngine
+
+        return PiperEngine()
     from guide.engines.pyttsx3 import Pyttsx3Engine
 
     return Pyttsx3Engine()
 
 
-__all__ = ["Engine", "get_engine"]
+__all__ = ["Engine", "engine_for", "engine_name", "get_engine"]

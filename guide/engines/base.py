@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from guide.model import Voice
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice an engine can speak with, as `guide voices` lists it."""
+
+    engine: str
+    id: str
+    language: str
+    sample_rate: int
+    note: str
 
 
 class Engine(Protocol):
@@ -20,6 +32,9 @@ class Engine(Protocol):
 
     def describe(self, voice: Voice, language: str) -> str:
         """The engine and voice as a person reads them, e.g. `pyttsx3 (espeak-ng 1.51), voice gmw/en`."""
+
+    def voices(self) -> list[VoiceInfo]:
+        """Every voice this engine has installed."""
 
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         """The line spoken: 16-bit mono samples at the session rate, with the engine's own padding."""

@@ -6,6 +6,7 @@ import contextlib
 import io
 import sys
 import tempfile
+import wave
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 import numpy as np
 
 from guide.engines import espeak
+from guide.engines.base import VoiceInfo
 from guide.errors import MissingDependency, RenderError
 from guide.model import Voice
-from guide.pcm import SILENCE_THRESHOLD
+from guide.native import stderr_silenced
+from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
 from guide.sounds import load_sound
 
 SYNTHESIS_ATTEMPTS = 3
@@ -48,6 +51,14 @@ class Pyttsx3Engine:
     def describe(self, voice: Voice, language: str) -> str:
         return f"{self.name} ({self._backend()}), voice {self._voice_id(voice, language) or 'default'}"
 
+    def voices(self) -> list[VoiceInfo]:
+        self._started()
+        note = f"{self._backend()}: clear and fast, plainly synthetic"
+        return [
+            VoiceInfo(self.name, str(v.id), ",".join(map(str, v.languages or [])) or "?", SAMPLE_RATE, note)
+            for v in self._voices
+        ]
+
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         self._started()
         self._apply(voice, self._voice_id(voice, language))
@@ -59,18 +70,24 @@ class Pyttsx3Engine:
         raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
 
     def _save(self, text: str) -> np.ndarray | None:
+        # On espeak-ng the driver writes the line with the wave module, which takes a file object: the line
+        # stays in memory. Through a file, a full disk would fail inside the driver's callback, which then
+        # never ends its loop. Other platforms' drivers need a file name.
+        in_memory = sys.platform.startswith("linux")
         # A fresh name for every line, so a file the engine finishes late can never pass for another.
         self._saved += 1
-        path = self._workdir / f"line-{self._saved}.wav"
+        target: io.BytesIO | Path = io.BytesIO() if in_memory else self._workdir / f"line-{self._saved}.wav"
         # pyttsx3 prints "Audio saved to ..." for every file; the terminal belongs to the player.
         with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.save_to_file(text, str(path))
+            self._engine.save_to_file(text, target if in_memory else str(target))
             self._engine.runAndWait()
             self._wait_until_written()
-        if not path.exists():
+        if isinstance(target, io.BytesIO):
+            return _wav_samples(target.getvalue())
+        if not target.exists():
             return None
-        samples = load_sound(path)
-        path.unlink()
+        samples = load_sound(target)
+        target.unlink()
         return samples
 
     def _started(self) -> Any:
@@ -80,7 +97,8 @@ class Pyttsx3Engine:
             except ImportError:
                 raise MissingDependency("pyttsx3 is not installed: pip install pyttsx3") from None
             try:
-                self._engine = pyttsx3.init()
+                with stderr_silenced():
+                    self._engine = pyttsx3.init()
             except Exception as error:  # pyttsx3 raises whatever its platform driver raises
                 raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
             self._voices = list(self._engine.getProperty("voices") or [])
@@ -165,3 +183,14 @@ def _voice_for_language(voices: list[Any], language: str) -> str | None:
             if matches(v):
                 return str(v.id)
     return None
+
+
+def _wav_samples(data: bytes) -> np.ndarray | None:
+    """The samples of a WAV file held in memory, or None if the driver wrote none."""
+    if not data:
+        return None
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").copy()
+    except (wave.Error, EOFError):
+        return None

@@ -1,0 +1,212 @@
+"""The performance figures of issue 9, each a ratio of two times (or sizes) measured in the same run.
+
+Run from the repository: .venv/bin/python benchmarks/run.py   (a few minutes; prints a table)
+
+Machines here are shared and noisy, so nothing is compared with a fixed time: each figure sets the
+program against the unavoidable work (synthesizing the words, encoding the audio) or against itself."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LONG = HERE / "long-session.yaml"
+BUILT_IN = "letter-to-your-younger-self"
+"""A built-in session 20 minutes long."""
+ASOUND_CAPTURE = (
+    'pcm.!default {{ type file slave.pcm "null" file "{capture}" format "raw" }}\npcm.null {{ type null }}\n'
+)
+
+
+class Bench:
+    """A scratch folder, an environment that pins the espeak-ng voice, and timed runs of the program."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.env = {**os.environ, "GUIDE_ENGINE": "pyttsx3", "GUIDE_DATA_DIR": str(folder / "data")}
+        self.caches = 0
+
+    def fresh_cache(self) -> str:
+        self.caches += 1
+        return str(self.folder / f"cache-{self.caches}")
+
+    def guide(self, *args: str, cache: str, env: dict[str, str] | None = None) -> tuple[float, int]:
+        """Seconds a `guide` command takes, and its peak resident memory in MB."""
+        command = [sys.executable, "-m", "guide", *args]
+        began = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            env={**self.env, "GUIDE_CACHE_DIR": cache, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - began
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"guide {' '.join(args)} failed: {process.stderr.read().decode()[-500:]}")
+        return seconds, usage.ru_maxrss // 1024
+
+    def export(self, script: str, duration: str, cache: str, name: str = "out.mp3") -> tuple[float, int]:
+        return self.guide("export", script, "-o", str(self.folder / name), "--duration", duration, cache=cache)
+
+
+def timed(action: Callable[[], object]) -> float:
+    began = time.monotonic()
+    action()
+    return time.monotonic() - began
+
+
+def floor_synthesis(script: str) -> float:
+    """espeak-ng speaking every line of the script, through the engine directly, in a fresh process."""
+    code = (
+        "import sys; from guide.library import find_script; from guide.script import load_script; "
+        "from guide.session import spoken_lines; from guide.engines import get_engine; "
+        f"s = load_script(find_script({script!r})); e = get_engine('pyttsx3'); "
+        "[e.synthesize(l.text, l.voice, s.language) for l in dict.fromkeys(spoken_lines(s))]"
+    )
+    return timed(lambda: subprocess.run([sys.executable, "-c", code], check=True))
+
+
+def encode_alone(raw: Path, out: Path) -> float:
+    """ffmpeg encoding raw session audio to MP3 as the export does, and nothing else."""
+    command = ["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(raw)]
+    command += ["-c:a", "libmp3lame", "-b:a", "64k", str(out)]
+    return timed(lambda: subprocess.run(command, check=True))
+
+
+def decoded(mp3: Path, raw: Path) -> Path:
+    command = ["ffmpeg", "-v", "error", "-y", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", "22050", str(raw)]
+    subprocess.run(command, check=True)
+    return raw
+
+
+def first_audio(bench: Bench, duration: str) -> float:
+    """Seconds from starting `guide play` (cold cache) to the first audio reaching the device."""
+    capture = bench.folder / f"capture-{duration}.raw"
+    config = bench.folder / f"asound-{duration}.conf"
+    config.write_text(ASOUND_CAPTURE.format(capture=capture))
+    env = {**bench.env, "GUIDE_CACHE_DIR": bench.fresh_cache(), "ALSA_CONFIG_PATH": str(config)}
+    command = [sys.executable, "-m", "guide", "play", BUILT_IN, "--duration", duration, "--quiet"]
+    began = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not (capture.exists() and capture.stat().st_size > 0):
+        if process.poll() is not None:
+            raise SystemExit("guide play ended before any audio")
+        time.sleep(0.002)
+    seconds = time.monotonic() - began
+    process.wait()
+    return seconds
+
+
+def clients_file(folder: Path, names: list[str]) -> Path:
+    path = folder / "clients.yaml"
+    path.write_text("".join(f"- client: {n}\n  variables: {{name: {n.title()}}}\n" for n in names))
+    return path
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="guide-bench-") as scratch:
+        bench = Bench(Path(scratch))
+        print(f"Measuring on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}...")
+
+        cold_cache = bench.fresh_cache()
+        cold_s, _ = bench.export(BUILT_IN, "20m", cold_cache, "cold.mp3")
+        synthesis_s = floor_synthesis(BUILT_IN)
+        raw = decoded(bench.folder / "cold.mp3", bench.folder / "session.raw")
+        encode_s = encode_alone(raw, bench.folder / "encoded.mp3")
+        rows.append(
+            (
+                "cold 20-min export / floor",
+                f"{cold_s / (synthesis_s + encode_s):.2f}",
+                "<= 1.3",
+                f"{cold_s:.1f} s / ({synthesis_s:.1f} s speech + {encode_s:.1f} s encoding)",
+            )
+        )
+
+        warm_s, _ = bench.export(BUILT_IN, "20m", cold_cache, "warm.mp3")
+        rows.append(
+            (
+                "warm 20-min export / encode alone",
+                f"{warm_s / encode_s:.2f}",
+                "<= 1.15",
+                f"{warm_s:.1f} s / {encode_s:.1f} s",
+            )
+        )
+
+        sixty_s, _ = bench.export(BUILT_IN, "60m", cold_cache, "sixty.mp3")
+        rows.append(
+            ("60-min / 20-min export time", f"{sixty_s / warm_s:.2f}", "<= 3.3", f"{sixty_s:.1f} s / {warm_s:.1f} s")
+        )
+
+        memory = {}
+        long_cache = bench.fresh_cache()
+        bench.export(str(LONG), "20m", long_cache)
+        for minutes in (20, 60, 180):
+            _, memory[minutes] = bench.export(str(LONG), f"{minutes}m", long_cache)
+        rows.append(
+            (
+                "peak RSS, 20 / 60 / 180-min export",
+                f"{memory[180] / memory[20]:.2f}",
+                "180-min <= 150 MB, within 1.2 of 20-min",
+                " / ".join(f"{memory[m]} MB" for m in (20, 60, 180)),
+            )
+        )
+
+        starts = {minutes: first_audio(bench, f"{minutes}m") for minutes in (20, 60)}
+        rows.append(
+            (
+                "first audio after guide play, 20 / 60 min",
+                f"{starts[60] / starts[20]:.2f}",
+                "under 1 s, the same at both",
+                f"{starts[20]:.2f} s / {starts[60]:.2f} s",
+            )
+        )
+
+        batch_cache = bench.fresh_cache()
+        bench.export(BUILT_IN, "20m", batch_cache, "warmup.mp3")
+        serial_s = sum(
+            bench.guide(
+                "export",
+                BUILT_IN,
+                "-o",
+                str(bench.folder / f"serial-{n}.mp3"),
+                "--var",
+                f"name=Serial{n}",
+                cache=batch_cache,
+            )[0]
+            for n in range(10)
+        )
+        names = [f"client{n}" for n in range(10)]
+        batch_s, _ = bench.guide(
+            "export",
+            BUILT_IN,
+            "--clients",
+            str(clients_file(bench.folder, names)),
+            "-o",
+            str(bench.folder / "batch"),
+            cache=batch_cache,
+        )
+        rows.append(
+            (
+                "10-client batch / 10 serial exports",
+                f"{batch_s / serial_s:.2f}",
+                "<= 0.65",
+                f"{batch_s:.1f} s / {serial_s:.1f} s",
+            )
+        )
+
+    widths = [max(len(row[i]) for row in [("figure", "ratio", "target", "measured"), *rows]) for i in range(4)]
+    for row in [("figure", "ratio", "target", "measured"), *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

