@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Protocol
 
 import numpy as np
@@ -38,3 +40,12 @@ class Engine(Protocol):
 
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         """The line spoken: 16-bit mono samples at the session rate, with the engine's own padding."""
+
+
+@cache
+def package_version(name: str) -> str | None:
+    """An installed package's version, or None; looked up once per process, as every line's key needs it."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None

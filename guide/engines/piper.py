@@ -7,14 +7,13 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from guide.cache import ClipCache, default_folder
-from guide.engines.base import VoiceInfo
+from guide.engines.base import VoiceInfo, package_version
 from guide.errors import MissingDependency
 from guide.fingerprint import canonical, digest
 from guide.model import Voice
@@ -48,11 +47,7 @@ class PiperVoiceFile:
 
 def available() -> bool:
     """Whether Piper is installed."""
-    try:
-        version("piper-tts")
-    except PackageNotFoundError:
-        return False
-    return True
+    return package_version("piper-tts") is not None
 
 
 def voice_files() -> list[PiperVoiceFile]:
@@ -113,7 +108,7 @@ class PiperEngine:
             raise ValueError("the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3")
         return {
             "engine": self.name,
-            "version": version("piper-tts"),
+            "version": package_version("piper-tts") or "",
             # The model by its content: a new or retrained voice never serves the old one's clips.
             "model": canonical(found.model)["sha256"],
             "rate": voice.rate,
@@ -121,7 +116,7 @@ class PiperEngine:
 
     def describe(self, voice: Voice, language: str) -> str:
         found = self._voice_file(voice, language)
-        return f"{self.name} ({version('piper-tts')}), voice {found.id}"
+        return f"{self.name} ({package_version('piper-tts')}), voice {found.id}"
 
     def voices(self) -> list[VoiceInfo]:
         if not available():
@@ -177,7 +172,7 @@ def _unit_pace(found: PiperVoiceFile) -> float:
     from piper import SynthesisConfig
 
     cache = ClipCache(default_folder())
-    key = digest({"pace of": found.model, "passage": CALIBRATION, "piper": version("piper-tts")})
+    key = digest({"pace of": found.model, "passage": CALIBRATION, "piper": package_version("piper-tts")})
     pace = cache.get_measure(key)
     if pace is None:
         loaded = _loaded(found.model, found.config)

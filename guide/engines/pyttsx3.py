@@ -7,14 +7,13 @@ import io
 import sys
 import tempfile
 import wave
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from guide.engines import espeak
-from guide.engines.base import VoiceInfo
+from guide.engines.base import VoiceInfo, package_version
 from guide.errors import MissingDependency, RenderError
 from guide.model import Voice
 from guide.native import stderr_silenced
@@ -39,7 +38,7 @@ class Pyttsx3Engine:
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
         return {
             "engine": self.name,
-            "version": version("pyttsx3"),
+            "version": package_version("pyttsx3") or "",
             "backend": self._backend(),
             "voice": self._voice_id(voice, language) or "",
             "rate": voice.rate,
