@@ -12,6 +12,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from guide.errors import ScriptError, Where
 
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 100
+"""How deep lists and mappings may nest: a script needs a handful of levels."""
 MAX_NODES = 100_000
 """How many values a file may hold once its aliases are expanded: refuses alias bombs before they grow."""
 
@@ -26,6 +28,7 @@ _TOKEN_WORDS = {
     "'<scalar>'": "more text",
     "'-'": "a list item",
 }
+_FLOW_MARKS = re.compile(r"[\[\]{}\"'#\n]")
 _STARTS_WITH_BRACKET = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#][^:#]*:\s+)?(?:-\s+)*[{\[]")
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_file", "mapping_items", "quote_hint", "where"]
@@ -44,6 +47,7 @@ def quote_hint(value: str = "{name} ...") -> str:
 def compose_file(path: Path) -> Node | None:
     """The file's YAML as a node tree, checked for encoding, size, tags, duplicate keys and alias bombs."""
     text = _read_text(path)
+    _check_flow_depth(path, text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -91,6 +95,27 @@ def _read_text(path: Path) -> str:
             Where(path, line, column),
             f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it with UTF-8 encoding",
         ) from None
+
+
+def _check_flow_depth(path: Path, text: str) -> None:
+    """Refuse brackets nested deeper than MAX_DEPTH before YAML reads them: its reader would take seconds
+    over tens of thousands of them only to run out of recursion."""
+    depth = 0
+    quote = ""
+    for match in _FLOW_MARKS.finditer(text):
+        mark = match.group()
+        if quote:
+            quote = "" if mark == quote or mark == "\n" and quote == "#" else quote
+        elif mark in "\"'#":
+            quote = mark
+        elif mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                before = text[: match.start()]
+                where_ = Where(path, before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1)
+                raise ScriptError(where_, f"values are nested more than {MAX_DEPTH} deep; flatten them")
+        elif mark in "]}":
+            depth = max(0, depth - 1)
 
 
 def _syntax_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> ScriptError:

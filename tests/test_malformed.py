@@ -36,8 +36,16 @@ HOSTILE = [
         ),
         "aliases here expand to more than 100,000 values; write the values out instead",
     ),
-    ("deeply nested lists", b"title: T\nsections: " + b"[" * 5000 + b"]" * 5000, "1:1: values are nested too deeply"),
-    ("deeply nested mappings", b"title: " + b"{a: " * 5000 + b"1" + b"}" * 5000, "1:1: values are nested too deeply"),
+    (
+        "deeply nested lists",
+        b"title: T\nsections: " + b"[" * 5000 + b"]" * 5000,
+        "values are nested more than 100 deep; flatten them",
+    ),
+    (
+        "deeply nested mappings",
+        b"title: " + b"{a: " * 5000 + b"1" + b"}" * 5000,
+        "values are nested more than 100 deep; flatten them",
+    ),
     ("only a comment", b"# nothing\n", "1:1: the file is empty; a script needs at least a title and sections"),
     ("a bare word", b"hello\n", "1:1: the script: expected a mapping, such as title: and sections: keys, got 'hello'"),
     ("a tab for indentation", b"title: T\nsections:\n\t- title: One\n", "3:1: YAML syntax: found character '\\t'"),
