@@ -131,7 +131,12 @@ def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:
         return
     # A fresh interpreter per worker: the speech engine runs threads of its own that a fork would not copy.
     context = multiprocessing.get_context("spawn")
-    pool = context.Pool(min(workers, len(jobs)), initializer=worker_signals)
+    try:
+        pool = context.Pool(min(workers, len(jobs)), initializer=worker_signals)
+    except OSError:
+        # No shared memory for the workers' locks (a container or chroot without /dev/shm): one at a time.
+        yield from map(render_job, jobs)
+        return
     try:
         yield from pool.imap(render_job, jobs)
     except BaseException:

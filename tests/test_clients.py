@@ -180,3 +180,26 @@ def _group_gone(group: int, within_s: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, monkeypatch):
+    import multiprocessing
+
+    from guide.batch import Result, run_batch
+    from guide.clients import load_clients
+    from guide.export import ExportSettings
+    from guide.shaping import Shaping
+
+    class NoSharedMemory:
+        def Pool(self, *args, **kwargs):  # noqa: N802 (multiprocessing's name)
+            raise PermissionError(13, "Permission denied", "/dev/shm")
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: NoSharedMemory())
+    script, clients_file, folder = batch
+    clients_file.write_text("- client: ana\n  variables: {name: Ana}\n- client: cy\n  variables: {name: Cy}\n")
+    clients, invalid = load_clients(clients_file)
+    folder.mkdir()
+    outcomes = run_batch(str(script), clients, Shaping(), ExportSettings("wav"), folder, jobs=2)
+    assert invalid == []
+    assert [o.result for o in outcomes] == [Result.WRITTEN, Result.WRITTEN]
+    assert sorted(p.name for p in folder.glob("*.wav")) == ["ana.wav", "cy.wav"]
