@@ -11,7 +11,7 @@ import ctypes.util
 import errno
 import sys
 
-from guide.errors import MissingDependency
+from guide.errors import NO_DEVICE_HINT, MissingDependency
 from guide.native import stderr_silenced
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 
@@ -21,7 +21,6 @@ ACCESS_RW_INTERLEAVED = 3
 LATENCY_US = 200_000
 """How much audio the device holds ahead of what is heard: long enough never to run dry on a busy
 machine, short enough that a pause or a jump is heard at once."""
-NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"
 
 
 def library() -> ctypes.CDLL | None:

@@ -32,6 +32,10 @@ class Where:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"
+"""What to do when nothing can be played: said by every sound output."""
+
+
 class GuideError(Exception):
     """An error with a message meant for the user, and the exit code it ends in."""
 

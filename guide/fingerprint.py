@@ -25,7 +25,8 @@ def canonical(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): canonical(item) for key, item in value.items()}
     if isinstance(value, Path):
-        return {"file": str(value), "sha256": _file_digest(value, value.stat().st_mtime_ns, value.stat().st_size)}
+        status = value.stat()
+        return {"file": str(value), "sha256": _file_digest(value, status.st_mtime_ns, status.st_size)}
     if isinstance(value, enum.Enum):
         return value.value
     return value

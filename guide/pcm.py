@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import wave
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -41,10 +42,11 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
     return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
 
 
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A 16-bit WAV file's samples, mixed down to mono, and its sample rate; ValueError for any other file."""
+def read_wav(path: Path | BinaryIO) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV file's samples (from a path or a file object), mixed down to mono, and its sample rate;
+    ValueError for any other file."""
     try:
-        with wave.open(str(path), "rb") as wav:
+        with wave.open(str(path) if isinstance(path, Path) else path, "rb") as wav:
             if wav.getsampwidth() != SAMPLE_WIDTH:
                 raise ValueError(f"{path}: {8 * wav.getsampwidth()}-bit WAV; 16-bit expected")
             declared = wav.getnframes()

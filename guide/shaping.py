@@ -134,7 +134,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             variables,
             vars_file,
             Duration(duration, None) if duration else None,
-            (*((("engine", engine),) if engine else ()), *((("rate", rate),) if rate else ())),
+            tuple((field, value) for field, value in (("engine", engine), ("rate", rate)) if value),
             no_cache,
             loudness,
             no_bells,

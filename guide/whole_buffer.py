@@ -8,11 +8,9 @@ import time
 
 import numpy as np
 
-from guide.errors import MissingDependency
-from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
-
-STOP_FADE_S = 1.0
-NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"
+from guide.errors import NO_DEVICE_HINT, MissingDependency
+from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
+from guide.player import STOP_FADE_MS
 
 
 class WholeBufferOutput:
@@ -59,7 +57,7 @@ class WholeBufferOutput:
 
     def _fade_out_from(self, pcm: bytes, elapsed_s: float) -> None:
         start = round(elapsed_s * SAMPLE_RATE) * SAMPLE_WIDTH
-        tail = np.frombuffer(pcm[start : start + round(STOP_FADE_S * SAMPLE_RATE) * SAMPLE_WIDTH], dtype="<i2")
+        tail = np.frombuffer(pcm[start : start + ms_to_samples(STOP_FADE_MS) * SAMPLE_WIDTH], dtype="<i2")
         if len(tail):
             faded = (tail * np.linspace(1.0, 0.0, len(tail))).astype("<i2")
             self._simpleaudio.play_buffer(faded.tobytes(), CHANNELS, SAMPLE_WIDTH, SAMPLE_RATE).wait_done()

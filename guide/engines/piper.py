@@ -67,15 +67,30 @@ def voice_files() -> list[PiperVoiceFile]:
 
 
 def _described(model: Path) -> PiperVoiceFile:
+    """A voice file as its configuration describes it; read again only when the configuration changes,
+    as every line asks which voice speaks it."""
     config = model.with_name(model.name + ".json")
+    try:
+        status = config.stat()
+    except OSError as error:
+        raise _unreadable(model, config, error) from None
+    return _read_description(model, config, status.st_mtime_ns, status.st_size)
+
+
+@cache
+def _read_description(model: Path, config: Path, mtime_ns: int, size: int) -> PiperVoiceFile:
     try:
         settings = json.loads(config.read_text(encoding="utf-8"))
         code = settings.get("language", {}).get("code") or settings.get("espeak", {}).get("voice", "")
         rate = int(settings["audio"]["sample_rate"])
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise MissingDependency(f"the Piper voice {model} has no readable {config.name} beside it ({error})") from None
+        raise _unreadable(model, config, error) from None
     quality = settings["audio"].get("quality", "")
     return PiperVoiceFile(model.stem, model, config, code.replace("_", "-"), rate, quality)
+
+
+def _unreadable(model: Path, config: Path, error: Exception) -> MissingDependency:
+    return MissingDependency(f"the Piper voice {model} has no readable {config.name} beside it ({error})")
 
 
 def voice_for(name: str | None, language: str) -> PiperVoiceFile | None:

@@ -6,7 +6,6 @@ import contextlib
 import io
 import sys
 import tempfile
-import wave
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from guide.engines.base import VoiceInfo, package_version
 from guide.errors import MissingDependency, RenderError
 from guide.model import Voice
 from guide.native import stderr_silenced
-from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
+from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, read_wav
 from guide.sounds import load_sound
 
 SYNTHESIS_ATTEMPTS = 3
@@ -186,10 +185,7 @@ def _voice_for_language(voices: list[Any], language: str) -> str | None:
 
 def _wav_samples(data: bytes) -> np.ndarray | None:
     """The samples of a WAV file held in memory, or None if the driver wrote none."""
-    if not data:
-        return None
     try:
-        with wave.open(io.BytesIO(data), "rb") as wav:
-            return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").copy()
-    except (wave.Error, EOFError):
+        return read_wav(io.BytesIO(data))[0].copy()
+    except ValueError:
         return None
