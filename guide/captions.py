@@ -41,7 +41,7 @@ def captions(session: Session) -> list[Caption]:
         line = spoken_line(cue.step)
         if line is None or cue.step not in session.sounds:
             continue
-        clip = session.sounds[cue.step]
+        clip = session.sounds[cue.step][:]
         for start, end, text in _sentence_spans(line.text, clip):
             result.append(Caption(cue.start_ms + start, cue.start_ms + end, text, cue.chapter))
     return result

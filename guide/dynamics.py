@@ -56,3 +56,29 @@ def limit_whole(samples: np.ndarray, ceiling: float) -> np.ndarray:
     """A whole clip limited, with silence around it as context."""
     padding = np.zeros(MARGIN, dtype=samples.dtype)
     return limit(np.concatenate([padding, samples, padding]), ceiling)
+
+
+class Limited:
+    """A sound at a gain, its peaks limited under a ceiling as `limit_whole` would, but only as far as each
+    stretch taken from it: the mix limits what it reaches, while it plays or encodes, and the whole never
+    has to be held as float samples."""
+
+    def __init__(self, samples: np.ndarray, gain: float, ceiling: float, after: float = 1.0):
+        """`samples` as they are stored (16-bit or float); `gain` brings them to full scale 1.0 and their level;
+        `after` is applied past the limiter (a line's volume, a recording's own gain)."""
+        self.samples = samples
+        self.gain = gain
+        self.ceiling = ceiling
+        self.after = after
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, part: slice) -> np.ndarray:
+        start, stop, _ = part.indices(len(self.samples))
+        stop = max(start, stop)
+        context = np.zeros(stop - start + 2 * MARGIN, dtype=np.float32)
+        lo, hi = max(0, start - MARGIN), min(len(self.samples), stop + MARGIN)
+        context[lo - (start - MARGIN) : hi - (start - MARGIN)] = self.samples[lo:hi] * np.float32(self.gain)
+        limited = limit(context, self.ceiling)
+        return limited * np.float32(self.after) if self.after != 1.0 else limited

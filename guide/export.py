@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
+import itertools
 import subprocess
 import tempfile
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -19,8 +22,9 @@ from guide.atomic import replacing
 from guide.captions import render_captions
 from guide.cover import picture_block
 from guide.errors import RenderError, UsageError
+from guide.loudness import LoudnessMeter
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
-from guide.session import Session
+from guide.session import TRIM_ROUNDS, Session, settled
 from guide.transcript import transcript
 from guide.values import format_timestamp
 
@@ -40,6 +44,8 @@ TRANSCRIPT_SUFFIX = ".txt"
 FORMATS = (*ENCODERS, "wav")
 DEFAULT_BITRATE = "64k"
 """Mono speech at 64 kbps is clear; 96k gives the bells more air."""
+PIPE_BYTES = 1 << 20
+"""The pipe to the encoder: 24 seconds of audio, and the most Linux lets any process ask for by default."""
 GENRE = "Meditation"
 ALBUM = "Inner Guide"
 
@@ -84,17 +90,40 @@ def export(session: Session, out: Path, settings: ExportSettings, progress: Prog
     targets = settings.outputs(out)
     with replacing(*targets) as temporaries:
         audio, *sidecars = temporaries
-        chunks = _counted(session.chunks(), progress)
-        if settings.fmt == "wav":
-            _write_wav(audio, chunks)
-        else:
-            _encode(session, audio, chunks, settings)
+        session = _write_audio(session, audio, settings, progress)
         texts = ([render_captions(session, settings.captions)] if settings.captions else []) + (
             [transcript(session)] if settings.transcript else []
         )
         for sidecar, text in zip(sidecars, texts, strict=True):
             sidecar.write_text(text, encoding="utf-8")
     return targets
+
+
+def _write_audio(session: Session, path: Path, settings: ExportSettings, progress: Progress | None) -> Session:
+    """Write the session's audio, and return the session as written. A provisional session is measured as it
+    is written, and written again at a corrected trim when it is off target: its trim was predicted so that
+    the first pass is the only one, for the built-in sessions and most others."""
+    for attempt in itertools.count(1):
+        meter = LoudnessMeter() if session.provisional is not None else None
+        chunks = _metered(_counted(session.chunks(), progress), meter)
+        if settings.fmt == "wav":
+            _write_wav(path, chunks)
+        else:
+            _encode(session, path, chunks, settings)
+        if meter is None:
+            return session
+        again = settled(session, meter.integrated(), final=attempt == TRIM_ROUNDS)
+        if again is None:
+            return session
+        session, progress = again, None
+    raise AssertionError("unreachable")
+
+
+def _metered(chunks: Iterator[np.ndarray], meter: LoudnessMeter | None) -> Iterator[np.ndarray]:
+    for chunk in chunks:
+        if meter is not None:
+            meter.feed(chunk / 32768)
+        yield chunk
 
 
 def _counted(chunks: Iterator[np.ndarray], progress: Progress | None) -> Iterator[np.ndarray]:
@@ -177,10 +206,18 @@ def _chapter_comments(session: Session) -> dict[str, str]:
     return comments
 
 
+def _widen(pipe: IO[bytes]) -> None:
+    """Let the pipe to the encoder hold many seconds of audio, where the system allows: mixing runs in bursts
+    and the encoder at an even pace, and with the usual 64 KiB between them each would wait for the other."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
 def _feed(command: list[str], chunks: Iterator[np.ndarray], fmt: str) -> None:
     with tempfile.TemporaryFile() as errors:
         encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
         assert encoder.stdin is not None
+        _widen(encoder.stdin)
         try:
             for chunk in chunks:
                 encoder.stdin.write(chunk.astype("<i2").tobytes())

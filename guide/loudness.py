@@ -17,8 +17,12 @@ SUB_BLOCK = SAMPLE_RATE // 10
 IMPULSE_LENGTH = 2048
 """Samples of the K-weighting filter's impulse response kept (93 ms): its slowest part, the 38 Hz high pass,
 has decayed by more than 180 dB by then."""
-FEED_PIECE = 32768 - 2047
-"""With the 2048-sample filter, each piece fills a 32768-point transform."""
+TRANSFORM = 8192
+"""Points in each transform of the filter: at this size NumPy's FFT does the most per sample."""
+PIECE = TRANSFORM - IMPULSE_LENGTH + 1
+"""Samples filtered by each transform."""
+BATCH = 16
+"""Transforms done in one call, for the few calls a long stream needs."""
 
 
 def _biquad(b: tuple[float, float, float], a: tuple[float, float, float], signal: np.ndarray) -> np.ndarray:
@@ -54,54 +58,60 @@ def k_weighting() -> np.ndarray:
 
 
 @cache
-def _k_weighting_spectrum(size: int) -> np.ndarray:
-    return np.fft.rfft(k_weighting(), size)
+def _k_weighting_spectrum() -> np.ndarray:
+    return np.fft.rfft(k_weighting(), TRANSFORM).astype(np.complex64)
 
 
 class LoudnessMeter:
     """Integrated loudness of a stream of float samples (full scale 1.0), fed in chunks of any size."""
 
     def __init__(self) -> None:
-        self._filter = k_weighting()
-        self._tail = np.zeros(len(self._filter) - 1)
-        self._unfiltered: list[np.ndarray] = []
-        self._unfiltered_count = 0
-        self._pending = np.zeros(0)
-        self._sub_blocks: list[float] = []
+        self._gathered: list[np.ndarray] = []
+        self._gathered_count = 0
+        self._tail = np.zeros(IMPULSE_LENGTH - 1, dtype=np.float32)
+        self._pending = np.zeros(0, dtype=np.float32)
+        """Weighted samples short of a whole sub-block."""
+        self._sub_blocks: list[np.ndarray] = []
+        """The mean square of every whole sub-block so far, in arrays as they were weighed."""
 
     def feed(self, samples: np.ndarray) -> None:
-        # Input is gathered into pieces that fill a transform, whatever size the caller sends.
-        self._unfiltered.append(samples.astype(np.float64))
-        self._unfiltered_count += len(samples)
-        if self._unfiltered_count >= FEED_PIECE:
-            self._filter_gathered(whole_pieces_only=True)
+        # Input is gathered until it fills a batch of transforms, whatever size the caller sends.
+        self._gathered.append(np.asarray(samples, dtype=np.float32))
+        self._gathered_count += len(samples)
+        if self._gathered_count >= PIECE * BATCH:
+            self._weigh(whole_pieces_only=True)
 
-    def _filter_gathered(self, whole_pieces_only: bool) -> None:
-        gathered = np.concatenate(self._unfiltered) if self._unfiltered else np.zeros(0)
-        usable = len(gathered) // FEED_PIECE * FEED_PIECE if whole_pieces_only else len(gathered)
-        weighted = [self._convolve(gathered[i : min(i + FEED_PIECE, usable)]) for i in range(0, usable, FEED_PIECE)]
-        self._unfiltered = [gathered[usable:]]
-        self._unfiltered_count = len(gathered) - usable
-        self._pending = np.concatenate([self._pending, *weighted])
-        whole = len(self._pending) // SUB_BLOCK * SUB_BLOCK
-        if whole:
-            blocks = self._pending[:whole].reshape(-1, SUB_BLOCK)
-            self._sub_blocks.extend(np.mean(blocks**2, axis=1).tolist())
-            self._pending = self._pending[whole:]
+    def _weigh(self, whole_pieces_only: bool) -> None:
+        gathered = np.concatenate(self._gathered) if self._gathered else np.zeros(0, dtype=np.float32)
+        usable = len(gathered) // PIECE * PIECE if whole_pieces_only else len(gathered)
+        weighted = np.concatenate([self._pending, self._convolve(gathered[:usable])])
+        self._gathered = [gathered[usable:]]
+        self._gathered_count = len(gathered) - usable
+        whole = len(weighted) // SUB_BLOCK * SUB_BLOCK
+        squares = np.square(weighted[:whole], dtype=np.float64)
+        self._sub_blocks.append(np.mean(squares.reshape(-1, SUB_BLOCK), axis=1))
+        self._pending = weighted[whole:]
 
     def _convolve(self, samples: np.ndarray) -> np.ndarray:
-        """Overlap-add: the filtered chunk, carrying the filter's ring-out into the next."""
-        size = 1 << (len(samples) + len(self._filter) - 1).bit_length()
-        full = np.fft.irfft(np.fft.rfft(samples, size) * _k_weighting_spectrum(size), size)
-        full = full[: len(samples) + len(self._filter) - 1]
-        full[: len(self._tail)] += self._tail
-        self._tail = full[len(samples) :].copy()
-        return full[: len(samples)]
+        """Overlap-add, a batch of transforms at once: the filtered samples, carrying the filter's ring-out
+        into the next call."""
+        rows = -(-len(samples) // PIECE)
+        tail = len(self._tail)
+        padded = np.zeros(rows * PIECE, dtype=np.float32)
+        padded[: len(samples)] = samples
+        spectra = np.fft.rfft(padded.reshape(rows, PIECE), TRANSFORM, axis=1) * _k_weighting_spectrum()
+        filtered = np.fft.irfft(spectra, TRANSFORM, axis=1)
+        out = np.zeros((rows + 1) * PIECE, dtype=np.float32)
+        out[: rows * PIECE] = filtered[:, :PIECE].ravel()
+        out[PIECE:].reshape(rows, PIECE)[:, :tail] += filtered[:, PIECE:]
+        out[:tail] += self._tail
+        self._tail = out[len(samples) : len(samples) + tail].copy()
+        return out[: len(samples)]
 
     def integrated(self) -> float:
         """The gated loudness in LUFS of everything fed so far; -inf for silence."""
-        self._filter_gathered(whole_pieces_only=False)
-        energy = np.array(self._sub_blocks)
+        self._weigh(whole_pieces_only=False)
+        energy = np.concatenate(self._sub_blocks)
         if len(energy) < 4:
             return float("-inf")
         blocks = (energy[:-3] + energy[1:-2] + energy[2:-1] + energy[3:]) / 4

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.dynamics import MARGIN, limit
+from guide.dynamics import MARGIN, Limited, limit
 from guide.model import Step
 from guide.pcm import db_to_gain, ms_to_samples, to_int16
 from guide.timeline import Timeline
 
+Sound = np.ndarray | Limited
+"""A sound at its level in the mix: float samples, or a clip limited as it is mixed; sliced, either gives float
+samples."""
 CHUNK_MS = 500
 DUCK_DB = -6.0
 """How far the bed dips under speech."""
@@ -45,7 +48,7 @@ class Mix:
     def __init__(
         self,
         timeline: Timeline,
-        sounds: Mapping[Step, np.ndarray],
+        sounds: Mapping[Step, Sound],
         bed: Bed | None = None,
         speech: list[tuple[int, int]] | None = None,
     ):
@@ -107,15 +110,24 @@ class Mix:
     def mastered(self, begin: int, end: int, levels: Levels) -> np.ndarray:
         """Samples `begin` to `end` through the master stage: the same however the session is cut."""
         margin = MARGIN if levels.ceiling is not None else 0
-        positions = np.arange(begin - margin, end + margin)
-        samples = self.stretch(begin - margin, end + margin) * self._fades(positions, levels)
+        samples = self.stretch(begin - margin, end + margin)
+        fades = self._fades(begin - margin, end + margin, levels)
+        if fades is not None:
+            samples *= fades
         return limit(samples, levels.ceiling) if levels.ceiling is not None else samples
 
-    def _fades(self, positions: np.ndarray, levels: Levels) -> np.ndarray:
-        fade_in = np.clip(positions / max(ms_to_samples(levels.fade_in_ms), 1), 0.0, 1.0) if levels.fade_in_ms else 1.0
-        to_end = self.length - positions
-        fade_out = np.clip(to_end / max(ms_to_samples(levels.fade_out_ms), 1), 0.0, 1.0) if levels.fade_out_ms else 1.0
-        return (np.ones(len(positions)) * fade_in * fade_out).astype(np.float32)
+    def _fades(self, begin: int, end: int, levels: Levels) -> np.ndarray | None:
+        """The master fades' gain over samples `begin` to `end`; None where neither fade reaches."""
+        fade_in, fade_out = ms_to_samples(levels.fade_in_ms), ms_to_samples(levels.fade_out_ms)
+        if begin >= fade_in and end <= self.length - fade_out:
+            return None
+        positions = np.arange(begin, end)
+        gain = np.ones(len(positions), dtype=np.float32)
+        if fade_in:
+            gain *= np.clip(positions / fade_in, 0.0, 1.0)
+        if fade_out:
+            gain *= np.clip((self.length - positions) / fade_out, 0.0, 1.0)
+        return gain
 
 
 def as_int16(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:

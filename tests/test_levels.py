@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 from measure import decode
 
+from guide import export as export_module
+from guide.cache import ClipCache
+from guide.export import ExportSettings
 from guide.library import builtin_sessions
+from guide.loudness import integrated_loudness
 from guide.pcm import SAMPLE_RATE
+from guide.script import load_script
+from guide.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
 from guide.sounds import ambience_loop
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
@@ -84,3 +91,56 @@ def test_a_recorded_bed_loops_without_a_click(tmp_path):
     assert abs(float(loop[-1]) - float(loop[0])) <= own_steps.max()
     naive = tone.astype(np.float64)
     assert abs(naive[0] - naive[-1]) > np.abs(np.diff(naive)).max(), "the uncrossfaded file would click"
+
+
+SPARSE_SCRIPT = (
+    "title: Sparse\nambience:\n  sound: brown-noise\n  volume: -18dB\n"
+    "sections:\n  - title: One\n    steps:\n      - say: Settle in, and listen.\n"
+    "      - silence: 8s\n      - say: Rest here.\n      - silence: 8s\n"
+)
+"""Two short lines over a bed, mostly bed: nearly a decibel from the usual trim, as a practitioner's own
+session may be."""
+
+
+@pytest.fixture
+def writes(monkeypatch) -> list[Path]:
+    """Every WAV the exporter writes in this process, in order."""
+    written: list[Path] = []
+    write_wav = export_module._write_wav
+
+    def counted(path, chunks):
+        written.append(path)
+        write_wav(path, chunks)
+
+    monkeypatch.setattr(export_module, "_write_wav", counted)
+    return written
+
+
+def exported(script: Path, cache: ClipCache, out: Path) -> Path:
+    export_module.export(prepare(load_script(script), cache), out, ExportSettings("wav"))
+    return out
+
+
+def test_a_built_in_session_is_written_once_on_its_first_render_and_lands_on_target(tmp_path, writes):
+    path = next(p for p in builtin_sessions() if p.stem == "when-you-are-triggered")
+    out = exported(path, ClipCache(tmp_path / "cache"), tmp_path / "first.wav")
+    assert len(writes) == 1, "the usual trim was close enough: no second pass"
+    assert ebur128(out)[0] == pytest.approx(-16, abs=TRIM_TOLERANCE_LU + 0.05)
+
+
+def test_a_session_far_from_the_usual_trim_is_measured_as_written_and_written_again(tmp_path, writes, write_script):
+    script, cache = write_script(SPARSE_SCRIPT), ClipCache(tmp_path / "cache")
+    provisional = prepare(load_script(script), cache)
+    assert provisional.provisional is not None
+    first_pass = integrated_loudness(c / 32768 for c in provisional.chunks())
+    assert abs(first_pass - LOUDNESS_LUFS) > TRIM_TOLERANCE_LU, "the usual trim misses this session"
+
+    first = exported(script, cache, tmp_path / "first.wav")
+    assert len(writes) >= 2
+    assert ebur128(first)[0] == pytest.approx(-16, abs=TRIM_TOLERANCE_LU + 0.05)
+    # The trim that proved right is kept: the next render is written once, and is the same file.
+    passes = len(writes)
+    again = exported(script, cache, tmp_path / "again.wav")
+    assert len(writes) == passes + 1
+    assert prepare(load_script(script), cache).provisional is None
+    assert again.read_bytes() == first.read_bytes()
