@@ -3,6 +3,9 @@ so any stretch of a session can be limited on its own and come out the same."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from guide.pcm import ms_to_samples
@@ -61,15 +64,21 @@ def limit_whole(samples: np.ndarray, ceiling: float) -> np.ndarray:
 class Limited:
     """A sound at a gain, its peaks limited under a ceiling as `limit_whole` would, but only as far as each
     stretch taken from it: the mix limits what it reaches, while it plays or encodes, and the whole never
-    has to be held as float samples."""
+    has to be held as float samples. The gain too is asked for only when the sound is first reached, so
+    that working it out runs beside the encoder rather than before it."""
 
-    def __init__(self, samples: np.ndarray, gain: float, ceiling: float, after: float = 1.0):
-        """`samples` as they are stored (16-bit or float); `gain` brings them to full scale 1.0 and their level;
-        `after` is applied past the limiter (a line's volume, a recording's own gain)."""
+    def __init__(self, samples: np.ndarray, gain: Callable[[], float], ceiling: float, after: float = 1.0):
+        """`samples` as they are stored (16-bit or float); `gain` gives the factor that brings them to full
+        scale 1.0 and their level; `after` is applied past the limiter (a line's volume, a recording's own
+        gain)."""
         self.samples = samples
-        self.gain = gain
+        self._gain = gain
         self.ceiling = ceiling
         self.after = after
+
+    @functools.cached_property
+    def gain(self) -> np.float32:
+        return np.float32(self._gain())
 
     def __len__(self) -> int:
         return len(self.samples)
@@ -79,6 +88,6 @@ class Limited:
         stop = max(start, stop)
         context = np.zeros(stop - start + 2 * MARGIN, dtype=np.float32)
         lo, hi = max(0, start - MARGIN), min(len(self.samples), stop + MARGIN)
-        context[lo - (start - MARGIN) : hi - (start - MARGIN)] = self.samples[lo:hi] * np.float32(self.gain)
+        context[lo - (start - MARGIN) : hi - (start - MARGIN)] = self.samples[lo:hi] * self.gain
         limited = limit(context, self.ceiling)
         return limited * np.float32(self.after) if self.after != 1.0 else limited

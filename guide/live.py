@@ -45,10 +45,12 @@ class LiveSession:
         try:
             for line in self._lines:
                 clip = speak_lines([line], self.script.language, self._cache)[line]
+                # Found here, so that the player's thread only looks it up when the line is mixed.
+                self._gains.gain_db(clip, self.loudness + self.trim, line)
                 with self._ready:
                     self._clips[line] = clip
                     self._ready.notify_all()
-            whole = assemble(self.script, dict(self._clips), self.loudness, self.trim, Gains(self._cache))
+            whole = assemble(self.script, dict(self._clips), self.loudness, self.trim, self._gains)
             with self._ready:
                 self._whole = whole
                 self._ready.notify_all()

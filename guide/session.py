@@ -31,6 +31,7 @@ LOUDNESS_LUFS = -16.0
 """The integrated loudness every session is brought to: the level podcasts and spoken word are made at."""
 VOICE_CEILING_DBTP = -1.5
 """Each spoken line's true peaks are limited to this, leaving room for a bell or the bed beneath it."""
+_VOICE_CEILING = db_to_gain(VOICE_CEILING_DBTP)
 CEILING_DBTP = -1.5
 """No true peak of the mix goes above this: half a decibel under -1 dBTP, for the MP3 encoder's overshoot."""
 FADE_OUT_MS = 2000
@@ -52,6 +53,25 @@ class Gains:
 
     cache: ClipCache
     found: dict[tuple[Step, float], float] = field(default_factory=dict)
+
+    def gain_db(self, samples: np.ndarray, loudness: float, key: Step) -> float:
+        """The gain that brings 16-bit `samples` (the sound of `key`) to `loudness` as heard, limited.
+
+        Limiting takes loudness away, the more the peakier the sound: the gain is raised by what the
+        limited sound lacks, so that every line, and the bed set against them, sit where asked. The gain
+        found is kept in the cache, by the sound and the loudness."""
+        if (key, loudness) not in self.found:
+            stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": loudness})
+            gain_db = self.cache.get_measure(stored)
+            if gain_db is None:
+                scaled = samples.astype(np.float32) / 32768
+                measured = clip_loudness(scaled)
+                gain_db = loudness - measured if math.isfinite(measured) else 0.0
+                heard = clip_loudness(limit_whole(scaled * db_to_gain(gain_db), _VOICE_CEILING))
+                gain_db += loudness - heard if math.isfinite(heard) else 0.0
+                self.cache.put_measure(stored, gain_db)
+            self.found[key, loudness] = gain_db
+        return self.found[key, loudness]
 
 
 @dataclass(frozen=True)
@@ -287,24 +307,9 @@ def _sound(step: Step, clips: dict[Say, np.ndarray], loudness: float, trim_db: f
 
 
 def _levelled(samples: np.ndarray, loudness: float, gains: Gains, key: Step, after: float) -> Limited:
-    """A voice heard at a loudness, its sharpest peaks limited under the voice's ceiling.
-
-    Limiting takes loudness away, the more the peakier the line: the gain is raised by what the limited
-    line lacks, so that every line, and the bed set against them, sit where asked. The gain found is kept
-    in the cache, by the sound and the loudness."""
-    ceiling = db_to_gain(VOICE_CEILING_DBTP)
-    if (key, loudness) not in gains.found:
-        stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": loudness})
-        gain_db = gains.cache.get_measure(stored)
-        if gain_db is None:
-            scaled = samples.astype(np.float32) / 32768
-            measured = clip_loudness(scaled)
-            gain_db = loudness - measured if math.isfinite(measured) else 0.0
-            heard = clip_loudness(limit_whole(scaled * db_to_gain(gain_db), ceiling))
-            gain_db += loudness - heard if math.isfinite(heard) else 0.0
-            gains.cache.put_measure(stored, gain_db)
-        gains.found[key, loudness] = gain_db
-    return Limited(samples, db_to_gain(gains.found[key, loudness]) / 32768, ceiling, after)
+    """A voice heard at a loudness, its sharpest peaks limited under the voice's ceiling; its gain found
+    when the mix first reaches it."""
+    return Limited(samples, lambda: db_to_gain(gains.gain_db(samples, loudness, key)) / 32768, _VOICE_CEILING, after)
 
 
 def _bed(script: Script, voice_level: float) -> Bed | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import sys
 import tempfile
@@ -16,10 +17,12 @@ from guide.engines.base import VoiceInfo, package_version
 from guide.errors import MissingDependency, RenderError
 from guide.model import Voice
 from guide.native import stderr_silenced
-from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, read_wav
+from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
 from guide.sounds import load_sound
 
 SYNTHESIS_ATTEMPTS = 3
+ESPEAK_SYNCHRONOUS_OUTPUT = 1
+"""espeak-ng's ENOUTPUT_MODE_SYNCHRONOUS."""
 INSTALL_HINT = "on Debian/Ubuntu: sudo apt-get install libespeak-ng1"
 
 
@@ -68,20 +71,15 @@ class Pyttsx3Engine:
         raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
 
     def _save(self, text: str) -> np.ndarray | None:
-        # On espeak-ng the driver writes the line with the wave module, which takes a file object: the line
-        # stays in memory. Through a file, a full disk would fail inside the driver's callback, which then
-        # never ends its loop. Other platforms' drivers need a file name.
-        in_memory = sys.platform.startswith("linux")
+        if sys.platform.startswith("linux"):
+            return _espeak_spoken(text)
         # A fresh name for every line, so a file the engine finishes late can never pass for another.
         self._saved += 1
-        target: io.BytesIO | Path = io.BytesIO() if in_memory else self._workdir / f"line-{self._saved}.wav"
+        target = self._workdir / f"line-{self._saved}.wav"
         # pyttsx3 prints "Audio saved to ..." for every file; the terminal belongs to the player.
         with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.save_to_file(text, target if in_memory else str(target))
+            self._engine.save_to_file(text, str(target))
             self._engine.runAndWait()
-            self._wait_until_written()
-        if isinstance(target, io.BytesIO):
-            return _wav_samples(target.getvalue())
         if not target.exists():
             return None
         samples = load_sound(target)
@@ -100,18 +98,9 @@ class Pyttsx3Engine:
             except Exception as error:  # pyttsx3 raises whatever its platform driver raises
                 raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
             self._voices = list(self._engine.getProperty("voices") or [])
+            if sys.platform.startswith("linux"):
+                _espeak_synchronous()
         return self._engine
-
-    def _wait_until_written(self) -> None:
-        """Block until espeak-ng has finished the line and its callback has written the file.
-
-        pyttsx3's espeak driver returns from runAndWait as soon as synthesis starts: a long first line
-        then has no file yet, and a line still running when the next begins is cut short and its tail
-        written into the next line's file."""
-        if sys.platform.startswith("linux"):
-            from pyttsx3.drivers import _espeak
-
-            _espeak.dll.espeak_Synchronize()
 
     def _backend(self) -> str:
         self._started()
@@ -148,8 +137,6 @@ class Pyttsx3Engine:
         EspeakDriver.setProperty("rate", rate)
         EspeakDriver.setProperty("pitch", pitch)
         _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
-        # espeak-ng queues parameter changes for its own thread; let them land before the line is spoken.
-        _espeak.dll.espeak_Synchronize()
 
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
@@ -183,9 +170,29 @@ def _voice_for_language(voices: list[Any], language: str) -> str | None:
     return None
 
 
-def _wav_samples(data: bytes) -> np.ndarray | None:
-    """The samples of a WAV file held in memory, or None if the driver wrote none."""
-    try:
-        return read_wav(io.BytesIO(data))[0].copy()
-    except ValueError:
-        return None
+def _espeak_synchronous() -> None:
+    """Make espeak-ng speak each line in the calling thread, as the call that asks for it.
+
+    pyttsx3 starts espeak-ng with a thread of its own that takes lines and settings from a queue: each line
+    then waited about 20 ms on that thread, whatever its length, which was most of the time a session's
+    lines took, and settings changed while a line was queued could reach the wrong line."""
+    from pyttsx3.drivers import _espeak
+
+    _espeak.dll.espeak_ng_InitializeOutput(ESPEAK_SYNCHRONOUS_OUTPUT, 0, None)
+
+
+def _espeak_spoken(text: str) -> np.ndarray:
+    """A line straight from espeak-ng, through pyttsx3's binding, as 16-bit samples: pyttsx3's own loop
+    waits in 10 ms sleeps, and speaks through a file."""
+    from pyttsx3.drivers import _espeak
+
+    pieces: list[bytes] = []
+
+    def gather(wav: Any, count: int, events: Any) -> int:
+        if count > 0:
+            pieces.append(ctypes.string_at(wav, count * 2))
+        return 0
+
+    _espeak.SetSynthCallback(gather)
+    _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+    return np.frombuffer(b"".join(pieces), dtype="<i2").copy()
