@@ -36,18 +36,22 @@ class Pyttsx3Engine:
         self._voices: list[Any] = []
         self._workdir = Path(tempfile.mkdtemp(prefix="inner-guide-tts-"))
         self._saved = 0
+        self._identities: dict[tuple[Voice, str], dict[str, str | int | float]] = {}
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
-        return {
-            "engine": self.name,
-            "version": package_version("pyttsx3") or "",
-            "backend": self._backend(),
-            "voice": self._voice_id(voice, language) or "",
-            "rate": voice.rate,
-            "pitch": voice.pitch,
-            # The calibrated settings, so that a new calibration never serves clips made with the old.
-            "settings": list(self._settings(voice)),
-        }
+        # Asked for every line: choosing the voice among the installed ones takes a millisecond each time.
+        if (voice, language) not in self._identities:
+            self._identities[voice, language] = {
+                "engine": self.name,
+                "version": package_version("pyttsx3") or "",
+                "backend": self._backend(),
+                "voice": self._voice_id(voice, language) or "",
+                "rate": voice.rate,
+                "pitch": voice.pitch,
+                # The calibrated settings, so that a new calibration never serves clips made with the old.
+                "settings": list(self._settings(voice)),
+            }
+        return self._identities[voice, language]
 
     def describe(self, voice: Voice, language: str) -> str:
         return f"{self.name} ({self._backend()}), voice {self._voice_id(voice, language) or 'default'}"
@@ -62,7 +66,7 @@ class Pyttsx3Engine:
 
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         self._started()
-        self._apply(voice, self._voice_id(voice, language))
+        self._apply(voice, str(self.identity(voice, language)["voice"]) or None)
         # Now and then, under load, pyttsx3's espeak driver hands back an empty file: ask again.
         for _ in range(SYNTHESIS_ATTEMPTS):
             samples = self._save(text)
