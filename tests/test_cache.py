@@ -101,3 +101,13 @@ def test_the_key_changes_with_everything_that_changes_the_sound(change):
 def test_the_key_changes_with_the_text_and_not_otherwise():
     assert clip_key(BASE, "Hello.") == clip_key(dict(BASE), "Hello.")
     assert clip_key(BASE, "Hello.") != clip_key(BASE, "Hello")
+
+
+def test_rendering_leaves_nothing_in_the_temporary_folder(run_guide, write_script, tmp_path):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {"TMPDIR": str(temporary), "GUIDE_CACHE_DIR": str(tmp_path / "fresh-cache")}
+    result = run_guide("export", str(write_script(SCRIPT)), "-o", str(tmp_path / "out.mp3"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.mp3").stat().st_size > 0
+    assert list(temporary.iterdir()) == []

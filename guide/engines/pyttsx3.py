@@ -34,8 +34,6 @@ class Pyttsx3Engine:
     def __init__(self) -> None:
         self._engine: Any = None
         self._voices: list[Any] = []
-        self._workdir = Path(tempfile.mkdtemp(prefix="inner-guide-tts-"))
-        self._saved = 0
         self._identities: dict[tuple[Voice, str], dict[str, str | int | float]] = {}
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
@@ -77,18 +75,14 @@ class Pyttsx3Engine:
     def _save(self, text: str) -> np.ndarray | None:
         if sys.platform.startswith("linux"):
             return _espeak_spoken(text)
-        # A fresh name for every line, so a file the engine finishes late can never pass for another.
-        self._saved += 1
-        target = self._workdir / f"line-{self._saved}.wav"
-        # pyttsx3 prints "Audio saved to ..." for every file; the terminal belongs to the player.
-        with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.save_to_file(text, str(target))
-            self._engine.runAndWait()
-        if not target.exists():
-            return None
-        samples = load_sound(target)
-        target.unlink()
-        return samples
+        # A fresh folder for every line, so a file the engine finishes late can never pass for another.
+        with tempfile.TemporaryDirectory(prefix="inner-guide-tts-") as folder:
+            target = Path(folder) / "line.wav"
+            # pyttsx3 prints "Audio saved to ..." for every file; the terminal belongs to the player.
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._engine.save_to_file(text, str(target))
+                self._engine.runAndWait()
+            return load_sound(target) if target.exists() else None
 
     def _started(self) -> Any:
         if self._engine is None:
