@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import io
@@ -96,9 +97,15 @@ class Pyttsx3Engine:
             except Exception as error:  # pyttsx3 raises whatever its platform driver raises
                 raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
             self._voices = list(self._engine.getProperty("voices") or [])
+            # pyttsx3 lets its driver go in __del__, which prints an error when it runs as the interpreter
+            # tears its modules down; let it go before that.
+            atexit.register(self._release)
             if sys.platform.startswith("linux"):
                 _espeak_synchronous()
         return self._engine
+
+    def _release(self) -> None:
+        self._engine = None
 
     def _backend(self) -> str:
         self._started()
