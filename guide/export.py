@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import fcntl
-import itertools
 import subprocess
 import tempfile
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
@@ -44,8 +41,6 @@ TRANSCRIPT_SUFFIX = ".txt"
 FORMATS = (*ENCODERS, "wav")
 DEFAULT_BITRATE = "64k"
 """Mono speech at 64 kbps is clear; 96k gives the bells more air."""
-PIPE_BYTES = 1 << 20
-"""The pipe to the encoder: 24 seconds of audio, and the most Linux lets any process ask for by default."""
 GENRE = "Meditation"
 ALBUM = "Inner Guide"
 
@@ -103,7 +98,8 @@ def _write_audio(session: Session, path: Path, settings: ExportSettings, progres
     """Write the session's audio, and return the session as written. A provisional session is measured as it
     is written, and written again at a corrected trim when it is off target: its trim was predicted so that
     the first pass is the only one, for the built-in sessions and most others."""
-    for attempt in itertools.count(1):
+    attempt = 1
+    while True:
         meter = LoudnessMeter() if session.provisional is not None else None
         chunks = _metered(_counted(session.chunks(), progress), meter)
         if settings.fmt == "wav":
@@ -115,8 +111,7 @@ def _write_audio(session: Session, path: Path, settings: ExportSettings, progres
         again = settled(session, meter.integrated(), final=attempt == TRIM_ROUNDS)
         if again is None:
             return session
-        session, progress = again, None
-    raise AssertionError("unreachable")
+        session, progress, attempt = again, None, attempt + 1
 
 
 def _metered(chunks: Iterator[np.ndarray], meter: LoudnessMeter | None) -> Iterator[np.ndarray]:
@@ -206,18 +201,10 @@ def _chapter_comments(session: Session) -> dict[str, str]:
     return comments
 
 
-def _widen(pipe: IO[bytes]) -> None:
-    """Let the pipe to the encoder hold many seconds of audio, where the system allows: mixing runs in bursts
-    and the encoder at an even pace, and with the usual 64 KiB between them each would wait for the other."""
-    with contextlib.suppress(AttributeError, OSError):
-        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-
-
 def _feed(command: list[str], chunks: Iterator[np.ndarray], fmt: str) -> None:
     with tempfile.TemporaryFile() as errors:
         encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
         assert encoder.stdin is not None
-        _widen(encoder.stdin)
         try:
             for chunk in chunks:
                 encoder.stdin.write(chunk.astype("<i2").tobytes())

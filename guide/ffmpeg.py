@@ -49,7 +49,7 @@ def decode(path: Path) -> np.ndarray:
 
 INPUT_QUEUE_PACKETS = 1024
 """Packets ffmpeg may hold read from the pipe. With more than one input (the metadata, the cover) it reads
-each in a thread that queues 8 packets by default, about 0.4 s of audio: whenever mixing pauses longer than
+each in a thread that queues 8 packets by default, under a second of audio: whenever mixing pauses longer than
 the encoder takes to use that, the encoder idles in 10 ms sleeps, and a render took twice its time."""
 
 

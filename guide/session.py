@@ -43,8 +43,8 @@ INITIAL_TRIM_DB = 0.35
 lines fall inside its gating blocks, and limiting takes a little. From here, each built-in session measures
 within 0.2 LU of the target, at -16 LUFS and at -23, so its first render is its only one."""
 TRIM_TOLERANCE_LU = 0.3
-"""How near its target a session's measured loudness must be: inside the ±0.5 LU EBU R 128 allows where
-exact normalization is impractical, and inside the ±1 LU of podcast platforms."""
+"""How near its target a session's measured loudness must be: well inside the ±1 LU that podcast platforms
+allow."""
 
 
 @dataclass
