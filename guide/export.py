@@ -117,7 +117,7 @@ def _write_audio(session: Session, path: Path, settings: ExportSettings, progres
 def _metered(chunks: Iterator[np.ndarray], meter: LoudnessMeter | None) -> Iterator[np.ndarray]:
     for chunk in chunks:
         if meter is not None:
-            meter.feed(chunk / 32768)
+            meter.feed(chunk * np.float32(1 / 32768))  # float32, as the meter works in
         yield chunk
 
 

@@ -66,7 +66,7 @@ class Pyttsx3Engine:
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         self._started()
         self._apply(voice, str(self.identity(voice, language)["voice"]) or None)
-        # Now and then, under load, pyttsx3's espeak driver hands back an empty file: ask again.
+        # Now and then, under load, a speech driver hands back no audio for a line: ask again.
         for _ in range(SYNTHESIS_ATTEMPTS):
             samples = self._save(text)
             if samples is not None and np.abs(samples.astype(np.int32)).max(initial=0) > SILENCE_THRESHOLD:
