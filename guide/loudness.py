@@ -99,8 +99,13 @@ class LoudnessMeter:
         tail = len(self._tail)
         padded = np.zeros(rows * PIECE, dtype=np.float32)
         padded[: len(samples)] = samples
-        spectra = np.fft.rfft(padded.reshape(rows, PIECE), TRANSFORM, axis=1) * _k_weighting_spectrum()
-        filtered = np.fft.irfft(spectra, TRANSFORM, axis=1)
+        pieces = padded.reshape(rows, PIECE)
+        # Most of a session is silence, whose transform is nothing: only the pieces with sound are transformed.
+        sounding = np.flatnonzero(pieces.any(axis=1))
+        filtered = np.zeros((rows, TRANSFORM), dtype=np.float32)
+        if len(sounding):
+            spectra = np.fft.rfft(pieces[sounding], TRANSFORM, axis=1) * _k_weighting_spectrum()
+            filtered[sounding] = np.fft.irfft(spectra, TRANSFORM, axis=1)
         out = np.zeros((rows + 1) * PIECE, dtype=np.float32)
         out[: rows * PIECE] = filtered[:, :PIECE].ravel()
         out[PIECE:].reshape(rows, PIECE)[:, :tail] += filtered[:, PIECE:]
