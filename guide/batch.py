@@ -16,7 +16,7 @@ from guide.atomic import write_text
 from guide.cache import CLIP_FORMAT
 from guide.clients import Client
 from guide.errors import ExitCode, GuideError, ScriptError, Where
-from guide.export import ExportSettings, export
+from guide.export import ExportSettings, exporting
 from guide.fingerprint import digest
 from guide.model import Script
 from guide.session import voice_description
@@ -106,8 +106,8 @@ Report = tuple[int, str, Where | None]
 def render_job(job: Job) -> Report:
     """Render one client's file."""
     try:
-        session = job.shaping.prepare(job.script_ref, show_progress=False)
-        written = export(session, job.out, job.settings)
+        with exporting(job.out, job.settings) as write:
+            written = write(job.shaping.prepare(job.script_ref, show_progress=False))
     except GuideError as error:
         return _reported(error)
     return ExitCode.OK, "wrote " + ", ".join(str(path) for path in written), None

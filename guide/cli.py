@@ -21,7 +21,7 @@ from guide.display import PlayDisplay
 from guide.engines import engine_for, get_engine, piper
 from guide.engines.base import VoiceInfo
 from guide.errors import ExitCode, GuideError, ScriptError, UsageError
-from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, export
+from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
 from guide.format import DEFAULT_RATE, RATE_RANGE
 from guide.keys import listening
 from guide.live import LiveSession
@@ -186,14 +186,15 @@ def export_command(
         if force:
             raise click.UsageError("--force goes with --clients; a single export always writes its file")
         settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript)
-        session = shaping.prepare(script_ref)
-        with click.progressbar(
-            length=session.timeline.length_ms,
-            label=f"Writing {out.name}",
-            file=sys.stderr,
-            hidden=not sys.stderr.isatty(),
-        ) as bar:
-            written = export(session, out, settings, bar.update)
+        with exporting(out, settings) as write:
+            session = shaping.prepare(script_ref)
+            with click.progressbar(
+                length=session.timeline.length_ms,
+                label=f"Writing {out.name}",
+                file=sys.stderr,
+                hidden=not sys.stderr.isatty(),
+            ) as bar:
+                written = write(session, bar.update)
         click.echo(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).", err=True)
         return
     settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)

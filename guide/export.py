@@ -11,13 +11,14 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
-from guide import ffmpeg
+from guide import ffmpeg, matroska
 from guide.atomic import replacing
 from guide.captions import render_captions
-from guide.cover import picture_block
+from guide.cover import image_type, picture_block
 from guide.errors import RenderError, UsageError
 from guide.loudness import LoudnessMeter
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
@@ -79,22 +80,35 @@ class ExportSettings:
         ]
 
 
-def export(session: Session, out: Path, settings: ExportSettings, progress: Progress | None = None) -> list[Path]:
-    """Write the session to `out` with its tags, chapters and cover, and the caption and transcript files
-    asked for; the files appear together, and only once all of them are complete. Returns their paths."""
+@contextlib.contextmanager
+def exporting(out: Path, settings: ExportSettings) -> Iterator[Callable[[Session, Progress | None], list[Path]]]:
+    """Export to `out`: the block prepares the session and hands it to the function this yields, which writes
+    it with its tags, chapters and cover, and the caption and transcript files asked for. The encoder starts
+    at once, so that it has loaded by the time the session is ready. The files appear together when the block
+    completes, and not at all if it fails."""
     targets = settings.outputs(out)
-    with replacing(*targets) as temporaries:
+    written: list[Path] = []
+    with replacing(*targets) as temporaries, contextlib.ExitStack() as running:
         audio, *sidecars = temporaries
-        session = _write_audio(session, audio, settings, progress)
-        texts = ([render_captions(session, settings.captions)] if settings.captions else []) + (
-            [transcript(session)] if settings.transcript else []
-        )
-        for sidecar, text in zip(sidecars, texts, strict=True):
-            sidecar.write_text(text, encoding="utf-8")
-    return targets
+        encoder = running.enter_context(Encoder(audio, settings)) if settings.fmt in ENCODERS else None
+
+        def write(session: Session, progress: Progress | None = None) -> list[Path]:
+            session = _write_audio(session, audio, settings, progress, encoder)
+            texts = ([render_captions(session, settings.captions)] if settings.captions else []) + (
+                [transcript(session)] if settings.transcript else []
+            )
+            for sidecar, text in zip(sidecars, texts, strict=True):
+                sidecar.write_text(text, encoding="utf-8")
+            written[:] = targets
+            return targets
+
+        yield write
+        assert written, "an export block hands its session to the writer"
 
 
-def _write_audio(session: Session, path: Path, settings: ExportSettings, progress: Progress | None) -> Session:
+def _write_audio(
+    session: Session, path: Path, settings: ExportSettings, progress: Progress | None, encoder: Encoder | None
+) -> Session:
     """Write the session's audio, and return the session as written. A provisional session is measured as it
     is written, and written again at a corrected trim when it is off target: its trim was predicted so that
     the first pass is the only one, for the built-in sessions and most others."""
@@ -102,10 +116,10 @@ def _write_audio(session: Session, path: Path, settings: ExportSettings, progres
     while True:
         meter = LoudnessMeter() if session.provisional is not None else None
         chunks = _metered(_counted(session.chunks(), progress), meter)
-        if settings.fmt == "wav":
+        if encoder is None:
             _write_wav(path, chunks)
         else:
-            _encode(session, path, chunks, settings)
+            encoder.encode(session, chunks)
         if meter is None:
             return session
         again = settled(session, meter.integrated(), final=attempt == TRIM_ROUNDS)
@@ -150,47 +164,88 @@ def _tags(session: Session, settings: ExportSettings) -> dict[str, str]:
     return {key: value for key, value in tags.items() if value}
 
 
-def ffmetadata(session: Session, settings: ExportSettings) -> str:
-    """The session's tags and its chapters (one per section, and the closing) in ffmpeg's metadata format;
-    for Ogg, Opus and FLAC the chapters, and for Ogg and Opus the cover, are Vorbis comments instead."""
+class Encoder:
+    """ffmpeg writing one file, started ahead of the audio: it loads while the session is prepared, then waits
+    on its input until `encode` feeds it the session as a Matroska stream, which carries the tags, chapters and
+    cover as well as the samples. Each further `encode`, a pass at a corrected level, runs a new ffmpeg."""
 
-    def escaped(value: str) -> str:
-        return "".join("\\" + c if c in "=;#\\\n" else c for c in value)
-
-    tags = _tags(session, settings)
-    if settings.fmt in VORBIS_COMMENTED:
-        tags |= _chapter_comments(session)
-        if session.script.cover is not None and settings.fmt not in PICTURE_STREAMS:
-            tags["METADATA_BLOCK_PICTURE"] = picture_block(session.script.cover)
-    lines = [";FFMETADATA1", *(f"{key}={escaped(value)}" for key, value in tags.items())]
-    for chapter in () if settings.fmt in VORBIS_COMMENTED else session.timeline.chapters:
-        lines += ["", "[CHAPTER]", "TIMEBASE=1/1000", f"START={chapter.start_ms}", f"END={chapter.end_ms}"]
-        lines.append(f"title={escaped(chapter.title)}")
-    return "\n".join(lines) + "\n"
-
-
-def _encode(session: Session, path: Path, chunks: Iterator[np.ndarray], settings: ExportSettings) -> None:
-    fmt = settings.fmt
-    # ffmpeg's own chapter writer for Ogg rounds each start up to a whole second first; Vorbis comments
-    # carry the exact times, and readers (ffprobe among them) take them as chapters.
-    chapter_input = "-1" if fmt in VORBIS_COMMENTED else "1"
-    with tempfile.NamedTemporaryFile("w", suffix=".ffmeta", encoding="utf-8") as metadata:
-        metadata.write(ffmetadata(session, settings))
-        metadata.flush()
+    def __init__(self, path: Path, settings: ExportSettings):
+        fmt = settings.fmt
         command = [ffmpeg.executable(f"to write {fmt.upper()}"), "-nostdin", "-hide_banner", "-loglevel", "error"]
-        command += ["-y", *ffmpeg.raw_input_arguments(), "-i", metadata.name]
-        cover = session.script.cover if fmt in PICTURE_STREAMS else None
-        if cover is not None:
-            command += ["-i", str(cover)]
-        command += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", chapter_input, *ENCODERS[fmt]]
-        if cover is not None:
-            command += ["-map", "2:v", "-c:v", "copy", "-disposition:v", "attached_pic"]
-            command += ["-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
+        # ffmpeg's own chapter writer for Ogg rounds each start up to a whole second first; Vorbis comments
+        # carry the exact times, and readers (ffprobe among them) take them as chapters.
+        chapters = "-1" if fmt in VORBIS_COMMENTED else "0"
+        command += ["-y", "-f", "matroska", "-i", "pipe:0", "-map", "0:a", "-map", "0:v?"]
+        command += ["-map_metadata", "0", "-map_chapters", chapters, *ENCODERS[fmt]]
+        command += ["-c:v", "copy", "-disposition:v", "attached_pic"]
+        command += ["-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
         if fmt in LOSSY:
             command += ["-b:a", settings.bitrate]
         # ffmpeg writes the file itself, not a pipe: it must seek back to write the header that tells
         # players the exact length and the encoder's delay, so that decoding is sample-accurate.
-        _feed(command + [str(path)], chunks, fmt)
+        self.command = [*command, str(path)]
+        self.settings = settings
+        self._running = contextlib.ExitStack()
+        self._ready = self._started()
+
+    def _started(self) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+        errors = self._running.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
+        process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        self._running.callback(_stopped, process)
+        return process, errors
+
+    def __enter__(self) -> Encoder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._running.close()
+
+    def encode(self, session: Session, chunks: Iterator[np.ndarray]) -> None:
+        """Feed ffmpeg the session, and wait until it has written the file."""
+        process, errors = self._ready if self._ready[0].returncode is None else self._started()
+        stdin = process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(_stream_header(session, self.settings))
+            position = 0
+            for chunk in chunks:
+                stdin.write(matroska.cluster(chunk, samples_to_ms(position)))
+                position += len(chunk)
+            stdin.close()
+        except BrokenPipeError:
+            pass
+        finally:
+            if not stdin.closed:
+                process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=60)
+        if process.returncode != 0:
+            errors.seek(0)
+            reason = errors.read().decode(errors="replace").strip().splitlines()
+            ending = reason[-1] if reason else f"exit {process.returncode}"
+            raise RenderError(f"ffmpeg could not encode {self.settings.fmt.upper()}: {ending}")
+
+
+def _stopped(process: subprocess.Popen[bytes]) -> None:
+    """An ffmpeg this program started, ended: killed if it is still running, so that nothing writes the file."""
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _stream_header(session: Session, settings: ExportSettings) -> bytes:
+    """The session's tags and its chapters (one per section, and the closing), and its cover; for Ogg, Opus and
+    FLAC the chapters, and for Ogg and Opus the cover, are Vorbis comments instead."""
+    tags = _tags(session, settings)
+    cover = session.script.cover
+    chapters = list(session.timeline.chapters)
+    if settings.fmt in VORBIS_COMMENTED:
+        tags |= _chapter_comments(session)
+        chapters = []
+        if cover is not None and settings.fmt not in PICTURE_STREAMS:
+            tags["METADATA_BLOCK_PICTURE"] = picture_block(cover)
+    picture = matroska.Picture(cover, image_type(cover)) if cover and settings.fmt in PICTURE_STREAMS else None
+    return matroska.header(SAMPLE_RATE, tags, chapters, picture)
 
 
 def _chapter_comments(session: Session) -> dict[str, str]:
@@ -199,25 +254,3 @@ def _chapter_comments(session: Session) -> dict[str, str]:
         comments[f"CHAPTER{number:03d}"] = format_timestamp(chapter.start_ms)
         comments[f"CHAPTER{number:03d}NAME"] = chapter.title
     return comments
-
-
-def _feed(command: list[str], chunks: Iterator[np.ndarray], fmt: str) -> None:
-    with tempfile.TemporaryFile() as errors:
-        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
-        assert encoder.stdin is not None
-        try:
-            for chunk in chunks:
-                encoder.stdin.write(chunk.astype("<i2").tobytes())
-            encoder.stdin.close()
-        except BrokenPipeError:
-            pass
-        finally:
-            if encoder.poll() is None and not encoder.stdin.closed:
-                encoder.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                encoder.wait(timeout=60)
-        if encoder.returncode != 0:
-            errors.seek(0)
-            reason = errors.read().decode(errors="replace").strip().splitlines()
-            ending = reason[-1] if reason else f"exit {encoder.returncode}"
-            raise RenderError(f"ffmpeg could not encode {fmt.upper()}: {ending}")

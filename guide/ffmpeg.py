@@ -45,17 +45,3 @@ def decode(path: Path) -> np.ndarray:
         reason = result.stderr.decode(errors="replace").strip().splitlines()
         raise RenderError(f"cannot read the sound file {path}: {reason[-1] if reason else 'ffmpeg failed'}")
     return np.frombuffer(result.stdout, dtype="<i2")
-
-
-INPUT_QUEUE_PACKETS = 1024
-"""Packets ffmpeg may hold read from the pipe. With more than one input (the metadata, the cover) it reads
-each in a thread that queues 8 packets by default, under a second of audio: whenever mixing pauses longer than
-the encoder takes to use that, the encoder idles in 10 ms sleeps, and a render took twice its time."""
-
-
-def raw_input_arguments() -> list[str]:
-    """The arguments that make ffmpeg read the session's raw samples from its standard input."""
-    return [
-        *("-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", str(CHANNELS)),
-        *("-thread_queue_size", str(INPUT_QUEUE_PACKETS), "-i", "pipe:0"),
-    ]

@@ -117,7 +117,8 @@ def writes(monkeypatch) -> list[Path]:
 
 
 def exported(script: Path, cache: ClipCache, out: Path) -> Path:
-    export_module.export(prepare(load_script(script), cache), out, ExportSettings("wav"))
+    with export_module.exporting(out, ExportSettings("wav")) as write:
+        write(prepare(load_script(script), cache))
     return out
 
 
