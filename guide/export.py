@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import subprocess
+import sys
 import tempfile
 import wave
 from collections.abc import Callable, Iterator
@@ -25,6 +26,9 @@ from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
 from guide.session import TRIM_ROUNDS, Session, settled
 from guide.transcript import transcript
 from guide.values import format_timestamp
+
+if sys.platform == "linux":
+    import fcntl
 
 ENCODERS = {
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
@@ -192,6 +196,8 @@ class Encoder:
         errors = self._running.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
         process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
         self._running.callback(_stopped, process)
+        assert process.stdin is not None
+        _widened(process.stdin)
         return process, errors
 
     def __enter__(self) -> Encoder:
@@ -224,6 +230,20 @@ class Encoder:
             reason = errors.read().decode(errors="replace").strip().splitlines()
             ending = reason[-1] if reason else f"exit {process.returncode}"
             raise RenderError(f"ffmpeg could not encode {self.settings.fmt.upper()}: {ending}")
+
+
+PIPE_BYTES = 1 << 20
+"""How much of the stream the pipe to ffmpeg holds: 24 s of audio, about 60 ms of its work. ffmpeg encodes
+hundreds of times faster than a session plays, so the usual 64 KB lasted it 4 ms, and it sat idle whenever
+the mix paused longer, as it does to find a new line's gain: a first export took as long as the mixing and
+the encoding one after the other."""
+
+
+def _widened(pipe: IO[bytes]) -> None:
+    """Let the pipe hold PIPE_BYTES, where the system allows it (Linux, up to its pipe-max-size)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _stopped(process: subprocess.Popen[bytes]) -> None:
