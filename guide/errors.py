@@ -56,6 +56,10 @@ class ScriptError(GuideError):
         self.where = where
         self.reason = message
 
+    def __reduce__(self) -> tuple[type[ScriptError], tuple[Where, str]]:
+        # Made again from its parts when it crosses from a helper process.
+        return ScriptError, (self.where, self.reason)
+
 
 class UsageError(GuideError):
     """A command-line argument or option that cannot be used as given."""

@@ -1,32 +1,50 @@
-"""Turning a script's spoken lines into clips: through the cache, or the engine on a miss."""
+"""Turning a script's spoken lines into clips: through the cache, or the engine on a miss, on every core where
+the engine allows it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
 from guide.cache import ClipCache, clip_key
 from guide.engines import engine_for
+from guide.engines.base import Engine
 from guide.errors import ScriptError
+from guide.forked import Forked
 from guide.model import Say
 from guide.pcm import trim_silence
 
 Progress = Callable[[int], None]
 """Told how many more items are done."""
+SHARED_FROM = 8
+"""Lines to speak before other cores join in. espeak-ng speaks a line in about 15 ms and a fork costs a few, so
+a few lines are not worth sharing; a session's 30 take about 40% less time over two cores."""
 
 
 def speak_lines(
     lines: Iterable[Say], language: str, cache: ClipCache, progress: Progress | None = None
 ) -> dict[Say, np.ndarray]:
     """Each distinct line as 16-bit samples, trimmed of the engine's own leading and trailing silence."""
+    counts = Counter(lines)
+    keys = {line: line_key(line, language) for line in counts}
     clips: dict[Say, np.ndarray] = {}
-    for line in lines:
-        if line not in clips:
-            clips[line] = _clip(line, language, cache)
+    for line, key in keys.items():
+        if (clip := cache.get(key)) is not None:
+            clips[line] = clip
+            if progress:
+                progress(counts[line])
+    for line, clip in _spoken([line for line in keys if line not in clips], language):
+        if clip.size == 0:
+            raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
+        cache.put(keys[line], clip)
+        clips[line] = clip
         if progress:
-            progress(1)
-    return clips
+            progress(counts[line])
+    return {line: clips[line] for line in keys}
 
 
 def line_key(line: Say, language: str) -> str:
@@ -37,12 +55,31 @@ def line_key(line: Say, language: str) -> str:
         raise ScriptError(line.where, f"voice: {error}") from None
 
 
-def _clip(line: Say, language: str, cache: ClipCache) -> np.ndarray:
-    key = line_key(line, language)
-    clip = cache.get(key)
-    if clip is None:
-        clip = trim_silence(engine_for(line.voice, language).synthesize(line.text, line.voice, language))
-        if clip.size == 0:
-            raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
-        cache.put(key, clip)
-    return clip
+def _spoken(lines: list[Say], language: str) -> Iterator[tuple[Say, np.ndarray]]:
+    """Each line spoken, as it is done; shared over the cores when there are enough lines and every line's
+    engine can go on in a forked process, and this is not already one of a batch's workers."""
+    engines = {line: engine_for(line.voice, language) for line in lines}
+    cores = _usable_cores()
+    shared = len(lines) >= SHARED_FROM and cores > 1 and all(engine.forks for engine in engines.values())
+    if not shared or multiprocessing.parent_process() is not None:
+        yield from ((line, _speak(engines[line], line, language)) for line in lines)
+        return
+    shares = [lines[core::cores] for core in range(cores)]
+    helpers = [
+        Forked(lambda share=share: [_speak(engines[line], line, language) for line in share]) for share in shares[1:]
+    ]
+    try:
+        yield from ((line, _speak(engines[line], line, language)) for line in shares[0])
+        for share, helper in zip(shares[1:], helpers, strict=True):
+            yield from zip(share, helper.result(), strict=True)
+    finally:
+        for helper in helpers:
+            helper.close()
+
+
+def _speak(engine: Engine, line: Say, language: str) -> np.ndarray:
+    return trim_silence(engine.synthesize(line.text, line.voice, language))
+
+
+def _usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from guide import voicing
 from guide.cache import ClipCache, clip_key
 from guide.engines.pyttsx3 import Pyttsx3Engine
+from guide.forked import Forked
+from guide.pcm import SAMPLE_RATE
 from guide.script import load_script
-from guide.session import prepare
+from guide.session import prepare, spoken_lines
 
 SCRIPT = """\
 title: Cached
@@ -111,3 +114,26 @@ def test_rendering_leaves_nothing_in_the_temporary_folder(run_guide, write_scrip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out.mp3").stat().st_size > 0
     assert list(temporary.iterdir()) == []
+
+
+def test_many_new_lines_are_spoken_on_every_core_and_each_is_kept(write_script, tmp_path, monkeypatch):
+    helpers: list[Forked] = []
+
+    class Counted(Forked):
+        def __init__(self, work):
+            super().__init__(work)
+            helpers.append(self)
+
+    monkeypatch.setattr(voicing, "Forked", Counted)
+    lines = [f"This is line number {n}, spoken once." for n in range(12)]
+    script = load_script(
+        write_script(
+            "title: Many\nsections:\n  - title: One\n    steps:\n" + "".join(f"      - say: {line}\n" for line in lines)
+        )
+    )
+    cache = ClipCache(tmp_path / "cache")
+    clips = voicing.speak_lines(spoken_lines(script), script.language, cache)
+    assert len(helpers) == voicing._usable_cores() - 1
+    assert [line.text for line in clips] == lines
+    assert all(len(clip) > SAMPLE_RATE / 2 for clip in clips.values()), "every line, wherever spoken, is heard"
+    assert len(clips_in(tmp_path / "cache")) == len(lines)

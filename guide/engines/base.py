@@ -27,6 +27,9 @@ class Engine(Protocol):
     """Speaks text offline; one instance per process, shared by every line."""
 
     name: str
+    forks: bool
+    """Whether a forked copy of the process can go on speaking with the engine: true where it keeps no
+    threads of its own, which a fork would not copy."""
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
         """Everything that changes the sound of a line besides its text: the cache key is made of it.

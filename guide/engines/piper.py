@@ -116,6 +116,8 @@ class PiperEngine:
     """Piper voices, each loaded once per process and shared by every line."""
 
     name = "piper"
+    forks = False
+    """ONNX Runtime runs each line on a pool of threads, which already spreads it over every core."""
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
         found = self._voice_file(voice, language)

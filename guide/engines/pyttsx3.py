@@ -31,6 +31,8 @@ class Pyttsx3Engine:
     """One pyttsx3 engine per process: espeak-ng can be initialized only once."""
 
     name = "pyttsx3"
+    forks = sys.platform == "linux"
+    """espeak-ng speaks in the calling thread on Linux (see `_espeak_synchronous`); SAPI5 and NSSS do not."""
 
     def __init__(self) -> None:
         self._engine: Any = None
