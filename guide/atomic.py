@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +18,7 @@ def replacing(*targets: Path) -> Iterator[list[Path]]:
     temporaries: list[Path] = []
     try:
         for target in targets:
-            temporaries.append(_temporary_beside(target))
+            _add_temporary_beside(target, temporaries)
         yield temporaries
         mode = 0o666 & ~_umask()
         for temporary, target in zip(temporaries, targets, strict=True):
@@ -39,16 +39,21 @@ def write_text(target: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8")
 
 
-def _temporary_beside(target: Path) -> Path:
+def _add_temporary_beside(target: Path, temporaries: list[Path]) -> None:
+    """Create an empty private file beside the target, named in `temporaries` before it exists: a Ctrl+C at any
+    moment leaves it where the caller removes it."""
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise RenderError(f"cannot write {target}: the folder {folder} does not exist")
+    temporary = folder / f".{target.name}.{secrets.token_hex(8)}.part"
+    temporaries.append(temporary)
     try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another file by that name, which is not ours to remove
+        temporaries.remove(temporary)
+        raise RenderError(f"cannot write in {folder}: {temporary.name} is in the way") from None
     except OSError as error:
         raise RenderError(f"cannot write in {folder}: {error.strerror}") from None
-    os.close(handle)
-    return Path(name)
 
 
 def _umask() -> int:
