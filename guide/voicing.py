@@ -20,9 +20,9 @@ from guide.pcm import trim_silence
 
 Progress = Callable[[int], None]
 """Told how many more items are done."""
-SHARED_FROM = 8
-"""Lines to speak before other cores join in. espeak-ng speaks a line in about 15 ms and a fork costs a few, so
-a few lines are not worth sharing; a session's 30 take about 40% less time over two cores."""
+LINES_PER_PROCESS = 4
+"""The fewest lines worth a process of their own: espeak-ng speaks a line in about 15 ms, and a fork costs a
+few. A session's 30 new lines take about 40% less time over two cores."""
 
 
 def speak_lines(
@@ -59,12 +59,12 @@ def _spoken(lines: list[Say], language: str) -> Iterator[tuple[Say, np.ndarray]]
     """Each line spoken, as it is done; shared over the cores when there are enough lines and every line's
     engine can go on in a forked process, and this is not already one of a batch's workers."""
     engines = {line: engine_for(line.voice, language) for line in lines}
-    cores = _usable_cores()
-    shared = len(lines) >= SHARED_FROM and cores > 1 and all(engine.forks for engine in engines.values())
+    processes = min(_usable_cores(), len(lines) // LINES_PER_PROCESS)
+    shared = processes > 1 and all(engine.forks for engine in engines.values())
     if not shared or multiprocessing.parent_process() is not None:
         yield from ((line, _speak(engines[line], line, language)) for line in lines)
         return
-    shares = [lines[core::cores] for core in range(cores)]
+    shares = [lines[process::processes] for process in range(processes)]
     helpers = [
         Forked(lambda share=share: [_speak(engines[line], line, language) for line in share]) for share in shares[1:]
     ]
