@@ -14,6 +14,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -92,15 +93,26 @@ def encode_alone(stream: Path, out: Path) -> float:
 def session_stream(mp3: Path, stream: Path) -> Path:
     """The exported session's audio, decoded and written as the stream the export feeds ffmpeg: in a process
     of its own, since a child's peak memory as the kernel reports it starts from its parent's."""
-    code = (
-        "import subprocess, sys, numpy as np; from guide import matroska; from guide.mixer import CHUNK_MS; "
-        "from guide.pcm import SAMPLE_RATE, ms_to_samples, samples_to_ms; "
-        "decoder = subprocess.Popen(['ffmpeg', '-v', 'error', '-i', sys.argv[1], '-f', 's16le', '-ac', '1', "
-        "'-ar', str(SAMPLE_RATE), '-'], stdout=subprocess.PIPE); out = open(sys.argv[2], 'wb'); "
-        "out.write(matroska.header(SAMPLE_RATE, {}, [])); start = 0\n"
-        "while block := decoder.stdout.read(2 * ms_to_samples(CHUNK_MS)):\n"
-        "    out.write(matroska.cluster(np.frombuffer(block, '<i2'), samples_to_ms(start))); start += len(block) // 2\n"
-        "out.close(); sys.exit(decoder.wait())"
+    code = textwrap.dedent(
+        """
+        import subprocess, sys
+        import numpy as np
+        from guide import matroska
+        from guide.mixer import CHUNK_MS
+        from guide.pcm import SAMPLE_RATE, ms_to_samples
+
+        command = ["ffmpeg", "-v", "error", "-i", sys.argv[1], "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"]
+        decoder = subprocess.Popen(command, stdout=subprocess.PIPE)
+
+        def chunks():
+            while block := decoder.stdout.read(2 * ms_to_samples(CHUNK_MS)):
+                yield np.frombuffer(block, "<i2")
+
+        with open(sys.argv[2], "wb") as out:
+            out.write(matroska.header(SAMPLE_RATE, {}, []))
+            out.writelines(matroska.clusters(chunks()))
+        sys.exit(decoder.wait())
+        """
     )
     subprocess.run([sys.executable, "-c", code, str(mp3), str(stream)], check=True)
     return stream

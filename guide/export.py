@@ -213,10 +213,8 @@ class Encoder:
         assert stdin is not None
         try:
             stdin.write(_stream_header(session, self.settings))
-            position = 0
-            for chunk in chunks:
-                stdin.write(matroska.cluster(chunk, samples_to_ms(position)))
-                position += len(chunk)
+            for cluster in matroska.clusters(chunks):
+                stdin.write(cluster)
             stdin.close()
         except BrokenPipeError:
             pass

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import enum
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
 import numpy as np
 
+from guide.pcm import samples_to_ms
 from guide.timeline import Chapter
 
 
@@ -104,10 +106,13 @@ def header(sample_rate: int, tags: dict[str, str], chapters: list[Chapter], pict
     return _element(ID.EBML, ebml) + ID.SEGMENT.to_bytes(4, "big") + UNKNOWN_SIZE + segment
 
 
-def cluster(samples: np.ndarray, start_ms: int) -> bytes:
-    """16-bit samples as a cluster of the stream, starting `start_ms` into it."""
-    block = b"\x81" + struct.pack(">hB", 0, KEYFRAME) + samples.astype("<i2").tobytes()
-    return _element(ID.CLUSTER, _uint(ID.TIMESTAMP, start_ms) + _element(ID.SIMPLE_BLOCK, block))
+def clusters(chunks: Iterable[np.ndarray]) -> Iterator[bytes]:
+    """The stream's audio after its header: each chunk of 16-bit samples as a cluster, stamped with its start."""
+    position = 0
+    for samples in chunks:
+        block = b"\x81" + struct.pack(">hB", 0, KEYFRAME) + samples.astype("<i2").tobytes()
+        yield _element(ID.CLUSTER, _uint(ID.TIMESTAMP, samples_to_ms(position)) + _element(ID.SIMPLE_BLOCK, block))
+        position += len(samples)
 
 
 def _track(sample_rate: int) -> bytes:
