@@ -1,5 +1,5 @@
 """`python -m guide` runs the command line."""
 
-from guide.cli import run
+from guide.launch import run
 
 run()

@@ -492,8 +492,3 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"guide: internal error: {error!r} (run with --debug for the traceback)", err=True)
         return ExitCode.FAILURE
     return ExitCode.OK
-
-
-def run() -> None:
-    """The console script's entry point."""
-    sys.exit(main())

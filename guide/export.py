@@ -221,8 +221,8 @@ class Encoder:
         finally:
             if not stdin.closed:
                 process.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=60)
+            # Without a timeout: with one, Popen.wait polls, and noticed ffmpeg's end up to 50 ms late.
+            process.wait()
         if process.returncode != 0:
             errors.seek(0)
             reason = errors.read().decode(errors="replace").strip().splitlines()

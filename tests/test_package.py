@@ -1,4 +1,5 @@
-"""Installed from a wheel, away from the checkout, the built-in sessions, fragments, sounds and starter still load."""
+"""Installed from a wheel, away from the checkout, the built-in sessions, fragments, sounds and starter still load,
+and the `guide` command runs."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
     assert export.returncode == 0, export.stderr
     assert (elsewhere / "session.wav").stat().st_size > 12 * 60 * 22050 * 2 * 0.9
     starter = subprocess.run(
-        [sys.executable, "-m", "guide", "new", "starter"], capture_output=True, text=True, cwd=elsewhere, env=env
+        [target / "bin" / "guide", "new", "starter"], capture_output=True, text=True, cwd=elsewhere, env=env
     )
     assert starter.returncode == 0, starter.stderr
     assert (elsewhere / "starter.yaml").read_text().startswith("# yaml-language-server")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from typing import Protocol
 
 import numpy as np
@@ -48,6 +47,9 @@ class Engine(Protocol):
 @cache
 def package_version(name: str) -> str | None:
     """An installed package's version, or None; looked up once per process, as every line's key needs it."""
+    # Imported here, not with the program: it takes about 20 ms, which an export spends while ffmpeg starts.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(name)
     except PackageNotFoundError:
