@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import textwrap
 import traceback
@@ -17,6 +16,7 @@ from guide.batch import Result, run_batch
 from guide.captions import CAPTION_FORMATS
 from guide.checker import care_warnings
 from guide.clients import load_clients
+from guide.cores import usable_cores
 from guide.display import PlayDisplay
 from guide.engines import engine_for, get_engine, piper
 from guide.engines.base import VoiceInfo
@@ -147,8 +147,8 @@ def _print_plan(script: Script, timeline: Timeline) -> None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="all cores",
+    default=usable_cores(),
+    show_default="every core it may use",
     help="With --clients: how many files to render at once.",
 )
 @session_options

@@ -4,13 +4,13 @@ the engine allows it."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
 from guide.cache import ClipCache, clip_key
+from guide.cores import usable_cores
 from guide.engines import engine_for
 from guide.engines.base import Engine
 from guide.errors import ScriptError
@@ -59,7 +59,7 @@ def _spoken(lines: list[Say], language: str) -> Iterator[tuple[Say, np.ndarray]]
     """Each line spoken, as it is done; shared over the cores when there are enough lines and every line's
     engine can go on in a forked process, and this is not already one of a batch's workers."""
     engines = {line: engine_for(line.voice, language) for line in lines}
-    processes = min(_usable_cores(), len(lines) // LINES_PER_PROCESS)
+    processes = min(usable_cores(), len(lines) // LINES_PER_PROCESS)
     shared = processes > 1 and all(engine.forks for engine in engines.values())
     if not shared or multiprocessing.parent_process() is not None:
         yield from ((line, _speak(engines[line], line, language)) for line in lines)
@@ -79,7 +79,3 @@ def _spoken(lines: list[Say], language: str) -> Iterator[tuple[Say, np.ndarray]]
 
 def _speak(engine: Engine, line: Say, language: str) -> np.ndarray:
     return trim_silence(engine.synthesize(line.text, line.voice, language))
-
-
-def _usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

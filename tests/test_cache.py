@@ -8,6 +8,7 @@ import pytest
 
 from guide import voicing
 from guide.cache import ClipCache, clip_key
+from guide.cores import usable_cores
 from guide.engines.pyttsx3 import Pyttsx3Engine
 from guide.forked import Forked
 from guide.pcm import SAMPLE_RATE
@@ -133,7 +134,7 @@ def test_many_new_lines_are_spoken_on_every_core_and_each_is_kept(write_script, 
     )
     cache = ClipCache(tmp_path / "cache")
     clips = voicing.speak_lines(spoken_lines(script), script.language, cache)
-    assert len(helpers) == min(voicing._usable_cores(), len(lines) // voicing.LINES_PER_PROCESS) - 1
+    assert len(helpers) == min(usable_cores(), len(lines) // voicing.LINES_PER_PROCESS) - 1
     assert [line.text for line in clips] == lines
     assert all(len(clip) > SAMPLE_RATE / 2 for clip in clips.values()), "every line, wherever spoken, is heard"
     assert len(clips_in(tmp_path / "cache")) == len(lines)
