@@ -95,23 +95,17 @@ def session_stream(mp3: Path, stream: Path) -> Path:
     of its own, since a child's peak memory as the kernel reports it starts from its parent's."""
     code = textwrap.dedent(
         """
-        import subprocess, sys
-        import numpy as np
+        import sys
+        from pathlib import Path
         from guide import matroska
+        from guide.ffmpeg import decode
         from guide.mixer import CHUNK_MS
         from guide.pcm import SAMPLE_RATE, ms_to_samples
 
-        command = ["ffmpeg", "-v", "error", "-i", sys.argv[1], "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"]
-        decoder = subprocess.Popen(command, stdout=subprocess.PIPE)
-
-        def chunks():
-            while block := decoder.stdout.read(2 * ms_to_samples(CHUNK_MS)):
-                yield np.frombuffer(block, "<i2")
-
+        samples, chunk = decode(Path(sys.argv[1])), ms_to_samples(CHUNK_MS)
         with open(sys.argv[2], "wb") as out:
             out.write(matroska.header(SAMPLE_RATE, {}, []))
-            out.writelines(matroska.clusters(chunks()))
-        sys.exit(decoder.wait())
+            out.writelines(matroska.clusters(samples[i : i + chunk] for i in range(0, len(samples), chunk)))
         """
     )
     subprocess.run([sys.executable, "-c", code, str(mp3), str(stream)], check=True)
