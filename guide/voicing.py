@@ -12,7 +12,6 @@ import numpy as np
 from guide.cache import ClipCache, clip_key
 from guide.cores import usable_cores
 from guide.engines import engine_for
-from guide.engines.base import Engine
 from guide.errors import ScriptError
 from guide.forked import Forked
 from guide.model import Say
@@ -59,23 +58,21 @@ def _spoken(lines: list[Say], language: str) -> Iterator[tuple[Say, np.ndarray]]
     """Each line spoken, as it is done; shared over the cores when there are enough lines and every line's
     engine can go on in a forked process, and this is not already one of a batch's workers."""
     engines = {line: engine_for(line.voice, language) for line in lines}
+
+    def speak(share: list[Say]) -> Iterator[np.ndarray]:
+        return (trim_silence(engines[line].synthesize(line.text, line.voice, language)) for line in share)
+
     processes = min(usable_cores(), len(lines) // LINES_PER_PROCESS)
     shared = processes > 1 and all(engine.forks for engine in engines.values())
     if not shared or multiprocessing.parent_process() is not None:
-        yield from ((line, _speak(engines[line], line, language)) for line in lines)
+        yield from zip(lines, speak(lines), strict=True)
         return
     shares = [lines[process::processes] for process in range(processes)]
-    helpers = [
-        Forked(lambda share=share: [_speak(engines[line], line, language) for line in share]) for share in shares[1:]
-    ]
+    helpers = [Forked(lambda share=share: list(speak(share))) for share in shares[1:]]
     try:
-        yield from ((line, _speak(engines[line], line, language)) for line in shares[0])
+        yield from zip(shares[0], speak(shares[0]), strict=True)
         for share, helper in zip(shares[1:], helpers, strict=True):
             yield from zip(share, helper.result(), strict=True)
     finally:
         for helper in helpers:
             helper.close()
-
-
-def _speak(engine: Engine, line: Say, language: str) -> np.ndarray:
-    return trim_silence(engine.synthesize(line.text, line.voice, language))
