@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import subprocess
 import sys
 import tempfile
@@ -19,10 +20,13 @@ import numpy as np
 from guide import ffmpeg, matroska
 from guide.atomic import replacing
 from guide.captions import render_captions
+from guide.condensing import Cut, condensed
 from guide.cover import image_type, picture_block
 from guide.errors import RenderError, UsageError
 from guide.loudness import LoudnessMeter
-from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, samples_to_ms
+from guide.mixer import CHUNK_MS
+from guide.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
+from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, samples_to_ms
 from guide.session import TRIM_ROUNDS, Session, settled
 from guide.transcript import transcript
 from guide.values import format_timestamp
@@ -115,15 +119,17 @@ def _write_audio(
 ) -> Session:
     """Write the session's audio, and return the session as written. A provisional session is measured as it
     is written, and written again at a corrected trim when it is off target: its trim was predicted so that
-    the first pass is the only one, for the built-in sessions and most others."""
+    the first pass is the only one, for the built-in sessions and most others. An MP3 whose silences could
+    not be put back is written again with them encoded (see `Encoder.encode`)."""
     attempt = 1
     while True:
         meter = LoudnessMeter() if session.provisional is not None else None
         chunks = _metered(_counted(session.chunks(), progress), meter)
         if encoder is None:
             _write_wav(path, chunks)
-        else:
-            encoder.encode(session, chunks)
+        elif not encoder.encode(session, chunks):
+            progress = None
+            continue
         if meter is None:
             return session
         again = settled(session, meter.integrated(), final=attempt == TRIM_ROUNDS)
@@ -171,7 +177,11 @@ def _tags(session: Session, settings: ExportSettings) -> dict[str, str]:
 class Encoder:
     """ffmpeg writing one file, started ahead of the audio: it loads while the session is prepared, then waits
     on its input until `encode` feeds it the session as a Matroska stream, which carries the tags, chapters and
-    cover as well as the samples. Each further `encode`, a pass at a corrected level, runs a new ffmpeg."""
+    cover as well as the samples. Each further `encode`, a pass at a corrected level, runs a new ffmpeg.
+
+    An MP3 is encoded with the session's long silences taken out, into a file of its own, and written from it
+    with them put back (`mp3.restore_silences`): silence then costs nothing to encode, and a meditation is
+    mostly silence."""
 
     def __init__(self, path: Path, settings: ExportSettings):
         fmt = settings.fmt
@@ -185,11 +195,17 @@ class Encoder:
         command += ["-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
         if fmt in LOSSY:
             command += ["-b:a", settings.bitrate]
+        self.path = path
+        self.condensing = fmt == "mp3"
+        """Whether the session's long silences are taken out before ffmpeg, and put back after."""
+        self._encoded = path.with_name(f"{path.name}.encoded") if self.condensing else path
         # ffmpeg writes the file itself, not a pipe: it must seek back to write the header that tells
         # players the exact length and the encoder's delay, so that decoding is sample-accurate.
-        self.command = [*command, str(path)]
+        self.command = [*command, str(self._encoded)]
         self.settings = settings
         self._running = contextlib.ExitStack()
+        if self._encoded != path:  # named for removal before ffmpeg creates it, so that nothing is left
+            self._running.callback(self._encoded.unlink, missing_ok=True)
         self._ready = self._started()
 
     def _started(self) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
@@ -206,11 +222,16 @@ class Encoder:
     def __exit__(self, *_: object) -> None:
         self._running.close()
 
-    def encode(self, session: Session, chunks: Iterator[np.ndarray]) -> None:
-        """Feed ffmpeg the session, and wait until it has written the file."""
+    def encode(self, session: Session, chunks: Iterator[np.ndarray]) -> bool:
+        """Feed ffmpeg the session, and wait until it has written the file. False when the silences taken
+        out could not be put back (an encoder that writes silence otherwise than expected): the file is not
+        written, and every later pass encodes the silences too."""
         process, errors = self._ready if self._ready[0].returncode is None else self._started()
         stdin = process.stdin
         assert stdin is not None
+        cuts: list[Cut] = []
+        if self.condensing:
+            chunks = condensed(chunks, cuts, FRAME_SAMPLES, ms_to_samples(CHUNK_MS))
         try:
             stdin.write(_stream_header(session, self.settings))
             for cluster in matroska.clusters(chunks):
@@ -228,6 +249,18 @@ class Encoder:
             reason = errors.read().decode(errors="replace").strip().splitlines()
             ending = reason[-1] if reason else f"exit {process.returncode}"
             raise RenderError(f"ffmpeg could not encode {self.settings.fmt.upper()}: {ending}")
+        if self._encoded == self.path:
+            return True
+        try:
+            if cuts:
+                restore_silences(self._encoded, self.path, cuts)
+                self._encoded.unlink()
+            else:
+                os.replace(self._encoded, self.path)
+        except NotRestorable:
+            self.condensing = False
+            return False
+        return True
 
 
 PIPE_BYTES = 1 << 20

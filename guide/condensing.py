@@ -1,0 +1,86 @@
+"""Taking a session's long digital silences out before it is encoded, noting each cut, so that the encoded file
+can have them back without their being encoded: see `mp3.restore_silences`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from guide.pcm import ms_to_samples
+
+KEEP_MS = 500
+"""The silence left either side of a cut. An MP3 encoder's window and look-ahead reach a few frames (26 ms each
+here) from a sound, so the frames where a cut goes back encode silence and nothing else."""
+SHORTEST_CUT_MS = 1000
+"""No cut is shorter: silence this long is encoded faster than it is restored."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Silence taken out of a stream: `samples` of it, at sample `at` of the stream without it."""
+
+    at: int
+    samples: int
+
+
+def condensed(chunks: Iterable[np.ndarray], cuts: list[Cut], multiple: int, chunk: int) -> Iterator[np.ndarray]:
+    """The 16-bit `chunks` with each long run of zero samples cut down to KEEP_MS either side of the cut, every
+    cut a whole number of `multiple` samples and appended to `cuts` as it is made; in chunks of `chunk` samples."""
+    keep, shortest = ms_to_samples(KEEP_MS), ms_to_samples(SHORTEST_CUT_MS)
+    out = _Regrouped(chunk)
+    run = 0
+    """Zero samples since the last sound; the first `keep` of them are already out."""
+
+    def ended(length: int) -> Iterator[np.ndarray]:
+        """The rest of a run of `length` zeros, now that its end is known."""
+        taken = (length - 2 * keep) // multiple * multiple
+        if taken < shortest:
+            yield from out.zeros(length - min(length, keep))
+            return
+        cuts.append(Cut(out.position, taken))
+        yield from out.zeros(length - keep - taken)
+
+    for samples in chunks:
+        loud = np.flatnonzero(samples)
+        if not len(loud):
+            yield from out.zeros(min(run + len(samples), keep) - min(run, keep))
+            run += len(samples)
+            continue
+        yield from out.zeros(min(run + int(loud[0]), keep) - min(run, keep))
+        yield from ended(run + int(loud[0]))
+        yield from out.add(samples[loud[0] : loud[-1] + 1])
+        run = len(samples) - 1 - int(loud[-1])
+        yield from out.zeros(min(run, keep))
+    yield from ended(run)
+    yield from out.rest()
+
+
+class _Regrouped:
+    """Samples gathered into chunks of one length."""
+
+    def __init__(self, chunk: int):
+        self.chunk = chunk
+        self.position = 0
+        """Samples taken in so far."""
+        self._pending: list[np.ndarray] = []
+        self._count = 0
+
+    def zeros(self, count: int) -> list[np.ndarray]:
+        return self.add(np.zeros(count, dtype=np.int16)) if count > 0 else []
+
+    def add(self, samples: np.ndarray) -> list[np.ndarray]:
+        """The chunks these samples complete."""
+        self.position += len(samples)
+        self._pending.append(samples)
+        self._count += len(samples)
+        if self._count < self.chunk:
+            return []
+        gathered = np.concatenate(self._pending)
+        whole = len(gathered) // self.chunk * self.chunk
+        self._pending, self._count = [gathered[whole:]], len(gathered) - whole
+        return [gathered[start : start + self.chunk] for start in range(0, whole, self.chunk)]
+
+    def rest(self) -> list[np.ndarray]:
+        return [np.concatenate(self._pending)] if self._count else []
