@@ -82,34 +82,38 @@ def floor_synthesis(script: str) -> float:
 
 
 def encode_alone(stream: Path, out: Path) -> float:
-    """ffmpeg encoding the session to MP3 as the export has it do, and nothing else: from a file holding the
-    stream the export feeds it. (Raw samples would make a weaker floor: ffmpeg reads them 2 KB to a packet,
-    and spends about 14% more time on the same encoding.)"""
+    """ffmpeg encoding a session to MP3 as the export has it do, and nothing else, from a file holding the
+    stream. (Raw samples would make a weaker floor: ffmpeg reads them 2 KB to a packet, and spends about 14%
+    more time on the same encoding.)"""
     command = ["ffmpeg", "-v", "error", "-y", "-f", "matroska", "-i", str(stream)]
     command += ["-c:a", "libmp3lame", "-b:a", "64k", str(out)]
     return timed(lambda: subprocess.run(command, check=True))
 
 
-def session_stream(mp3: Path, stream: Path) -> Path:
-    """The exported session's audio, decoded and written as the stream the export feeds ffmpeg: in a process
-    of its own, since a child's peak memory as the kernel reports it starts from its parent's."""
+def session_streams(mp3: Path, stream: Path, shortened: Path) -> None:
+    """The exported session's audio, decoded and written as the stream the export would feed ffmpeg if it
+    encoded every silence, and as the stream it does feed ffmpeg, with the long silences cut: in a process of
+    its own, since a child's peak memory as the kernel reports it starts from its parent's."""
     code = textwrap.dedent(
         """
         import sys
         from pathlib import Path
         from guide import matroska
+        from guide.condensing import condensed
         from guide.ffmpeg import decode
         from guide.mixer import CHUNK_MS
+        from guide.mp3 import FRAME_SAMPLES
         from guide.pcm import SAMPLE_RATE, ms_to_samples
 
         samples, chunk = decode(Path(sys.argv[1])), ms_to_samples(CHUNK_MS)
-        with open(sys.argv[2], "wb") as out:
-            out.write(matroska.header(SAMPLE_RATE, {}, []))
-            out.writelines(matroska.clusters(samples[i : i + chunk] for i in range(0, len(samples), chunk)))
+        chunks = [samples[i : i + chunk] for i in range(0, len(samples), chunk)]
+        for name, stream in ((sys.argv[2], chunks), (sys.argv[3], condensed(chunks, [], FRAME_SAMPLES, chunk))):
+            with open(name, "wb") as out:
+                out.write(matroska.header(SAMPLE_RATE, {}, []))
+                out.writelines(matroska.clusters(stream))
         """
     )
-    subprocess.run([sys.executable, "-c", code, str(mp3), str(stream)], check=True)
-    return stream
+    subprocess.run([sys.executable, "-c", code, str(mp3), str(stream), str(shortened)], check=True)
 
 
 def first_audio(bench: Bench, duration: str) -> float:
@@ -151,8 +155,15 @@ def main() -> None:
 
         # The runs of the export and of the floor alternate, so that a machine busier for a while slows
         # both sides of a ratio alike.
-        times: dict[str, list[float]] = {"cold": [], "synthesis": [], "encode": [], "warm": [], "sixty": []}
-        stream = bench.folder / "session.mkv"
+        times: dict[str, list[float]] = {
+            "cold": [],
+            "synthesis": [],
+            "encode": [],
+            "warm": [],
+            "sixty": [],
+            "shortened": [],
+        }
+        stream, shortened = bench.folder / "session.mkv", bench.folder / "shortened.mkv"
         warm_cache = ""
         for _ in range(RUNS):
             cache = bench.fresh_cache()
@@ -160,12 +171,13 @@ def main() -> None:
             times["synthesis"].append(floor_synthesis(BUILT_IN))
             if not warm_cache:
                 warm_cache = cache
-                session_stream(bench.folder / "cold.mp3", stream)
+                session_streams(bench.folder / "cold.mp3", stream, shortened)
                 bench.export(BUILT_IN, "60m", warm_cache, "sixty.mp3")  # its trim, measured once
             times["encode"].append(encode_alone(stream, bench.folder / "encoded.mp3"))
             times["warm"].append(bench.export(BUILT_IN, "20m", warm_cache, "warm.mp3")[0])
             times["sixty"].append(bench.export(BUILT_IN, "60m", warm_cache, "sixty.mp3")[0])
-        cold_s, synthesis_s, encode_s, warm_s, sixty_s = (min(times[k]) for k in times)
+            times["shortened"].append(encode_alone(shortened, bench.folder / "shortened.mp3"))
+        cold_s, synthesis_s, encode_s, warm_s, sixty_s, shortened_s = (min(times[k]) for k in times)
         rows.append(
             (
                 "cold 20-min export / floor",
@@ -181,6 +193,15 @@ def main() -> None:
                 f"{warm_s / encode_s:.2f}",
                 "<= 1.15",
                 f"{warm_s:.1f} s / {encode_s:.1f} s",
+            )
+        )
+
+        rows.append(
+            (
+                "(warm 20-min export / encoding its shortened stream alone)",
+                f"{warm_s / shortened_s:.2f}",
+                "(none)",
+                f"{warm_s:.1f} s / {shortened_s:.1f} s",
             )
         )
 

@@ -43,7 +43,7 @@ def condensed(chunks: Iterable[np.ndarray], cuts: list[Cut], multiple: int, chun
         yield from out.zeros(length - keep - taken)
 
     for samples in chunks:
-        loud = np.flatnonzero(samples)
+        loud = np.flatnonzero(samples) if samples.any() else ()
         if not len(loud):
             yield from out.zeros(min(run + len(samples), keep) - min(run, keep))
             run += len(samples)

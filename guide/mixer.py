@@ -66,17 +66,19 @@ class Mix:
         self.speech = [(ms_to_samples(a), ms_to_samples(b)) for a, b in speech or []]
         self.speech_ends = [stop for _, stop in self.speech]
 
-    def stretch(self, begin: int, end: int) -> np.ndarray:
-        """Samples `begin` to `end` (in samples, either may fall outside the session, which is silent)."""
-        out = np.zeros(end - begin, dtype=np.float32)
+    def stretch(self, begin: int, end: int) -> np.ndarray | None:
+        """Samples `begin` to `end` (in samples, either may fall outside the session, which is silent); None
+        where nothing sounds, as most of a meditation."""
+        out = None
         first = bisect.bisect_left(self.starts, begin - self.longest)
         last = bisect.bisect_left(self.starts, end)
         for start, samples in zip(self.starts[first:last], self.sounds[first:last], strict=True):
             lo, hi = max(begin, start, 0), min(end, start + len(samples), self.length)
             if lo < hi:
+                out = np.zeros(end - begin, dtype=np.float32) if out is None else out
                 out[lo - begin : hi - begin] += samples[lo - start : hi - start]
         if self.bed is not None:
-            out += self._bed(begin, end)
+            out = self._bed(begin, end) if out is None else out + self._bed(begin, end)
         return out
 
     def _bed(self, begin: int, end: int) -> np.ndarray:
@@ -111,6 +113,8 @@ class Mix:
         """Samples `begin` to `end` through the master stage: the same however the session is cut."""
         margin = MARGIN if levels.ceiling is not None else 0
         samples = self.stretch(begin - margin, end + margin)
+        if samples is None:  # no fade or limit changes silence
+            return np.zeros(end - begin, dtype=np.float32)
         fades = self._fades(begin - margin, end + margin, levels)
         if fades is not None:
             samples *= fades

@@ -39,6 +39,8 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """Float samples (full scale 1.0) as 16-bit, clipped rather than wrapped."""
+    if not samples.any():  # silence, most of a meditation, at a sixth of the cost
+        return np.zeros(len(samples), dtype=np.int16)
     return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
 
 
