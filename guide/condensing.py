@@ -14,7 +14,8 @@ KEEP_MS = 500
 """The silence left either side of a cut. An MP3 encoder's window and look-ahead reach a few frames (26 ms each
 here) from a sound, so the frames where a cut goes back encode silence and nothing else."""
 SHORTEST_CUT_MS = 1000
-"""No cut is shorter: silence this long is encoded faster than it is restored."""
+"""No cut is shorter: a shorter silence is encoded in about the time it takes to put a cut back. So only runs of
+silence at least 2 seconds long are cut."""
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class Cut:
 
 
 def condensed(chunks: Iterable[np.ndarray], cuts: list[Cut], multiple: int, chunk: int) -> Iterator[np.ndarray]:
-    """The 16-bit `chunks` with each long run of zero samples cut down to KEEP_MS either side of the cut, every
-    cut a whole number of `multiple` samples and appended to `cuts` as it is made; in chunks of `chunk` samples."""
+    """The 16-bit `chunks` with each run of zero samples long enough for a cut (see SHORTEST_CUT_MS) cut down to
+    KEEP_MS either side of the cut, and a little more after it: every cut is a whole number of `multiple`
+    samples, appended to `cuts` as it is made. In chunks of `chunk` samples."""
     keep, shortest = ms_to_samples(KEEP_MS), ms_to_samples(SHORTEST_CUT_MS)
     out = _Regrouped(chunk)
     run = 0

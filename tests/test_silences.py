@@ -83,7 +83,7 @@ def test_putting_each_cut_back_gives_the_stream_back(samples, chunk):
         pieces += [shortened[taken_from : cut.at], np.zeros(cut.samples, np.int16)]
         taken_from = cut.at
     assert np.array_equal(np.concatenate([*pieces, shortened[taken_from:]]), samples)
-    longest_left = max((len(run) for run in np.split(shortened, np.flatnonzero(shortened)) if not run.any()), default=0)
+    longest_left = max((end - start for start, end in _zero_runs(shortened)), default=0)
     assert longest_left < 2 * KEEP + ms_to_samples(condensing.SHORTEST_CUT_MS) + FRAME_SAMPLES
 
 
