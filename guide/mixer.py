@@ -78,7 +78,10 @@ class Mix:
                 out = np.zeros(end - begin, dtype=np.float32) if out is None else out
                 out[lo - begin : hi - begin] += samples[lo - start : hi - start]
         if self.bed is not None:
-            out = self._bed(begin, end) if out is None else out + self._bed(begin, end)
+            bed = self._bed(begin, end)
+            if out is None:
+                return bed
+            out += bed
         return out
 
     def _bed(self, begin: int, end: int) -> np.ndarray:
