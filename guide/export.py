@@ -196,9 +196,9 @@ class Encoder:
         if fmt in LOSSY:
             command += ["-b:a", settings.bitrate]
         self.path = path
-        self.condensing = fmt == "mp3"
+        self._condensing = fmt == "mp3"
         """Whether the session's long silences are taken out before ffmpeg, and put back after."""
-        self._encoded = path.with_name(f"{path.name}.encoded") if self.condensing else path
+        self._encoded = path.with_name(f"{path.name}.encoded") if self._condensing else path
         # ffmpeg writes the file itself, not a pipe: it must seek back to write the header that tells
         # players the exact length and the encoder's delay, so that decoding is sample-accurate.
         self.command = [*command, str(self._encoded)]
@@ -230,7 +230,7 @@ class Encoder:
         stdin = process.stdin
         assert stdin is not None
         cuts: list[Cut] = []
-        if self.condensing:
+        if self._condensing:
             chunks = condensed(chunks, cuts, FRAME_SAMPLES, ms_to_samples(CHUNK_MS))
         try:
             stdin.write(_stream_header(session, self.settings))
@@ -258,7 +258,7 @@ class Encoder:
             else:
                 os.replace(self._encoded, self.path)
         except NotRestorable:
-            self.condensing = False
+            self._condensing = False
             return False
         return True
 
