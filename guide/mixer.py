@@ -75,7 +75,8 @@ class Mix:
         for start, samples in zip(self.starts[first:last], self.sounds[first:last], strict=True):
             lo, hi = max(begin, start, 0), min(end, start + len(samples), self.length)
             if lo < hi:
-                out = np.zeros(end - begin, dtype=np.float32) if out is None else out
+                if out is None:
+                    out = np.zeros(end - begin, dtype=np.float32)
                 out[lo - begin : hi - begin] += samples[lo - start : hi - start]
         if self.bed is not None:
             bed = self._bed(begin, end)

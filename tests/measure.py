@@ -14,11 +14,15 @@ from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
 
 def silences(samples: np.ndarray, min_ms: int, threshold: int = SILENCE_THRESHOLD) -> list[tuple[float, float]]:
     """(start, end) in ms of every run of samples at or below the threshold lasting at least `min_ms`."""
+    to_ms = 1000 / SAMPLE_RATE
+    return [(a * to_ms, b * to_ms) for a, b in quiet_runs(samples, threshold) if (b - a) * to_ms >= min_ms]
+
+
+def quiet_runs(samples: np.ndarray, threshold: int = SILENCE_THRESHOLD) -> list[tuple[int, int]]:
+    """(start, end) in samples of every run of samples at or below the threshold."""
     quiet = np.abs(samples.astype(np.int32)) <= threshold
     edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
-    runs = edges.reshape(-1, 2)
-    to_ms = 1000 / SAMPLE_RATE
-    return [(a * to_ms, b * to_ms) for a, b in runs if (b - a) * to_ms >= min_ms]
+    return [(int(a), int(b)) for a, b in edges.reshape(-1, 2)]
 
 
 def first_sound_after(samples: np.ndarray, ms: float, threshold: int = SILENCE_THRESHOLD) -> float:

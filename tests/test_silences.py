@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from measure import decode, probe
+from measure import decode, probe, quiet_runs
 
 from guide import condensing, crc16
 from guide.cache import ClipCache, default_folder
@@ -83,7 +83,7 @@ def test_putting_each_cut_back_gives_the_stream_back(samples, chunk):
         pieces += [shortened[taken_from : cut.at], np.zeros(cut.samples, np.int16)]
         taken_from = cut.at
     assert np.array_equal(np.concatenate([*pieces, shortened[taken_from:]]), samples)
-    longest_left = max((end - start for start, end in _zero_runs(shortened)), default=0)
+    longest_left = max((end - start for start, end in quiet_runs(shortened, threshold=0)), default=0)
     assert longest_left < 2 * KEEP + ms_to_samples(condensing.SHORTEST_CUT_MS) + FRAME_SAMPLES
 
 
@@ -117,7 +117,7 @@ def test_an_mp3_decodes_to_the_whole_session_as_well_as_one_encoded_whole(write_
     mixed = _export(write_script(SCRIPT), out, bitrate)
     decoded = decode(out)
     assert len(decoded) == len(mixed)
-    long_silences = [c for c in _zero_runs(mixed) if c[1] - c[0] > 4 * 22050]
+    long_silences = [c for c in quiet_runs(mixed, threshold=0) if c[1] - c[0] > 4 * 22050]
     assert len(long_silences) == 3
     for start, end in long_silences:  # digital silence in the mix is digital silence in the file
         assert not decoded[start + 2 * FRAME_SAMPLES : end - 2 * FRAME_SAMPLES].any()
@@ -127,11 +127,6 @@ def test_an_mp3_decodes_to_the_whole_session_as_well_as_one_encoded_whole(write_
     checked = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True)
     assert checked.returncode == 0 and checked.stderr == b""  # no frame the decoder stumbles on
     assert out.stat().st_size == pytest.approx((tmp_path / "whole.mp3").stat().st_size, rel=0.02)
-
-
-def _zero_runs(samples: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], (samples == 0).astype(np.int8), [0]))))
-    return [(int(a), int(b)) for a, b in edges.reshape(-1, 2)]
 
 
 def test_the_headers_count_the_frames_bytes_and_checksums_of_the_file_as_written(write_script, tmp_path):
