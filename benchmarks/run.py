@@ -11,6 +11,8 @@ from __future__ import annotations
 import compileall
 import os
 import platform
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,10 +22,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import guide
+from guide.library import builtin_sessions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from pulse import null_sink_server  # noqa: E402  (the tests' PulseAudio server with a silent sink)
 
 HERE = Path(__file__).resolve().parent
 LONG = HERE / "long-session.yaml"
 BUILT_IN = "letter-to-your-younger-self"
+PIPER_SESSION = "sit-with-your-younger-self"
+"""The built-in session the neural voice's export is measured on: its 45 lines."""
+PACED_S = 30
+"""How long the real-time plays run: past the loading of the voice and the first lines."""
 """A built-in session 20 minutes long."""
 RUNS = 5
 """Runs of each timing whose best is taken."""
@@ -32,12 +42,20 @@ ASOUND_CAPTURE = (
 )
 
 
-class Bench:
-    """A scratch folder, an environment that pins the espeak-ng voice, and timed runs of the program."""
+Row = tuple[str, str, str, str]
+"""A figure, its ratio, its target, and what was measured."""
 
-    def __init__(self, folder: Path):
+
+class Bench:
+    """A scratch folder, an environment that pins a voice (or, for Piper, lets `auto` choose it as it does for
+    a newcomer), and timed runs of the program."""
+
+    def __init__(self, folder: Path, engine: str):
         self.folder = folder
-        self.env = {**os.environ, "GUIDE_ENGINE": "pyttsx3", "GUIDE_DATA_DIR": str(folder / "data")}
+        self.env = {key: value for key, value in os.environ.items() if key != "GUIDE_ENGINE"}
+        self.env["GUIDE_DATA_DIR"] = str(folder / "data")
+        if engine == "pyttsx3":
+            self.env["GUIDE_ENGINE"] = engine
         self.caches = 0
 
     def fresh_cache(self) -> str:
@@ -116,20 +134,25 @@ def session_streams(mp3: Path, stream: Path, shortened: Path) -> None:
     subprocess.run([sys.executable, "-c", code, str(mp3), str(stream), str(shortened)], check=True)
 
 
-def first_audio(bench: Bench, duration: str) -> float:
-    """Seconds from starting `guide play` (cold cache) to the first audio reaching the device."""
-    capture = bench.folder / f"capture-{duration}.raw"
-    config = bench.folder / f"asound-{duration}.conf"
+def first_sound(bench: Bench, script: str, env: dict[str, str], *args: str) -> float:
+    """Seconds from starting `guide play` on a cold cache to the first sample that is not silence reaching the
+    device."""
+    bench.caches += 1
+    capture = bench.folder / f"capture-{bench.caches}.raw"
+    config = bench.folder / f"asound-{bench.caches}.conf"
     config.write_text(ASOUND_CAPTURE.format(capture=capture))
-    env = {**bench.env, "GUIDE_CACHE_DIR": bench.fresh_cache(), "ALSA_CONFIG_PATH": str(config)}
-    command = [sys.executable, "-m", "guide", "play", BUILT_IN, "--duration", duration, "--quiet"]
+    env = {**env, "GUIDE_CACHE_DIR": bench.fresh_cache(), "ALSA_CONFIG_PATH": str(config)}
+    command = [sys.executable, "-m", "guide", "play", script, "--quiet", *args]
     began = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not (capture.exists() and capture.stat().st_size > 0):
-        if process.poll() is not None:
-            raise SystemExit("guide play ended before any audio")
-        time.sleep(0.002)
+    capture.touch()
+    with open(capture, "rb") as heard:
+        while not any(heard.read()):
+            if process.poll() is not None:
+                raise SystemExit(f"guide play {script} ended before any sound")
+            time.sleep(0.002)
     seconds = time.monotonic() - began
+    process.kill()
     process.wait()
     return seconds
 
@@ -146,130 +169,232 @@ def byte_compiled() -> None:
     compileall.compile_dir(Path(guide.__file__).parent, quiet=1)
 
 
-def main() -> None:
-    rows: list[tuple[str, str, str, str]] = []
-    byte_compiled()
-    with tempfile.TemporaryDirectory(prefix="guide-bench-") as scratch:
-        bench = Bench(Path(scratch))
-        print(f"Measuring on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}...")
-
-        # The runs of the export and of the floor alternate, so that a machine busier for a while slows
-        # both sides of a ratio alike.
-        times: dict[str, list[float]] = {
-            "cold": [],
-            "synthesis": [],
-            "encode": [],
-            "warm": [],
-            "sixty": [],
-            "shortened": [],
-        }
-        stream, shortened = bench.folder / "session.mkv", bench.folder / "shortened.mkv"
-        warm_cache = ""
-        for _ in range(RUNS):
-            cache = bench.fresh_cache()
-            times["cold"].append(bench.export(BUILT_IN, "20m", cache, "cold.mp3")[0])
-            times["synthesis"].append(floor_synthesis(BUILT_IN))
-            if not warm_cache:
-                warm_cache = cache
-                session_streams(bench.folder / "cold.mp3", stream, shortened)
-                bench.export(BUILT_IN, "60m", warm_cache, "sixty.mp3")  # its trim, measured once
-            times["encode"].append(encode_alone(stream, bench.folder / "encoded.mp3"))
-            times["warm"].append(bench.export(BUILT_IN, "20m", warm_cache, "warm.mp3")[0])
-            times["sixty"].append(bench.export(BUILT_IN, "60m", warm_cache, "sixty.mp3")[0])
-            times["shortened"].append(encode_alone(shortened, bench.folder / "shortened.mp3"))
-        cold_s, synthesis_s, encode_s, warm_s, sixty_s, shortened_s = (min(times[k]) for k in times)
-        rows.append(
-            (
-                "cold 20-min export / floor",
-                f"{cold_s / (synthesis_s + encode_s):.2f}",
-                "<= 1.3",
-                f"{cold_s:.1f} s / ({synthesis_s:.1f} s speech + {encode_s:.1f} s encoding)",
-            )
+def espeak_rows(bench: Bench) -> list[Row]:
+    """The figures of the espeak-ng voice: exports against their floors, memory, the first sound, a batch."""
+    rows: list[Row] = []
+    # The runs of the export and of the floor alternate, so that a machine busier for a while slows
+    # both sides of a ratio alike.
+    times: dict[str, list[float]] = {
+        "cold": [],
+        "synthesis": [],
+        "encode": [],
+        "warm": [],
+        "sixty": [],
+        "shortened": [],
+    }
+    stream, shortened = bench.folder / "session.mkv", bench.folder / "shortened.mkv"
+    warm_cache = ""
+    for _ in range(RUNS):
+        cache = bench.fresh_cache()
+        times["cold"].append(bench.export(BUILT_IN, "20m", cache, "cold.mp3")[0])
+        times["synthesis"].append(floor_synthesis(BUILT_IN))
+        if not warm_cache:
+            warm_cache = cache
+            session_streams(bench.folder / "cold.mp3", stream, shortened)
+            bench.export(BUILT_IN, "60m", warm_cache, "sixty.mp3")  # its trim, measured once
+        times["encode"].append(encode_alone(stream, bench.folder / "encoded.mp3"))
+        times["warm"].append(bench.export(BUILT_IN, "20m", warm_cache, "warm.mp3")[0])
+        times["sixty"].append(bench.export(BUILT_IN, "60m", warm_cache, "sixty.mp3")[0])
+        times["shortened"].append(encode_alone(shortened, bench.folder / "shortened.mp3"))
+    cold_s, synthesis_s, encode_s, warm_s, sixty_s, shortened_s = (min(times[k]) for k in times)
+    rows.append(
+        (
+            "cold 20-min export / floor",
+            f"{cold_s / (synthesis_s + encode_s):.2f}",
+            "<= 1.3",
+            f"{cold_s:.1f} s / ({synthesis_s:.1f} s speech + {encode_s:.1f} s encoding)",
         )
+    )
 
-        rows.append(
-            (
-                "warm 20-min export / encode alone",
-                f"{warm_s / encode_s:.2f}",
-                "<= 1.15",
-                f"{warm_s:.1f} s / {encode_s:.1f} s",
-            )
+    rows.append(
+        (
+            "warm 20-min export / encode alone",
+            f"{warm_s / encode_s:.2f}",
+            "<= 1.15",
+            f"{warm_s:.1f} s / {encode_s:.1f} s",
         )
+    )
 
-        rows.append(
-            (
-                "(warm 20-min export / encoding its shortened stream alone)",
-                f"{warm_s / shortened_s:.2f}",
-                "(none)",
-                f"{warm_s:.1f} s / {shortened_s:.1f} s",
-            )
+    rows.append(
+        (
+            "(warm 20-min export / encoding its shortened stream alone)",
+            f"{warm_s / shortened_s:.2f}",
+            "(none)",
+            f"{warm_s:.1f} s / {shortened_s:.1f} s",
         )
+    )
 
-        rows.append(
-            ("60-min / 20-min export time", f"{sixty_s / warm_s:.2f}", "<= 3.3", f"{sixty_s:.1f} s / {warm_s:.1f} s")
-        )
+    rows.append(
+        ("60-min / 20-min export time", f"{sixty_s / warm_s:.2f}", "<= 3.3", f"{sixty_s:.1f} s / {warm_s:.1f} s")
+    )
 
-        memory = {}
-        long_cache = bench.fresh_cache()
-        bench.export(str(LONG), "20m", long_cache)
-        for minutes in (20, 60, 180):
-            _, memory[minutes] = bench.export(str(LONG), f"{minutes}m", long_cache)
-        rows.append(
-            (
-                "peak RSS, 20 / 60 / 180-min export",
-                f"{memory[180] / memory[20]:.2f}",
-                "180-min <= 150 MB, within 1.2 of 20-min",
-                " / ".join(f"{memory[m]} MB" for m in (20, 60, 180)),
-            )
+    memory = {}
+    long_cache = bench.fresh_cache()
+    bench.export(str(LONG), "20m", long_cache)
+    for minutes in (20, 60, 180):
+        _, memory[minutes] = bench.export(str(LONG), f"{minutes}m", long_cache)
+    rows.append(
+        (
+            "peak RSS, 20 / 60 / 180-min export",
+            f"{memory[180] / memory[20]:.2f}",
+            "180-min <= 150 MB, within 1.2 of 20-min",
+            " / ".join(f"{memory[m]} MB" for m in (20, 60, 180)),
         )
+    )
 
-        starts = {minutes: first_audio(bench, f"{minutes}m") for minutes in (20, 60)}
-        rows.append(
-            (
-                "first audio after guide play, 20 / 60 min",
-                f"{starts[60] / starts[20]:.2f}",
-                "under 1 s, the same at both",
-                f"{starts[20]:.2f} s / {starts[60]:.2f} s",
-            )
+    starts = {minutes: first_sound(bench, BUILT_IN, bench.env, "--duration", f"{minutes}m") for minutes in (20, 60)}
+    rows.append(
+        (
+            "first audio after guide play, 20 / 60 min",
+            f"{starts[60] / starts[20]:.2f}",
+            "under 1 s, the same at both",
+            f"{starts[20]:.2f} s / {starts[60]:.2f} s",
         )
+    )
 
-        batch_cache = bench.fresh_cache()
-        bench.export(BUILT_IN, "20m", batch_cache, "warmup.mp3")
-        serial_s = sum(
-            bench.guide(
-                "export",
-                BUILT_IN,
-                "-o",
-                str(bench.folder / f"serial-{n}.mp3"),
-                "--var",
-                f"name=Serial{n}",
-                cache=batch_cache,
-            )[0]
-            for n in range(10)
-        )
-        names = [f"client{n}" for n in range(10)]
-        batch_s, _ = bench.guide(
+    batch_cache = bench.fresh_cache()
+    bench.export(BUILT_IN, "20m", batch_cache, "warmup.mp3")
+    serial_s = sum(
+        bench.guide(
             "export",
             BUILT_IN,
-            "--clients",
-            str(clients_file(bench.folder, names)),
             "-o",
-            str(bench.folder / "batch"),
+            str(bench.folder / f"serial-{n}.mp3"),
+            "--var",
+            f"name=Serial{n}",
             cache=batch_cache,
+        )[0]
+        for n in range(10)
+    )
+    names = [f"client{n}" for n in range(10)]
+    batch_s, _ = bench.guide(
+        "export",
+        BUILT_IN,
+        "--clients",
+        str(clients_file(bench.folder, names)),
+        "-o",
+        str(bench.folder / "batch"),
+        cache=batch_cache,
+    )
+    rows.append(
+        (
+            "10-client batch / 10 serial exports",
+            f"{batch_s / serial_s:.2f}",
+            "<= 0.65",
+            f"{batch_s:.1f} s / {serial_s:.1f} s",
         )
-        rows.append(
-            (
-                "10-client batch / 10 serial exports",
-                f"{batch_s / serial_s:.2f}",
-                "<= 0.65",
-                f"{batch_s:.1f} s / {serial_s:.1f} s",
-            )
-        )
+    )
+    return rows
 
-    widths = [max(len(row[i]) for row in [("figure", "ratio", "target", "measured"), *rows]) for i in range(4)]
-    for row in [("figure", "ratio", "target", "measured"), *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+def piper_rows(bench: Bench) -> list[Row]:
+    """The figures of the neural voice, all on a cold cache: list and check, the first sound of every built-in,
+    an export against the Piper floor, and gaps in real-time playing."""
+    rows: list[Row] = []
+    list_s = min(bench.guide("list", cache=bench.fresh_cache())[0] for _ in range(RUNS))
+    starter = bench.folder / "starter.yaml"
+    bench.guide("new", str(starter), cache=bench.fresh_cache())
+    check_s = min(bench.guide("check", "--strict", str(starter), cache=bench.fresh_cache())[0] for _ in range(RUNS))
+    rows.append(("cold guide list", f"{list_s:.2f} s", "within 2 s", "the 7 built-ins, nothing spoken"))
+    rows.append(("cold guide check of the starter", f"{check_s:.2f} s", "within 2 s", "153 words, nothing spoken"))
+
+    sounds = {path.stem: min(first_sound(bench, path.stem, bench.env) for _ in range(3)) for path in builtin_sessions()}
+    slowest = max(sounds, key=sounds.__getitem__)
+    rows.append(
+        (
+            "first sound after guide play, cold, slowest built-in",
+            f"{sounds[slowest]:.2f} s",
+            "within 1 s",
+            f"{slowest}; " + ", ".join(f"{name[:12]} {s:.2f}" for name, s in sounds.items()),
+        )
+    )
+
+    export_runs, floor_runs = [], []
+    for _ in range(3):
+        cache = bench.fresh_cache()
+        export_s, _ = bench.guide("export", PIPER_SESSION, "-o", str(bench.folder / "piper.mp3"), cache=cache)
+        export_runs.append(export_s / speech_seconds(bench, cache))
+        floor_runs.append(piper_floor(bench))
+    export_rate, floor_rate = min(export_runs), min(floor_runs)
+    rows.append(
+        (
+            "cold export / Piper floor, per second of speech",
+            f"{export_rate / floor_rate:.2f}",
+            "<= 1.15",
+            f"{export_rate * 1000:.1f} ms / {floor_rate * 1000:.1f} ms a second of speech ({PIPER_SESSION})",
+        )
+    )
+
+    with null_sink_server(bench.folder) as paced:
+        gaps = {name: paced_gaps(bench, name, paced) for name in ("when-you-are-triggered", PIPER_SESSION)}
+    rows.append(
+        (
+            f"gaps in the sound, first {PACED_S} s of a cold play in real time",
+            str(sum(gaps.values())),
+            "none",
+            ", ".join(f"{name} {count}" for name, count in gaps.items()),
+        )
+    )
+    return rows
+
+
+def speech_seconds(bench: Bench, cache: str) -> float:
+    """The seconds of speech an export made: each of its session's lines once, as its clips in the cache last."""
+    code = (
+        "from guide.library import find_script; from guide.script import load_script; "
+        "from guide.session import spoken_lines; from guide.voicing import known_lengths; "
+        "from guide.cache import ClipCache, default_folder; from guide.pcm import SAMPLE_RATE; "
+        f"s = load_script(find_script({PIPER_SESSION!r})); "
+        "lengths, predicted = known_lengths(spoken_lines(s), s.language, ClipCache(default_folder())); "
+        "assert predicted == 0; print(sum(lengths.values()) / SAMPLE_RATE)"
+    )
+    env = {**bench.env, "GUIDE_CACHE_DIR": cache}
+    return float(
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    )
+
+
+def piper_floor(bench: Bench) -> float:
+    """Seconds the Piper floor takes a second of the speech it makes."""
+    command = [sys.executable, str(HERE / "piper_floor.py"), PIPER_SESSION, str(bench.folder / "floor.mp3")]
+    began = time.monotonic()
+    speech_s = float(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    return (time.monotonic() - began) / speech_s
+
+
+def paced_gaps(bench: Bench, session: str, paced: dict[str, str]) -> int:
+    """How often the sound stops for want of the next block in the first seconds of a cold play in real time,
+    as the player counts it."""
+    env = {**bench.env, **paced, "GUIDE_CACHE_DIR": bench.fresh_cache()}
+    command = [sys.executable, "-m", "guide", "play", session, "--quiet"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(PACED_S)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    told = re.search(r"The sound stopped for a moment (once|(\d+) times)", stderr)
+    return 0 if told is None else int(told.group(2) or 1)
+
+
+TABLES = {"espeak-ng": espeak_rows, "piper": piper_rows}
+
+
+def main(tables: list[str]) -> None:
+    byte_compiled()
+    for name in tables:
+        with tempfile.TemporaryDirectory(prefix="guide-bench-") as scratch:
+            bench = Bench(Path(scratch), "piper" if name == "piper" else "pyttsx3")
+            machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+            print(f"The {name} voice, on {machine}:")
+            rows = TABLES[name](bench)
+        header = ("figure", "ratio", "target", "measured")
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+        for row in [header, *rows]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        print()
 
 
 if __name__ == "__main__":
-    main()
+    chosen = sys.argv[1:] or list(TABLES)
+    if not set(chosen) <= set(TABLES):
+        raise SystemExit(f"usage: benchmarks/run.py [{' | '.join(TABLES)} ...]")
+    main(chosen)

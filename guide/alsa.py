@@ -11,7 +11,7 @@ import ctypes.util
 import errno
 import sys
 
-from guide.errors import NO_DEVICE_HINT, MissingDependency
+from guide.errors import MissingDependency, NoAudioDevice
 from guide.native import stderr_silenced
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 
@@ -63,6 +63,8 @@ class AlsaOutput:
         self.handle = ctypes.c_void_p()
         self.written = 0
         """Frames written since the device was opened."""
+        self.underruns = 0
+        """How often the device ran dry, waiting for the next block."""
         with stderr_silenced():
             result = lib.snd_pcm_open(ctypes.byref(self.handle), device.encode(), PLAYBACK, 0)
             if result >= 0:
@@ -74,7 +76,7 @@ class AlsaOutput:
         if result < 0:
             reason = lib.snd_strerror(result).decode(errors="replace")
             if device == "default":
-                raise MissingDependency(f"no audio output device could be opened ({reason}); {NO_DEVICE_HINT}")
+                raise NoAudioDevice(f"no audio output device could be opened ({reason})")
             raise MissingDependency(
                 f"the audio device {device!r} could not be opened ({reason}); `guide play --device list` shows them"
             )
@@ -88,6 +90,7 @@ class AlsaOutput:
             result = self.lib.snd_pcm_writei(self.handle, address, frames - done)
             if result < 0:
                 # An underrun (the machine was busy) or an interrupted call: recover and write on.
+                self.underruns += result == -errno.EPIPE
                 if self.lib.snd_pcm_recover(self.handle, int(result), 1) < 0:
                     reason = self.lib.snd_strerror(int(result)).decode(errors="replace")
                     raise OSError(errno.EIO, f"the audio device failed: {reason}")

@@ -20,7 +20,7 @@ def replacing(*targets: Path) -> Iterator[list[Path]]:
         for target in targets:
             _add_temporary_beside(target, temporaries)
         yield temporaries
-        mode = 0o666 & ~_umask()
+        mode = new_file_mode()
         for temporary, target in zip(temporaries, targets, strict=True):
             # A temporary file is private to its owner; the result gets the mode any new file would.
             temporary.chmod(mode)
@@ -56,7 +56,8 @@ def _add_temporary_beside(target: Path, temporaries: list[Path]) -> None:
         raise RenderError(f"cannot write in {folder}: {error.strerror}") from None
 
 
-def _umask() -> int:
+def new_file_mode() -> int:
+    """The mode any new file gets under the process's umask (0644 under the usual 022)."""
     current = os.umask(0)
     os.umask(current)
-    return current
+    return 0o666 & ~current

@@ -39,22 +39,28 @@ class ClipCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self._memory: dict[str, np.ndarray] = {}
-        self._measures: dict[str, float] = {}
+        self._measures: dict[str, object] = {}
 
     def get_measure(self, key: str) -> float | None:
-        """A number measured before (a session's trim or a line's gain in dB, a voice's pace), or None."""
+        """A number measured before (a session's trim or a line's gain in dB), or None."""
+        value = self.get_record(key)
+        return value if isinstance(value, float) else None
+
+    def put_measure(self, key: str, value: float) -> None:
+        self.put_record(key, value)
+
+    def get_record(self, key: str) -> object:
+        """Anything measured before and kept as JSON (a number, a voice's length model), or None."""
         if key in self._measures or self.folder is None:
             return self._measures.get(key)
         try:
             value = json.loads((self.folder / "measures" / f"{key}.json").read_text())["value"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if not isinstance(value, float):
-            return None
         self._measures[key] = value
         return value
 
-    def put_measure(self, key: str, value: float) -> None:
+    def put_record(self, key: str, value: object) -> None:
         self._measures[key] = value
         if self.folder is not None:
             self._store(

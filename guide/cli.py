@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import textwrap
 import traceback
@@ -20,13 +21,13 @@ from guide.cores import usable_cores
 from guide.display import PlayDisplay
 from guide.engines import engine_for, get_engine, piper
 from guide.engines.base import VoiceInfo
-from guide.errors import ExitCode, GuideError, ScriptError, UsageError
+from guide.errors import ExitCode, GuideError, NoAudioDevice, ScriptError, UsageError, export_suggestion
 from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
 from guide.format import DEFAULT_RATE, RATE_RANGE
 from guide.keys import listening
 from guide.live import LiveSession
 from guide.model import Script, Voice
-from guide.player import Ending, Player, open_output
+from guide.player import Ending, Outcome, Player, open_output
 from guide.schema import included_file_schema, script_schema
 from guide.session import voice_description, word_count
 from guide.shaping import Shaping, session_options
@@ -80,12 +81,12 @@ def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> None:
     failed = False
     for ref in scripts:
         try:
-            script, timeline = shaping.plan(ref)
+            script, timeline, predicted = shaping.plan(ref)
         except ScriptError as error:
             click.echo(error.message, err=True)
             failed = True
             continue
-        _print_plan(script, timeline)
+        _print_plan(script, timeline, predicted)
         warnings = care_warnings(script, timeline)
         for warning in warnings:
             click.echo(str(warning), err=True)
@@ -94,7 +95,7 @@ def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> None:
         sys.exit(ExitCode.INVALID_SCRIPT)
 
 
-def _print_plan(script: Script, timeline: Timeline) -> None:
+def _print_plan(script: Script, timeline: Timeline, predicted: int) -> None:
     click.echo(f"{script.path}: {script.title}")
     width = max(len(chapter.title) for chapter in timeline.chapters)
     for chapter in timeline.chapters:
@@ -110,6 +111,9 @@ def _print_plan(script: Script, timeline: Timeline) -> None:
     if shortest != longest:
         click.echo(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
     click.echo(f"  voice: {voice_description(script)} at {script.voice.rate} words per minute")
+    if predicted:
+        lines = "line" if predicted == 1 else "lines"
+        click.echo(f"  ({predicted} {lines} not spoken yet: timed by the voice's model; a render times them exactly)")
 
 
 @cli.command(name="export")
@@ -275,6 +279,39 @@ def play(
         _list_devices()
         return
     script, level_from = shaping.load(script_ref)
+    try:
+        outcome = _play(script, level_from, shaping, device, resume, from_section, quiet)
+    except NoAudioDevice as error:
+        raise error.about(script_ref) from None
+    if outcome.underruns:
+        times = "once" if outcome.underruns == 1 else f"{outcome.underruns} times"
+        click.echo(
+            f"The sound stopped for a moment {times}: the machine was too busy to keep up. An export plays "
+            f"without gaps: {export_suggestion(script_ref)}",
+            err=True,
+        )
+    if outcome.ending is not Ending.FINISHED:
+        at = format_clock(outcome.heard_ms)
+        click.echo(f"Stopped at {at}. To go on from there later: guide play {script_ref} --resume", err=True)
+        if outcome.ending is Ending.INTERRUPTED:
+            sys.exit(ExitCode.INTERRUPTED)
+        return
+    if script.reflect and not quiet:
+        click.echo("\nTo reflect on, if you like:")
+        for prompt in script.reflect:
+            click.echo(f"  • {prompt}")
+
+
+def _play(
+    script: Script,
+    level_from: Script | None,
+    shaping: Shaping,
+    device: str | None,
+    resume: bool,
+    from_section: str | None,
+    quiet: bool,
+) -> Outcome:
+    """Play the session through the device, and remember where it stopped."""
     path = script.path
     output = open_output(device)
     try:
@@ -297,16 +334,7 @@ def play(
                 resume_places.remember(path, None if finished else player.heard_ms())
     finally:
         output.close()
-    if outcome.ending is not Ending.FINISHED:
-        at = format_clock(outcome.heard_ms)
-        click.echo(f"Stopped at {at}. To go on from there later: guide play {script_ref} --resume", err=True)
-        if outcome.ending is Ending.INTERRUPTED:
-            sys.exit(ExitCode.INTERRUPTED)
-        return
-    if script.reflect and not quiet:
-        click.echo("\nTo reflect on, if you like:")
-        for prompt in script.reflect:
-            click.echo(f"  • {prompt}")
+    return outcome
 
 
 KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
@@ -354,12 +382,16 @@ def _list_devices() -> None:
 
 
 @cli.command(name="list")
-@click.option("--no-cache", is_flag=True, help="Synthesize afresh to measure lengths, and keep nothing.")
-def list_command(no_cache: bool) -> None:
-    """List the built-in sessions, with their length and what each is for."""
-    shaping = Shaping(no_cache=no_cache)
+def list_command() -> None:
+    """List the built-in sessions, with their length and what each is for.
+
+    Lengths are as the voice's model predicts them, without speaking a word, so
+    they are the same before and after a session has been played; a render can
+    differ from them by a few seconds.
+    """
+    shaping = Shaping()
     for path in library.builtin_sessions():
-        script, timeline = shaping.plan(str(path))
+        script, timeline, _ = shaping.plan(str(path), predicted_only=True)
         shortest, longest = timeline.reach_ms
         click.echo(
             f"{path.stem}  {format_clock(timeline.length_ms)}"
@@ -459,9 +491,21 @@ def schema(included: bool) -> None:
     click.echo(json.dumps(document, indent=2))
 
 
+class _Notices(logging.Handler):
+    """What the program says of work done once (measuring a new voice), as a line on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; the only place that turns errors into exits."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    notices = logging.getLogger("guide")
+    if not any(isinstance(handler, _Notices) for handler in notices.handlers):
+        notices.addHandler(_Notices())
+        notices.setLevel(logging.INFO)
+        notices.propagate = False
     raise_on_sigterm()
     try:
         cli.main(args=argv, prog_name="guide", standalone_mode=False)

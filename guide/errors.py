@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +31,6 @@ class Where:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
-
-
-NO_DEVICE_HINT = "to listen later, export instead: guide export SCRIPT -o session.mp3"
-"""What to do when nothing can be played: said by every sound output."""
 
 
 class GuideError(Exception):
@@ -71,6 +68,26 @@ class MissingDependency(GuideError):
     """A speech engine, tool or audio device that is not there."""
 
     exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+def export_suggestion(script: str | None) -> str:
+    """The command that exports a session to listen to later, as a person would type it."""
+    if script is None:
+        return "guide export"
+    return f"guide export {shlex.quote(script)} -o {shlex.quote(Path(script).stem + '.mp3')}"
+
+
+class NoAudioDevice(MissingDependency):
+    """No sound output could be opened; the message says how to listen later instead, naming the session
+    once it is known."""
+
+    def __init__(self, reason: str, script: str | None = None):
+        super().__init__(f"{reason}; to listen later, export instead: {export_suggestion(script)}")
+        self.reason = reason
+
+    def about(self, script: str) -> NoAudioDevice:
+        """The same error, its hint naming the session that was to play."""
+        return NoAudioDevice(self.reason, script)
 
 
 class RenderError(GuideError):

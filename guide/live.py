@@ -13,7 +13,7 @@ from guide.mixer import DUCK_ATTACK_MS
 from guide.model import Say, Script, Silence, Step
 from guide.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
 from guide.timeline import CueKind
-from guide.voicing import speak_lines
+from guide.voicing import load_voices, speak_lines
 
 WAIT_S = 0.05
 
@@ -27,8 +27,10 @@ class LiveSession:
     def __init__(self, script: Script, cache: ClipCache, loudness: float, level_from: Script | None = None):
         self.script = script
         self.loudness = loudness
-        self.trim = known_trim(level_from or script, cache, loudness)
         self._lines = spoken_lines(script)
+        # The neural voice's model takes a while to load: it loads while the trim is found and the device opens.
+        threading.Thread(target=load_voices, args=(self._lines, script.language), name="loading", daemon=True).start()
+        self.trim = known_trim(level_from or script, cache, loudness)
         self._clips: dict[Say, np.ndarray] = {}
         self._gains = Gains(cache)
         self._failure: BaseException | None = None

@@ -6,7 +6,7 @@ import enum
 import signal
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import FrameType
 from typing import Protocol
 
@@ -35,6 +35,8 @@ class Output(Protocol):
     """Where samples go: a device that takes 16-bit mono blocks, pacing the writer to real time."""
 
     written: int
+    underruns: int
+    """How often the device ran dry waiting for a block."""
 
     def write(self, samples: bytes) -> None: ...
     def queued_frames(self) -> int: ...
@@ -68,6 +70,8 @@ class Outcome:
     ending: Ending
     heard_ms: int
     """Where the listener was when it ended."""
+    underruns: int = 0
+    """How often the device ran dry waiting for the next block (a gap in the sound)."""
 
 
 class Player:
@@ -120,7 +124,7 @@ class Player:
                 self._show(session, whole)
         finally:
             signal.signal(signal.SIGINT, previous)
-        return self.ending
+        return replace(self.ending, underruns=self.output.underruns)
 
     def heard_ms(self) -> int:
         """The moment of the session being heard now."""

@@ -24,7 +24,7 @@ from guide.pcm import db_to_gain, samples_to_ms
 from guide.sounds import ambience_loop, breath_tone, load_sound
 from guide.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
 from guide.values import format_span
-from guide.voicing import Progress, line_key, speak_lines
+from guide.voicing import Progress, known_lengths, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
 LOUDNESS_LUFS = -16.0
@@ -215,11 +215,12 @@ def _corrected_trim(trim_db: float, measured: float, loudness: float) -> float |
     return trim_db + loudness - measured
 
 
-def plan_only(script: Script, cache: ClipCache) -> Timeline:
-    """The script's timeline alone, from its voiced lines and sounds as they come, with no levelling or
-    mixing: levelling changes no sound's length, so this is the timeline `prepare` makes."""
-    clips = speak_lines(spoken_lines(script), script.language, cache)
-    return plan_session(script, lambda step: _raw_length(step, clips))
+def plan_without_speaking(script: Script, cache: ClipCache | None) -> tuple[Timeline, int]:
+    """The script's timeline from each line's length as spoken before (in `cache`) or else as its voice's model
+    predicts it, and how many lines were predicted. Levelling changes no sound's length, so with every line in
+    the cache this is the timeline `prepare` makes; a render settles the predicted lines from their clips."""
+    lengths, predicted = known_lengths(spoken_lines(script), script.language, cache)
+    return plan_session(script, lambda step: _raw_length(step, lengths)), predicted
 
 
 def plan_session(script: Script, length: Callable[[Step], int]) -> Timeline:
@@ -240,10 +241,10 @@ def plan_session(script: Script, length: Callable[[Step], int]) -> Timeline:
     return timeline
 
 
-def _raw_length(step: Step, clips: dict[Say, np.ndarray]) -> int:
+def _raw_length(step: Step, lengths: dict[Say, int]) -> int:
     line = spoken_line(step)
     if line is not None:
-        return len(clips[line])
+        return lengths[line]
     if isinstance(step, Bell | Recording):
         return len(load_sound(step.sound))
     if isinstance(step, BreathPhase) and step.cue == "tone" and (tone := breath_tone(step.phase, step.ms)) is not None:

@@ -18,7 +18,7 @@ from guide.errors import Where
 from guide.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
 from guide.model import Duration, Script
 from guide.script import load_script, load_variables, with_overrides
-from guide.session import LOUDNESS_LUFS, Session, plan_only, prepare, spoken_lines
+from guide.session import LOUDNESS_LUFS, Session, plan_without_speaking, prepare, spoken_lines
 from guide.timeline import Timeline
 from guide.values import parse_duration
 
@@ -107,11 +107,11 @@ class Shaping:
         ) as bar:
             return prepare(script, self.cache(), bar.update, self.loudness, level_from)
 
-    def plan(self, script_ref: str) -> tuple[Script, Timeline]:
-        """The script a SCRIPT argument names, and its timeline: no levelling, which only playing and export
-        need."""
+    def plan(self, script_ref: str, predicted_only: bool = False) -> tuple[Script, Timeline, int]:
+        """The script a SCRIPT argument names, its timeline with nothing spoken (lines not in the cache, or with
+        `predicted_only` every line, predicted), and how many lines were predicted."""
         script, _ = self.load(script_ref)
-        return script, plan_only(script, self.cache())
+        return script, *plan_without_speaking(script, None if predicted_only else self.cache())
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:

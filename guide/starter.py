@@ -7,6 +7,7 @@ import tempfile
 from importlib.resources import files
 from pathlib import Path
 
+from guide.atomic import new_file_mode
 from guide.errors import RenderError, UsageError
 from guide.library import SCRIPT_SUFFIXES
 
@@ -30,6 +31,8 @@ def write_starter(name: Path, source: Path | None = None) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        # mkstemp makes the file private to its owner; a script is as readable as any file the user makes.
+        os.chmod(temporary, new_file_mode())
         # A hard link appears whole, and fails rather than replace a file that is already there.
         os.link(temporary, path)
     except FileExistsError:

@@ -3,6 +3,7 @@ the engine allows it."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +13,7 @@ import numpy as np
 from guide.cache import ClipCache, clip_key
 from guide.cores import usable_cores
 from guide.engines import engine_for
-from guide.errors import ScriptError
+from guide.errors import GuideError, ScriptError
 from guide.forked import Forked
 from guide.model import Say
 from guide.pcm import trim_silence
@@ -44,6 +45,38 @@ def speak_lines(
         if progress:
             progress(counts[line])
     return {line: clips[line] for line in keys}
+
+
+def known_lengths(lines: Iterable[Say], language: str, cache: ClipCache | None) -> tuple[dict[Say, int], int]:
+    """Each distinct line's length in samples without speaking it: as spoken before, where `cache` holds its
+    clip, or else as its voice's model predicts; and how many were predicted. A line that no model can predict
+    (a system voice other than espeak-ng's) is spoken to be measured."""
+    lengths: dict[Say, int] = {}
+    unpredictable = []
+    predicted = 0
+    for line in dict.fromkeys(lines):
+        if cache is not None and (clip := cache.get(line_key(line, language))) is not None:
+            lengths[line] = len(clip)
+            continue
+        try:
+            length = engine_for(line.voice, language).predict(line.text, line.voice, language)
+        except ValueError as error:  # a voice setting this engine cannot honour
+            raise ScriptError(line.where, f"voice: {error}") from None
+        if length is None:
+            unpredictable.append(line)
+        else:
+            lengths[line] = length
+            predicted += 1
+    spoken = speak_lines(unpredictable, language, cache or ClipCache(None))
+    return lengths | {line: len(clip) for line, clip in spoken.items()}, predicted
+
+
+def load_voices(lines: Iterable[Say], language: str) -> None:
+    """Load every voice the lines are spoken in, so that the first line need not wait for a model to load; a
+    voice that cannot load is left for speaking it to report."""
+    for voice in dict.fromkeys(line.voice for line in lines):
+        with contextlib.suppress(GuideError, ValueError):
+            engine_for(voice, language).load(voice, language)
 
 
 def line_key(line: Say, language: str) -> str:

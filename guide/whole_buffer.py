@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from guide.errors import NO_DEVICE_HINT, MissingDependency
+from guide.errors import NoAudioDevice
 from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 from guide.player import STOP_FADE_MS
 
@@ -20,10 +20,12 @@ class WholeBufferOutput:
         try:
             import simpleaudio
         except ImportError:
-            raise MissingDependency(f"the audio player (simpleaudio) is not installed; {NO_DEVICE_HINT}") from None
+            raise NoAudioDevice("the audio player (simpleaudio) is not installed") from None
         self._simpleaudio = simpleaudio
         self._blocks: list[bytes] = []
         self.written = 0
+        self.underruns = 0
+        """Always none: the session plays from one buffer."""
 
     def write(self, samples: bytes) -> None:
         self._blocks.append(samples)
@@ -41,7 +43,7 @@ class WholeBufferOutput:
             playing = self._simpleaudio.play_buffer(pcm, CHANNELS, SAMPLE_WIDTH, SAMPLE_RATE)
         except SimpleaudioError as error:
             reason = str(error).split("--")[0].strip().rstrip(".")
-            raise MissingDependency(f"no audio output device could be opened ({reason}); {NO_DEVICE_HINT}") from None
+            raise NoAudioDevice(f"no audio output device could be opened ({reason})") from None
         started = time.monotonic()
         # The player answers Ctrl+C between blocks; here the whole session is one block, so it must
         # interrupt the wait.

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pulse import null_sink_server
 
 ASOUND_CAPTURE = """\
 pcm.!default {{ type file slave.pcm "null" file "{capture}" format "raw" }}
@@ -84,48 +84,16 @@ def write_script(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-PULSE_CONFIG = """\
-load-module module-null-sink sink_name=nowhere
-load-module module-native-protocol-unix auth-anonymous=1 socket={socket}
-set-default-sink nowhere
-"""
-
-
 @pytest.fixture(scope="session")
 def paced_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """An environment whose default ALSA device plays in real time into a silent PulseAudio sink."""
     if shutil.which("pulseaudio") is None:
         pytest.fail("real-time playback tests need PulseAudio: apt-get install pulseaudio libasound2-plugins")
-    home = tmp_path_factory.mktemp("pulse")
-    socket = home / "native"
-    (home / "default.pa").write_text(PULSE_CONFIG.format(socket=socket))
-    (home / "asound.conf").write_text(
-        f'pcm.!default {{ type pulse server "unix:{socket}" }}\nctl.!default {{ type pulse server "unix:{socket}" }}\n'
-    )
-    server = subprocess.Popen(
-        [
-            "pulseaudio",
-            "-n",
-            "-F",
-            str(home / "default.pa"),
-            "--daemonize=no",
-            "--exit-idle-time=-1",
-            "--use-pid-file=no",
-            "--log-target=stderr",
-        ],
-        env={**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(home)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while not socket.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("PulseAudio did not start")
-        time.sleep(0.05)
-    yield {"ALSA_CONFIG_PATH": str(home / "asound.conf"), "PULSE_SERVER": f"unix:{socket}"}
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        with null_sink_server(tmp_path_factory.mktemp("pulse")) as env:
+            yield env
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture

@@ -57,7 +57,9 @@ def test_list_shows_the_built_in_sessions_and_where_to_find_real_help(run_guide)
 def test_check_prints_the_plan_of_a_built_in_session_by_name(run_guide):
     result = run_guide("check", "sit-with-your-younger-self")
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    # Whether the clips are in the cache yet depends on the tests before: the line saying how many lines are
+    # predicted comes last when there are any.
+    lines = [line for line in result.stdout.splitlines() if "not spoken yet" not in line]
     assert lines[0].endswith("sit-with-your-younger-self.yaml: Sit With Your Younger Self")
     assert lines[1].split() == ["0:00", "Arriving", lines[1].split()[-1]]
     assert "Closing" in lines[-4]

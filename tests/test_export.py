@@ -100,6 +100,14 @@ def test_an_mp3_carries_the_scripts_tags_and_a_new_files_permissions(run_guide, 
     assert tags["comment"] == "Stop whenever you like."
 
 
+def test_a_folded_content_note_is_tagged_without_the_line_break_yaml_ends_it_with(run_guide, write_script, tmp_path):
+    note = "content_note: Stop whenever you like."
+    folded = TIMING_SCRIPT.replace(note, "content_note: >\n  Stop whenever\n  you like.")
+    out = tmp_path / "folded.mp3"
+    assert run_guide("export", str(write_script(folded)), "-o", str(out)).returncode == 0
+    assert probe(out)["format"]["tags"]["comment"] == "Stop whenever you like."
+
+
 @pytest.mark.parametrize(("target", "seconds"), [("30s", 30), ("1m30s", 90)])
 def test_duration_shrinks_or_stretches_the_silences_to_meet_the_target(
     run_guide, write_script, tmp_path, target, seconds

@@ -14,7 +14,7 @@ from guide.mixer import Mix
 from guide.model import Duration, Say
 from guide.pcm import SILENCE_THRESHOLD, ms_to_samples
 from guide.script import load_script, with_overrides
-from guide.session import plan_only, prepare
+from guide.session import plan_without_speaking, prepare
 from guide.timeline import CueKind
 
 PRACTICES = {
@@ -93,4 +93,7 @@ def test_no_spoken_line_is_cut_off_or_runs_into_the_next(name):
 @pytest.mark.parametrize("name", ["when-you-are-triggered", "mirror-words"])
 def test_the_plan_guide_check_prints_is_the_plan_that_plays(name):
     path = next(p for p in builtin_sessions() if p.stem == name)
-    assert plan_only(load_script(path), ClipCache(default_folder())) == session_for(name).timeline
+    played = session_for(name).timeline
+    timeline, predicted = plan_without_speaking(load_script(path), ClipCache(default_folder()))
+    assert predicted == 0, "every line was spoken, and is timed from its clip"
+    assert timeline == played

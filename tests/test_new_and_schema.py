@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -28,6 +30,14 @@ def test_new_writes_a_starter_that_checks_clean_when_strict(run_guide, tmp_path)
     assert check.returncode == 0, check.stderr
     assert check.stderr == ""
     assert "# " in path.read_text(), "the starter explains itself in comments"
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_new_gives_the_script_the_mode_any_new_file_gets(tmp_path, umask):
+    code = f"import os, sys; os.umask({umask}); from guide.cli import main; sys.exit(main(['new', 'mine']))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mine.yaml").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_new_never_overwrites_a_file(run_guide, tmp_path):

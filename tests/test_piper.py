@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -13,6 +18,7 @@ from guide.engines import engine_name, get_engine, piper
 from guide.errors import MissingDependency, Where
 from guide.library import find_script
 from guide.model import Say, Voice
+from guide.pcm import SAMPLE_RATE
 from guide.script import load_script, with_overrides
 from guide.session import prepare, voice_description
 from guide.timeline import CueKind
@@ -101,3 +107,68 @@ def test_pitch_on_piper_is_refused_with_what_to_do(run_guide, write_script):
     result = run_guide("check", str(script))
     assert result.returncode == 3
     assert "6:9: voice: the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3" in result.stderr
+
+
+HELD_LOAD = """\
+import sys, time
+from pathlib import Path
+from guide.engines import piper
+release, loading = Path(sys.argv[1]), piper._load
+
+def held(model, config):
+    while not release.exists():
+        time.sleep(0.01)
+    return loading(model, config)
+
+piper._load = held
+from guide.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_session_that_opens_with_a_bell_plays_it_while_the_voice_loads(alsa_capture, tmp_path):
+    env, capture = alsa_capture
+    env = {key: value for key, value in {**os.environ, **env}.items() if key != "GUIDE_ENGINE"}
+    release = tmp_path / "release"
+    command = [sys.executable, "-c", HELD_LOAD, str(release), "play", "sit-with-your-younger-self", "--quiet"]
+    player = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        # The bell strikes at once and the first words come at 5 s: nearly all of that is written while the
+        # voice has not loaded.
+        heard = _heard_when(capture, lambda samples: len(samples) >= 4 * SAMPLE_RATE, player)
+        assert np.abs(heard[: 2 * SAMPLE_RATE]).max() > 3000, "the bell rings"
+        assert player.poll() is None and not release.exists()
+        release.touch()
+        _heard_when(capture, lambda samples: np.abs(samples[5 * SAMPLE_RATE :]).max(initial=0) > 3000, player)
+    finally:
+        player.kill()
+        player.wait()
+
+
+def _heard_when(capture, enough, player, timeout_s=60):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        samples = np.fromfile(capture, dtype="<i2") if capture.exists() else np.zeros(0, np.int16)
+        if enough(samples):
+            return samples
+        assert player.poll() is None, player.stderr.read()
+        time.sleep(0.02)
+    raise AssertionError(f"the player did not get that far: {len(samples) / SAMPLE_RATE:.2f} s")
+
+
+@pytest.mark.parametrize("session", ["when-you-are-triggered", "sit-with-your-younger-self"])
+def test_a_cold_play_in_the_natural_voice_never_runs_dry(session, paced_capture, tmp_path):
+    env, capture = paced_capture
+    env = {key: value for key, value in {**os.environ, **env}.items() if key != "GUIDE_ENGINE"}
+    env["GUIDE_CACHE_DIR"] = str(tmp_path / "cold")
+    command = [sys.executable, "-m", "guide", "play", session, "--quiet"]
+    player = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        # In real time: the voice loads, the first lines are spoken and played as the rest are voiced.
+        _heard_when(capture, lambda samples: len(samples) >= 25 * SAMPLE_RATE, player, timeout_s=120)
+        player.send_signal(signal.SIGINT)
+        _, stderr = player.communicate(timeout=30)
+    finally:
+        player.kill()
+    assert player.returncode == 130, stderr
+    assert "stopped for a moment" not in stderr

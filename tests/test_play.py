@@ -193,8 +193,9 @@ def test_stopping_early_fades_out_over_about_a_second(write_script, paced_audio,
 
 
 def test_no_audio_device_is_one_line_that_suggests_export_and_exit_4(run_guide, write_script, no_audio_device):
-    result = run_guide("play", str(write_script(SHORT_SCRIPT)), env=no_audio_device)
+    script = write_script(SHORT_SCRIPT, name="short sit.yaml")
+    result = run_guide("play", str(script), env=no_audio_device)
     assert result.returncode == 4
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("guide: no audio output device could be opened")
-    assert "guide export SCRIPT -o session.mp3" in result.stderr
+    assert result.stderr.rstrip().endswith(f"export instead: guide export '{script}' -o 'short sit.mp3'")

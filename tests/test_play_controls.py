@@ -167,6 +167,20 @@ def test_the_first_sound_comes_long_before_the_whole_session_could_be_made(tmp_p
     assert first_sound_s < export_s / 3, (first_sound_s, export_s)
 
 
+def test_a_gap_in_the_sound_is_counted_and_told(at_welcome):
+    player, _ = at_welcome
+    # The player stopped for a second: the device plays what it holds (a fifth of a second) and runs dry.
+    player.process.send_signal(signal.SIGSTOP)
+    time.sleep(1.0)
+    player.process.send_signal(signal.SIGCONT)
+    player.press("q")
+    player.wait_for(OFFER_CLOSING)
+    player.press("q")
+    code, stderr = player.finish()
+    assert code == 0, stderr
+    assert "The sound stopped for a moment once: the machine was too busy to keep up." in stderr
+
+
 def test_pausing_and_going_on_changes_nothing_but_a_short_fade(rendered, at_welcome):
     _, whole, _ = rendered
     player, capture = at_welcome

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import cache
 
 from guide.engines.base import Engine
 from guide.model import Voice
 
+_MAKING = threading.Lock()
 CHOSEN_FOR_AUTO = "GUIDE_ENGINE"
 """An environment variable that makes `auto` mean one engine: pyttsx3 or piper."""
 
@@ -29,9 +31,15 @@ def engine_name(voice: Voice, language: str) -> str:
     return "piper" if piper.available() and piper.voice_for(voice.name, language) is not None else "pyttsx3"
 
 
-@cache
 def get_engine(name: str) -> Engine:
-    """The shared engine named `pyttsx3` or `piper`: each loads its voices once per process."""
+    """The shared engine named `pyttsx3` or `piper`: each loads its voices once per process, whichever thread
+    asks first."""
+    with _MAKING:
+        return _made(name)
+
+
+@cache
+def _made(name: str) -> Engine:
     if name == "piper":
         from guide.engines.piper import PiperEngine
 

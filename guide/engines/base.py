@@ -40,8 +40,15 @@ class Engine(Protocol):
     def voices(self) -> list[VoiceInfo]:
         """Every voice this engine has installed."""
 
+    def load(self, voice: Voice, language: str) -> None:
+        """Get ready to speak with a voice (load its model), so that the first line need not wait for it."""
+
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         """The line spoken: 16-bit mono samples at the session rate, with the engine's own padding."""
+
+    def predict(self, text: str, voice: Voice, language: str) -> int | None:
+        """How many samples the line would last spoken and trimmed, predicted without speaking it by the voice's
+        length model; None where the engine has no way to predict (a system voice other than espeak-ng's)."""
 
 
 @cache

