@@ -47,3 +47,6 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
     )
     assert starter.returncode == 0, starter.stderr
     assert (elsewhere / "starter.yaml").read_text().startswith("# yaml-language-server")
+    listed = subprocess.run([target / "bin" / "guide", "list"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "Measuring" not in listed.stderr, "the bundled voice's length model ships with the program"
