@@ -15,9 +15,9 @@ from piper import PiperVoice, SynthesisConfig
 
 from guide.engines import piper
 from guide.engines.length_model import SENTENCE_PAUSE_WORDS
-from guide.library import find_script
 from guide.pcm import trim_silence
-from guide.script import load_script
+from guide.script.library import find_script
+from guide.script.loader import load_script
 from guide.session import spoken_lines
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import guide
-from guide.library import builtin_sessions
+from guide.script.library import builtin_sessions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from pulse import null_sink_server  # noqa: E402  (the tests' PulseAudio server with a silent sink)
@@ -91,7 +91,7 @@ def timed(action: Callable[[], object]) -> float:
 def floor_synthesis(script: str) -> float:
     """espeak-ng speaking every line of the script, through the engine directly, in a fresh process."""
     code = (
-        "import sys; from guide.library import find_script; from guide.script import load_script; "
+        "import sys; from guide.script.library import find_script; from guide.script.loader import load_script; "
         "from guide.session import spoken_lines; from guide.engines import get_engine; "
         f"s = load_script(find_script({script!r})); e = get_engine('pyttsx3'); "
         "[e.synthesize(l.text, l.voice, s.language) for l in dict.fromkeys(spoken_lines(s))]"
@@ -341,7 +341,7 @@ def piper_rows(bench: Bench) -> list[Row]:
 def speech_seconds(bench: Bench, cache: str) -> float:
     """The seconds of speech an export made: each of its session's lines once, as its clips in the cache last."""
     code = (
-        "from guide.library import find_script; from guide.script import load_script; "
+        "from guide.script.library import find_script; from guide.script.loader import load_script; "
         "from guide.session import spoken_lines; from guide.voicing import known_lengths; "
         "from guide.cache import ClipCache, default_folder; from guide.pcm import SAMPLE_RATE; "
         f"s = load_script(find_script({PIPER_SESSION!r})); "

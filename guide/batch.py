@@ -14,11 +14,11 @@ from typing import Any
 from guide import __version__
 from guide.atomic import write_text
 from guide.cache import CLIP_FORMAT
-from guide.clients import Client
 from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.export import ExportSettings, exporting
 from guide.fingerprint import digest
-from guide.model import Script
+from guide.script.clients import Client
+from guide.script.model import Script
 from guide.session import voice_description
 from guide.shaping import Shaping
 from guide.signals import worker_signals

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
-from guide.sentences import sentences
+from guide.script.sentences import sentences
+from guide.script.values import format_timestamp
 from guide.session import Session, spoken_line
-from guide.values import format_timestamp
 
 CAPTION_FORMATS = ("vtt", "srt")
 MIN_PAUSE_MS = 120

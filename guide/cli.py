@@ -11,30 +11,31 @@ from pathlib import Path
 
 import click
 
-from guide import __version__, alsa, library
+from guide import __version__, alsa
 from guide import resume as resume_places
 from guide.batch import Result, run_batch
 from guide.captions import CAPTION_FORMATS
 from guide.checker import care_warnings
-from guide.clients import load_clients
 from guide.cores import usable_cores
 from guide.display import PlayDisplay
 from guide.engines import engine_for, get_engine, piper
 from guide.engines.base import VoiceInfo
 from guide.errors import ExitCode, GuideError, NoAudioDevice, ScriptError, UsageError, export_suggestion
 from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
-from guide.format import DEFAULT_RATE, RATE_RANGE
 from guide.keys import listening
 from guide.live import LiveSession
-from guide.model import Script, Voice
 from guide.player import Ending, Outcome, Player, open_output
-from guide.schema import included_file_schema, script_schema
+from guide.script import library
+from guide.script.clients import load_clients
+from guide.script.format import DEFAULT_RATE, RATE_RANGE
+from guide.script.model import Script, Voice
+from guide.script.schema import included_file_schema, script_schema
+from guide.script.starter import write_starter
+from guide.script.values import format_clock, format_span
 from guide.session import voice_description, word_count
 from guide.shaping import Shaping, session_options
 from guide.signals import Terminated, raise_on_sigterm
-from guide.starter import write_starter
 from guide.timeline import CueKind, Timeline
-from guide.values import format_clock, format_span
 
 THERAPY_NOTE = (
     "These sessions support, and do not replace, the care of a trauma-informed therapist. "

@@ -10,7 +10,7 @@ import numpy as np
 
 from guide.cache import ClipCache
 from guide.mixer import DUCK_ATTACK_MS
-from guide.model import Say, Script, Silence, Step
+from guide.script.model import Say, Script, Silence, Step
 from guide.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
 from guide.timeline import CueKind
 from guide.voicing import load_voices, speak_lines

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from guide.dynamics import MARGIN, Limited, limit
-from guide.model import Step
 from guide.pcm import db_to_gain, ms_to_samples, to_int16
+from guide.script.model import Step
 from guide.timeline import Timeline
 
 Sound = np.ndarray | Limited

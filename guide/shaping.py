@@ -11,16 +11,17 @@ from typing import Any
 
 import click
 
-from guide import library
 from guide.cache import ClipCache, default_folder
-from guide.clients import Client
 from guide.errors import Where
-from guide.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
-from guide.model import Duration, Script
-from guide.script import load_script, load_variables, with_overrides
+from guide.script import library
+from guide.script.clients import Client
+from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
+from guide.script.loader import load_script, with_overrides
+from guide.script.model import Duration, Script
+from guide.script.readers import load_variables
+from guide.script.values import parse_duration
 from guide.session import LOUDNESS_LUFS, Session, plan_without_speaking, prepare, spoken_lines
 from guide.timeline import Timeline
-from guide.values import parse_duration
 
 
 class DurationType(click.ParamType):

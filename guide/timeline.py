@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from guide.errors import ScriptError
-from guide.format import BELL_STRIKE_MS
-from guide.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
-from guide.values import format_span
+from guide.script.format import BELL_STRIKE_MS
+from guide.script.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
+from guide.script.values import format_span
 
 MIN_SCALE, MAX_SCALE = 0.25, 4.0
 FIT_TOLERANCE_MS = 500

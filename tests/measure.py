@@ -56,7 +56,7 @@ def probe(path: Path) -> dict:
 def render(script_path: Path, variables: dict[str, str] | None = None):
     """A script's timeline and its mixed samples, rendered in this process through the real voice and cache."""
     from guide.cache import ClipCache, default_folder
-    from guide.script import load_script
+    from guide.script.loader import load_script
     from guide.session import prepare
 
     reference = load_script(script_path) if variables else None

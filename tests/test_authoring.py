@@ -106,7 +106,7 @@ def test_an_include_adds_the_steps_of_another_file_in_place(write_script, tmp_pa
 
 
 def test_a_script_can_include_a_fragment_of_the_built_in_library(write_script):
-    from guide.library import scripts_dir
+    from guide.script.library import scripts_dir
 
     fragments = sorted((scripts_dir() / "common").glob("*.yaml"))
     assert fragments, "the library ships shared fragments in scripts/common/"
@@ -239,7 +239,7 @@ def test_a_vars_file_naming_an_undeclared_variable_points_at_its_line(run_guide,
 
 
 def test_doubled_braces_are_spoken_as_literal_braces(write_script):
-    from guide.script import load_script
+    from guide.script.loader import load_script
 
     script = load_script(write_script(HEAD + '      - say: "A {{curly}} word."\n', "braces.yaml"))
     assert script.sections[0].steps[0].text == "A {curly} word."

@@ -12,7 +12,7 @@ from guide.cores import usable_cores
 from guide.engines.pyttsx3 import Pyttsx3Engine
 from guide.forked import Forked
 from guide.pcm import SAMPLE_RATE
-from guide.script import load_script
+from guide.script.loader import load_script
 from guide.session import prepare, spoken_lines
 
 SCRIPT = """\

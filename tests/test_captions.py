@@ -9,11 +9,11 @@ import pytest
 from measure import decode, first_sound_after
 
 from guide.cache import ClipCache, default_folder
-from guide.script import load_script
-from guide.sentences import sentences
+from guide.script.loader import load_script
+from guide.script.sentences import sentences
+from guide.script.values import format_clock
 from guide.session import prepare, spoken_line
 from guide.timeline import CueKind
-from guide.values import format_clock
 
 SPOKEN_SCRIPT = """\
 title: Spoken

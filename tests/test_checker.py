@@ -88,7 +88,7 @@ def test_orders_are_told_apart_from_invitations(run_guide, write_script, line, f
 
 
 def test_the_built_in_sessions_check_clean_when_strict(run_guide):
-    from guide.library import builtin_sessions
+    from guide.script.library import builtin_sessions
 
     for session in builtin_sessions():
         result = run_guide("check", "--strict", session.stem)

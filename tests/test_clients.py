@@ -186,8 +186,8 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
     import multiprocessing
 
     from guide.batch import Result, run_batch
-    from guide.clients import load_clients
     from guide.export import ExportSettings
+    from guide.script.clients import load_clients
     from guide.shaping import Shaping
 
     class NoSharedMemory:

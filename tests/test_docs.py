@@ -7,8 +7,8 @@ from pathlib import Path
 
 from measure import render
 
-from guide import format
 from guide.checker import care_warnings
+from guide.script import format
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "script-format.md"
 
@@ -44,7 +44,7 @@ def test_the_readme_example_checks_clean(tmp_path):
     script = tmp_path / "short.yaml"
     script.write_text(example)
     from guide.cache import ClipCache, default_folder
-    from guide.script import load_script
+    from guide.script.loader import load_script
     from guide.session import prepare
 
     session = prepare(load_script(script), ClipCache(default_folder()))

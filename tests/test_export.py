@@ -16,8 +16,8 @@ from measure import decode, first_sound_after, probe, silences
 from guide.cache import ClipCache, default_folder
 from guide.loudness import clip_loudness
 from guide.mixer import DUCK_DB
-from guide.model import Duration
-from guide.script import load_script
+from guide.script.loader import load_script
+from guide.script.model import Duration
 from guide.session import prepare
 from guide.timeline import CueKind
 
@@ -47,7 +47,7 @@ TOLERANCE_MS = 20
 
 
 def planned(script_path: Path, *, duration_ms: int | None = None):
-    from guide.script import with_overrides
+    from guide.script.loader import with_overrides
 
     script = with_overrides(load_script(script_path), duration=Duration(duration_ms, None) if duration_ms else None)
     return prepare(script, ClipCache(default_folder())).timeline

@@ -13,10 +13,10 @@ from measure import decode
 from guide import export as export_module
 from guide.cache import ClipCache
 from guide.export import ExportSettings
-from guide.library import builtin_sessions
 from guide.loudness import integrated_loudness
 from guide.pcm import SAMPLE_RATE
-from guide.script import load_script
+from guide.script.library import builtin_sessions
+from guide.script.loader import load_script
 from guide.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
 from guide.sounds import ambience_loop
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guide import format
 from guide.errors import ScriptError, UsageError
-from guide.library import builtin_sessions
-from guide.script import load_script
+from guide.script import format
+from guide.script.library import builtin_sessions
+from guide.script.loader import load_script
 from guide.session import plan_session
 
 HEAD = "title: T\nsections:\n  - title: One\n    steps:\n"

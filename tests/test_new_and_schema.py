@@ -16,9 +16,9 @@ from test_export import TIMING_SCRIPT
 from test_play import SHORT_SCRIPT
 from test_script_errors import BAD_SCRIPTS
 
-from guide.library import builtin_sessions, scripts_dir
-from guide.schema import included_file_schema, script_schema
-from guide.script import load_script
+from guide.script.library import builtin_sessions, scripts_dir
+from guide.script.loader import load_script
+from guide.script.schema import included_file_schema, script_schema
 
 
 def test_new_writes_a_starter_that_checks_clean_when_strict(run_guide, tmp_path):
@@ -79,7 +79,7 @@ def test_every_built_in_and_test_script_passes_both_the_loader_and_the_schema(wr
     for number, text in enumerate(VALID_SCRIPTS):
         scripts.append(write_script(text, f"valid-{number}.yaml"))
     starter = tmp_path / "starter.yaml"
-    from guide.starter import starter_text
+    from guide.script.starter import starter_text
 
     starter.write_text(starter_text("Starter"))
     scripts.append(starter)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOW_FOLDERS = "print(library.scripts_dir()); print(library.audio_dir())"
 
 
 def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path):
@@ -25,7 +26,11 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
     # The installed copy comes first; the test environment supplies only the dependencies.
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
-        [sys.executable, "-c", "from guide import library; print(library.scripts_dir()); print(library.audio_dir())"],
+        [
+            sys.executable,
+            "-c",
+            "from guide.script import library; print(library.scripts_dir()); print(library.audio_dir())",
+        ],
         capture_output=True,
         text=True,
         cwd=elsewhere,

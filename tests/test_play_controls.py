@@ -20,7 +20,7 @@ from guide.cache import ClipCache, default_folder
 from guide.keys import SHOW_CURSOR
 from guide.pcm import ms_to_samples
 from guide.player import OFFER_CLOSING, TURN_FADE_MS
-from guide.script import load_script
+from guide.script.loader import load_script
 from guide.session import prepare
 
 SCRIPT = """\

@@ -19,7 +19,7 @@ from guide.condensing import Cut, condensed
 from guide.export import ExportSettings, exporting
 from guide.mp3 import FRAME_SAMPLES
 from guide.pcm import ms_to_samples
-from guide.script import load_script
+from guide.script.loader import load_script
 from guide.session import prepare
 
 KEEP = ms_to_samples(condensing.KEEP_MS)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guide.library import audio_dir
 from guide.pcm import SAMPLE_RATE, read_wav
+from guide.script.library import audio_dir
 from guide.sounds import BELLS, ambience_loop, bell
 
 

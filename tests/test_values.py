@@ -2,7 +2,7 @@
 
 import pytest
 
-from guide.values import format_clock, format_span, parse_decibels, parse_duration
+from guide.script.values import format_clock, format_span, parse_decibels, parse_duration
 
 
 @pytest.mark.parametrize(

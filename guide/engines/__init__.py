@@ -7,7 +7,7 @@ import threading
 from functools import cache
 
 from guide.engines.base import Engine
-from guide.model import Voice
+from guide.script.model import Voice
 
 _MAKING = threading.Lock()
 CHOSEN_FOR_AUTO = "GUIDE_ENGINE"

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from guide.model import Voice
+from guide.script.model import Voice
 
 
 @dataclass(frozen=True)

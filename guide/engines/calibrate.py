@@ -8,7 +8,7 @@ import sys
 
 from guide.engines import get_engine, length_model, piper
 from guide.engines.length_model import EspeakModel, PiperModel
-from guide.format import RATE_RANGE
+from guide.script.format import RATE_RANGE
 
 SHIPPED_ESPEAK_VOICES = ("gmw/en", "gmw/en-us")
 """espeak-ng's voices for `en` and `en-US`, which scripts get unless they name another."""

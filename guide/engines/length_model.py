@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.sentences import sentences
+from guide.script.sentences import sentences
 
 FEATURES = ("line", "vowels", "consonants", "long marks", "words", "sentence breaks", "clause breaks")
 """What a line is counted by: each weighs some seconds in a voice's model. Vowels and consonants are counted in

@@ -21,9 +21,9 @@ from guide.engines.base import VoiceInfo, package_version
 from guide.engines.length_model import EspeakModel
 from guide.errors import MissingDependency, RenderError
 from guide.fingerprint import digest
-from guide.model import Voice
 from guide.native import stderr_silenced
 from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
+from guide.script.model import Voice
 from guide.sounds import load_sound
 
 SYNTHESIS_ATTEMPTS = 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from guide import format
-from guide.values import DURATION_PATTERN, LEVEL_PATTERN
+from guide.script import format
+from guide.script.values import DURATION_PATTERN, LEVEL_PATTERN
 
 SCHEMA_ID = "https://inner-guide.invalid/script-format/v1"
 

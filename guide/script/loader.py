@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from guide import cover, format, library, placeholders
 from guide.errors import ScriptError, UsageError, Where
-from guide.model import (
+from guide.script import cover, format, library
+from guide.script.model import (
     Ambience,
     Bell,
     BreathPhase,
@@ -25,24 +23,18 @@ from guide.model import (
     Step,
     Voice,
 )
-from guide.values import parse_decibels, parse_duration
-from guide.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, compose_file, mapping_items, quote_hint, where
+from guide.script.readers import Shared, ValueReader, describe, is_null, suggest
+from guide.script.yamlnodes import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    compose_file,
+    mapping_items,
+)
 
 MAX_INCLUDE_DEPTH = 8
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _BREATH_PHASES = ("in", "hold", "out", "rest")
-_MAPPING_EXAMPLES = {
-    "the script": "title: and sections: keys",
-    "a section": "{title: Arriving, steps: [...]}",
-    "breathe": "{in: 4, out: 6}",
-    "voice": "{rate: 110}",
-    "ambience": "{sound: brown-noise}",
-    "an included file": "steps: followed by a list of steps",
-    "a client": "{client: ana, variables: {name: Ana}}",
-}
-
 T = TypeVar("T")
 
 
@@ -55,21 +47,7 @@ def load_script(
     root = compose_file(path)
     if root is None:
         raise ScriptError(Where(path, 1, 1), "the file is empty; a script needs at least a title and sections")
-    return _Reader(path, _Shared(stack=[path.resolve()])).script(root, dict(variables or {}), dict(given_at or {}))
-
-
-def load_variables(path: Path) -> tuple[dict[str, str], dict[str, Where]]:
-    """The variables in a `--vars` file (a mapping of names to text), and where each is given."""
-    root = compose_file(path)
-    if root is None:
-        return {}, {}
-    declared = values_reader(path).declared_variables(root)
-    return {name: value for name, (value, _) in declared.items()}, {name: at for name, (_, at) in declared.items()}
-
-
-def values_reader(path: Path) -> _Reader:
-    """A reader for a file of values beside a script (variables, clients), whose errors point into it."""
-    return _Reader(path, _Shared(stack=[]))
+    return ScriptReader(path, Shared(stack=[path.resolve()])).script(root, dict(variables or {}), dict(given_at or {}))
 
 
 def with_overrides(
@@ -105,34 +83,8 @@ def with_overrides(
     return script
 
 
-@dataclass
-class _Shared:
-    """What every file of one script shares: its variables, voices, and the chain of includes."""
-
-    stack: list[Path]
-    steps: int = 0
-    """Steps made so far, unfolded."""
-    variables: dict[str, str] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)
-    voice: Voice = Voice()
-    voices: dict[str, Voice] = field(default_factory=dict)
-
-
-class _Reader:
-    """Turns the node tree of one file into model values."""
-
-    def __init__(self, path: Path, shared: _Shared):
-        self.path = path
-        self.base_dir = path.parent
-        self.shared = shared
-
-    def at(self, node: Node) -> Where:
-        return where(self.path, node)
-
-    def fail(self, node: Node, message: str) -> ScriptError:
-        return ScriptError(self.at(node), message)
-
-    # -- the whole file ------------------------------------------------------------------------
+class ScriptReader(ValueReader):
+    """Turns the node tree of a script file, or of a file it includes, into the model."""
 
     def script(self, root: Node, overrides: dict[str, str], given_at: dict[str, Where]) -> Script:
         fields = self.mapping(root, "the script", format.TOP_LEVEL)
@@ -172,29 +124,6 @@ class _Reader:
         )
         unused = tuple((name, at) for name, (_, at) in declared.items() if name not in self.shared.used)
         return replace(script, unused_variables=unused)
-
-    def declared_variables(self, node: Node | None) -> dict[str, tuple[str, Where]]:
-        if node is None:
-            return {}
-        return self.named(
-            node,
-            "variables",
-            "a mapping of names to text, such as name: Sam",
-            lambda name, key_node, value: (self.raw_text(value, f"variables: {name}"), self.at(key_node)),
-        )
-
-    def named(self, node: Node, what: str, expected: str, read: Callable[[str, Node, Node], T]) -> dict[str, T]:
-        """A mapping whose keys are names the author chose (variables, voice profiles), each value read."""
-        if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{what}: expected {expected}, got {describe(node)}")
-        values = {}
-        for name, key_node, value in mapping_items(node):
-            if not _NAME.fullmatch(name):
-                raise self.fail(key_node, f"{what}: {name!r} is not a usable name; use letters, digits and _")
-            values[name] = read(name, key_node, value)
-        return values
-
-    # -- sections and steps --------------------------------------------------------------------
 
     def section(self, node: Node) -> Section:
         fields = self.mapping(node, "a section", format.SECTION)
@@ -303,7 +232,7 @@ class _Reader:
             raise ScriptError(Where(included, 1, 1), "the file is empty; an included file holds a list of steps")
         self.shared.stack.append(included)
         try:
-            reader = _Reader(included, self.shared)
+            reader = ScriptReader(included, self.shared)
             steps_node = (
                 root
                 if isinstance(root, SequenceNode)
@@ -312,8 +241,6 @@ class _Reader:
             return list(reader.steps(steps_node, "steps"))
         finally:
             self.shared.stack.pop()
-
-    # -- files -----------------------------------------------------------------------------------
 
     def bell_file(self, node: Node) -> Path:
         reference = self.raw_text(node, "bell")
@@ -344,32 +271,8 @@ class _Reader:
             raise self.fail(node, f"cover: {error}") from None
         return path
 
-    # -- mappings of settings ------------------------------------------------------------------
-
     def voice_mapping(self, node: Node, inherited: Voice) -> Voice:
         return replace(inherited, **self.voice_settings(node))
-
-    def voice_settings(self, node: Node) -> dict[str, Any]:
-        """The settings a voice mapping gives, by the name of the `Voice` field each sets."""
-        fields = self.mapping(node, "voice", format.VOICE)
-        settings: dict[str, Any] = {}
-        if "engine" in fields:
-            settings["engine"] = self.choice(fields["engine"], "engine", format.ENGINES)
-        if "name" in fields:
-            name_node = fields["name"]
-            settings["name"] = None if is_null(name_node) else self.raw_text(name_node, "name")
-        if "rate" in fields:
-            rate = self.number(fields["rate"], "rate", format.RATE_RANGE, "words per minute", str(format.DEFAULT_RATE))
-            if not rate.is_integer():
-                raise self.fail(
-                    fields["rate"], f"rate: expected a whole number of words per minute, such as {format.DEFAULT_RATE}"
-                )
-            settings["rate"] = int(rate)
-        if "pitch" in fields:
-            settings["pitch"] = self.number(fields["pitch"], "pitch", format.PITCH_RANGE, "semitones", "+2")
-        if "volume" in fields:
-            settings["volume"] = self.number(fields["volume"], "volume", (0.0, 1.0), "a level", "0.8")
-        return settings
 
     def voice_profiles(self, node: Node) -> dict[str, Voice]:
         return self.named(
@@ -413,146 +316,3 @@ class _Reader:
         gain = self.decibels(fields["volume"], "volume") if "volume" in fields else -24.0
         fade = self.duration(fields["fade"], "fade") if "fade" in fields else 8000
         return Ambience(sound, gain, fade)
-
-    def mapping(self, node: Node, what: str, declared: dict[str, format.Field]) -> dict[str, Node]:
-        if not isinstance(node, MappingNode):
-            example = _MAPPING_EXAMPLES.get(what, "key: value lines")
-            raise self.fail(node, f"{what}: expected a mapping, such as {example}, got {describe(node)}")
-        fields: dict[str, Node] = {}
-        for key, key_node, value in mapping_items(node):
-            if key not in declared:
-                raise self.fail(
-                    key_node,
-                    f"{key}: unknown key in {what}{suggest(key, tuple(declared))}; "
-                    f"known keys are: {', '.join(declared)}",
-                )
-            fields[key] = value
-        for key, spec in declared.items():
-            if spec.required and key not in fields:
-                raise self.fail(node, f"{what} needs `{key}:`")
-        return fields
-
-    # -- single values -------------------------------------------------------------------------
-
-    def items(self, node: Node, name: str, read: Callable[[Node], T]) -> tuple[T, ...]:
-        if not isinstance(node, SequenceNode):
-            raise self.fail(node, f"{name}: expected a list (lines starting with `- `), got {describe(node)}")
-        if not node.value:
-            raise self.fail(node, f"{name}: the list is empty; give at least one item, or leave {name} out")
-        return tuple(read(item) for item in node.value)
-
-    def texts(self, node: Node, name: str) -> tuple[str, ...]:
-        return self.items(node, name, lambda item: self.text(item, name))
-
-    def raw_text(self, node: Node, name: str) -> str:
-        if isinstance(node, MappingNode) and node.flow_style:
-            raise self.fail(node, f"{name}: {quote_hint()}")
-        if not isinstance(node, ScalarNode) or is_null(node):
-            raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got {describe(node)}")
-        if not node.value.strip():
-            raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got an empty string")
-        self.check_length(node, name, node.value)
-        return node.value
-
-    def check_length(self, node: Node, name: str, text: str) -> None:
-        if len(text) > format.MAX_TEXT_CHARS:
-            raise self.fail(
-                node,
-                f"{name}: the text is {len(text):,} characters long, more than the {format.MAX_TEXT_CHARS:,} "
-                "a text may be; split it into shorter lines",
-            )
-
-    def text(self, node: Node, name: str) -> str:
-        raw = self.raw_text(node, name)
-        self.shared.used |= placeholders.names_in(raw)
-        try:
-            filled = placeholders.fill(raw, self.shared.variables)
-        except placeholders.PlaceholderError as error:
-            single_plain_line = not node.style and "\n" not in raw and node.start_mark.line == node.end_mark.line
-            offset = error.offset if single_plain_line else 0
-            here = Where(self.path, node.start_mark.line + 1, node.start_mark.column + 1 + offset)
-            raise ScriptError(here, f"{name}: {error}") from None
-        self.check_length(node, name, filled)
-        return filled
-
-    def duration(self, node: Node, name: str) -> int:
-        try:
-            return parse_duration(self.raw_text(node, name))
-        except ValueError as error:
-            raise self.fail(node, f"{name}: {error}") from None
-
-    def session_length(self, node: Node) -> int:
-        ms = self.duration(node, "duration")
-        if ms > format.MAX_SESSION_MS:
-            raise self.fail(node, f"duration: {node.value} is longer than the longest session, 12h")
-        return ms
-
-    def pause_length(self, node: Node, name: str) -> int:
-        ms = self.duration(node, name)
-        if ms > format.MAX_PAUSE_MS:
-            raise self.fail(
-                node,
-                f"{name}: {node.value} is longer than the longest single pause, 1h; "
-                "split it, or use the script's duration",
-            )
-        return ms
-
-    def decibels(self, node: Node, name: str) -> float:
-        try:
-            return parse_decibels(self.raw_text(node, name))
-        except ValueError as error:
-            raise self.fail(node, f"{name}: {error}") from None
-
-    def level(self, options: dict[str, Node], name: str) -> float:
-        return self.decibels(options[name], name) if name in options else 0.0
-
-    def number(self, node: Node, name: str, bounds: tuple[float, float], unit: str, example: str) -> float:
-        raw = self.raw_text(node, name)
-        low, high = bounds
-        if not _NUMBER.fullmatch(raw.strip()) or not low <= float(raw) <= high:
-            raise self.fail(node, f"{name}: expected {unit} from {low:g} to {high:g}, such as {example}, got {raw!r}")
-        return float(raw)
-
-    def seconds(self, node: Node, name: str) -> float:
-        return self.number(node, name, (0, 600), "seconds", "4")
-
-    def count(self, node: Node, name: str) -> int:
-        raw = self.raw_text(node, name)
-        if not re.fullmatch(r"\d+", raw.strip()) or not 1 <= int(raw) <= 1000:
-            raise self.fail(node, f"{name}: expected a whole number from 1 to 1000, such as 3, got {raw!r}")
-        return int(raw)
-
-    def choice(self, node: Node, name: str, choices: tuple[str, ...]) -> str:
-        value = self.raw_text(node, name)
-        if value not in choices:
-            raise self.fail(
-                node, f"{name}: expected one of {', '.join(choices)}{suggest(value, choices)}, got {value!r}"
-            )
-        return value
-
-    def language(self, node: Node) -> str:
-        tag = self.raw_text(node, "language")
-        if not _LANGUAGE.fullmatch(tag):
-            raise self.fail(node, f"language: expected a language tag such as en or en-GB, got {tag!r}")
-        return tag
-
-
-def is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
-
-
-def describe(node: Node) -> str:
-    """How an unexpected value reads in an error: `a list`, `a mapping`, `nothing`, or the text."""
-    if isinstance(node, SequenceNode):
-        return "a list"
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if is_null(node):
-        return "nothing"
-    return repr(node.value)
-
-
-def suggest(word: str, choices: tuple[str, ...]) -> str:
-    """A ` (did you mean X?)` hint when a close match exists."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""

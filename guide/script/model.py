@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.errors import Where
-from guide.format import DEFAULT_GAP_MS, DEFAULT_RATE
+from guide.script.format import DEFAULT_GAP_MS, DEFAULT_RATE
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from guide.errors import UsageError
-from guide.format import BELLS
+from guide.script.format import BELLS
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guide import format
 from guide.errors import ScriptError, Where
-from guide.model import Duration
-from guide.script import describe, values_reader
-from guide.yamlnodes import SequenceNode, compose_file, where
+from guide.script import format
+from guide.script.model import Duration
+from guide.script.readers import describe, values_reader
+from guide.script.yamlnodes import SequenceNode, compose_file, where
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 EXAMPLE = "- client: ana\n  variables: {name: Ana}"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from guide.atomic import new_file_mode
 from guide.errors import RenderError, UsageError
-from guide.library import SCRIPT_SUFFIXES
+from guide.script.library import SCRIPT_SUFFIXES
 
 TEMPLATE = "new-session.yaml"
 
 
 def starter_text(title: str) -> str:
     """The commented starter script, titled."""
-    return (files("guide") / "templates" / TEMPLATE).read_text(encoding="utf-8").replace("__TITLE__", title)
+    return (files("guide.script") / "templates" / TEMPLATE).read_text(encoding="utf-8").replace("__TITLE__", title)
 
 
 def write_starter(name: Path, source: Path | None = None) -> Path:
