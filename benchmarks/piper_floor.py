@@ -15,10 +15,10 @@ from piper import PiperVoice, SynthesisConfig
 
 from guide.engines import piper
 from guide.engines.length_model import SENTENCE_PAUSE_WORDS
-from guide.pcm import trim_silence
 from guide.script.library import find_script
 from guide.script.loader import load_script
 from guide.session import spoken_lines
+from guide.sound.pcm import trim_silence
 
 
 def main(session: str, out: str) -> None:

@@ -118,10 +118,10 @@ def session_streams(mp3: Path, stream: Path, shortened: Path) -> None:
         from pathlib import Path
         from guide import matroska
         from guide.condensing import condensed
-        from guide.ffmpeg import decode
+        from guide.sound.ffmpeg import decode
         from guide.mixer import CHUNK_MS
         from guide.mp3 import FRAME_SAMPLES
-        from guide.pcm import SAMPLE_RATE, ms_to_samples
+        from guide.sound.pcm import SAMPLE_RATE, ms_to_samples
 
         samples, chunk = decode(Path(sys.argv[1])), ms_to_samples(CHUNK_MS)
         chunks = [samples[i : i + chunk] for i in range(0, len(samples), chunk)]
@@ -343,7 +343,7 @@ def speech_seconds(bench: Bench, cache: str) -> float:
     code = (
         "from guide.script.library import find_script; from guide.script.loader import load_script; "
         "from guide.session import spoken_lines; from guide.voicing import known_lengths; "
-        "from guide.cache import ClipCache, default_folder; from guide.pcm import SAMPLE_RATE; "
+        "from guide.cache import ClipCache, default_folder; from guide.sound.pcm import SAMPLE_RATE; "
         f"s = load_script(find_script({PIPER_SESSION!r})); "
         "lengths, predicted = known_lengths(spoken_lines(s), s.language, ClipCache(default_folder())); "
         "assert predicted == 0; print(sum(lengths.values()) / SAMPLE_RATE)"

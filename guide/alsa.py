@@ -13,7 +13,7 @@ import sys
 
 from guide.errors import MissingDependency, NoAudioDevice
 from guide.native import stderr_silenced
-from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 
 PLAYBACK = 0
 FORMAT_S16_LE = 2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.pcm import SAMPLE_RATE, read_wav, write_wav
+from guide.sound.pcm import SAMPLE_RATE, read_wav, write_wav
 
 CLIP_FORMAT = 2
 """Raise when the way clips are made or stored changes (trimming, sample format), so old clips are not served."""

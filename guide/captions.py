@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
 from guide.script.sentences import sentences
 from guide.script.values import format_timestamp
 from guide.session import Session, spoken_line
+from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
 
 CAPTION_FORMATS = ("vtt", "srt")
 MIN_PAUSE_MS = 120

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.pcm import ms_to_samples
+from guide.sound.pcm import ms_to_samples
 
 KEEP_MS = 500
 """The silence left either side of a cut. An MP3 encoder's window and look-ahead reach a few frames (26 ms each

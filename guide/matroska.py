@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.pcm import samples_to_ms
+from guide.sound.pcm import samples_to_ms
 from guide.timeline import Chapter
 
 

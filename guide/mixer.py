@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.dynamics import MARGIN, Limited, limit
-from guide.pcm import db_to_gain, ms_to_samples, to_int16
 from guide.script.model import Step
+from guide.sound.dynamics import MARGIN, Limited, limit
+from guide.sound.pcm import db_to_gain, ms_to_samples, to_int16
 from guide.timeline import Timeline
 
 Sound = np.ndarray | Limited

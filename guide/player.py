@@ -17,8 +17,8 @@ from guide.display import PlayDisplay
 from guide.errors import UsageError
 from guide.keys import Keys
 from guide.live import LiveSession
-from guide.pcm import ms_to_samples, samples_to_ms, to_int16
 from guide.session import Session
+from guide.sound.pcm import ms_to_samples, samples_to_ms, to_int16
 from guide.timeline import Timeline
 
 BLOCK_MS = 100

@@ -15,8 +15,8 @@ from guide.cores import usable_cores
 from guide.engines import engine_for
 from guide.errors import GuideError, ScriptError
 from guide.forked import Forked
-from guide.pcm import trim_silence
 from guide.script.model import Say
+from guide.sound.pcm import trim_silence
 
 Progress = Callable[[int], None]
 """Told how many more items are done."""

@@ -9,8 +9,8 @@ import time
 import numpy as np
 
 from guide.errors import NoAudioDevice
-from guide.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 from guide.player import STOP_FADE_MS
+from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 
 
 class WholeBufferOutput:

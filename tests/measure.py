@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.ffmpeg import decode  # noqa: F401  (re-exported: the tests decode as the program does)
-from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
+from guide.sound.ffmpeg import decode  # noqa: F401  (re-exported: the tests decode as the program does)
+from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
 
 
 def silences(samples: np.ndarray, min_ms: int, threshold: int = SILENCE_THRESHOLD) -> list[tuple[float, float]]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from measure import first_sound_after, fundamental_hz, render, silences
 
-from guide.pcm import SAMPLE_RATE
+from guide.sound.pcm import SAMPLE_RATE
 from guide.timeline import CueKind
 
 TOLERANCE_MS = 20

@@ -11,9 +11,9 @@ from guide.cache import ClipCache, clip_key
 from guide.cores import usable_cores
 from guide.engines.pyttsx3 import Pyttsx3Engine
 from guide.forked import Forked
-from guide.pcm import SAMPLE_RATE
 from guide.script.loader import load_script
 from guide.session import prepare, spoken_lines
+from guide.sound.pcm import SAMPLE_RATE
 
 SCRIPT = """\
 title: Cached

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from guide.dynamics import HALF_WINDOW, MARGIN, SAFE_BELOW, Limited, limit, limit_whole
+from guide.sound.dynamics import HALF_WINDOW, MARGIN, SAFE_BELOW, Limited, limit, limit_whole
 
 CEILING = 0.8
 

@@ -14,11 +14,11 @@ import pytest
 from measure import decode, first_sound_after, probe, silences
 
 from guide.cache import ClipCache, default_folder
-from guide.loudness import clip_loudness
 from guide.mixer import DUCK_DB
 from guide.script.loader import load_script
 from guide.script.model import Duration
 from guide.session import prepare
+from guide.sound.loudness import clip_loudness
 from guide.timeline import CueKind
 
 TIMING_SCRIPT = """\

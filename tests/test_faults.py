@@ -16,10 +16,10 @@ import pytest
 
 from guide.cache import ClipCache
 from guide.errors import MissingDependency, ScriptError, Where
-from guide.loudness import integrated_loudness
-from guide.pcm import read_wav
 from guide.script.loader import load_script
 from guide.script.model import Say, Voice
+from guide.sound.loudness import integrated_loudness
+from guide.sound.pcm import read_wav
 from guide.voicing import line_key, speak_lines
 
 HEAD = "title: Faults\nsections:\n  - title: One\n    steps:\n"

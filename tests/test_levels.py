@@ -13,12 +13,12 @@ from measure import decode
 from guide import export as export_module
 from guide.cache import ClipCache
 from guide.export import ExportSettings
-from guide.loudness import integrated_loudness
-from guide.pcm import SAMPLE_RATE
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
 from guide.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
-from guide.sounds import ambience_loop
+from guide.sound.loudness import integrated_loudness
+from guide.sound.pcm import SAMPLE_RATE
+from guide.sound.sounds import ambience_loop
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
 

@@ -10,11 +10,11 @@ import pytest
 from guide.cache import ClipCache, default_folder
 from guide.checker import care_warnings
 from guide.mixer import Mix
-from guide.pcm import SILENCE_THRESHOLD, ms_to_samples
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Duration, Say
 from guide.session import plan_without_speaking, prepare
+from guide.sound.pcm import SILENCE_THRESHOLD, ms_to_samples
 from guide.timeline import CueKind
 
 PRACTICES = {

@@ -6,7 +6,7 @@ import subprocess
 import numpy as np
 
 from guide.matroska import clusters, header
-from guide.pcm import SAMPLE_RATE
+from guide.sound.pcm import SAMPLE_RATE
 from guide.timeline import Chapter
 
 

@@ -16,11 +16,11 @@ import pytest
 from guide.cache import ClipCache, default_folder
 from guide.engines import engine_name, get_engine, piper
 from guide.errors import MissingDependency, Where
-from guide.pcm import SAMPLE_RATE
 from guide.script.library import find_script
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Say, Voice
 from guide.session import prepare, voice_description
+from guide.sound.pcm import SAMPLE_RATE
 from guide.timeline import CueKind
 from guide.voicing import line_key
 

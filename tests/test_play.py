@@ -17,10 +17,10 @@ import numpy as np
 
 from guide.cache import ClipCache, default_folder
 from guide.display import PlayDisplay
-from guide.pcm import SAMPLE_RATE
 from guide.script.loader import load_script
 from guide.script.values import format_clock
 from guide.session import prepare
+from guide.sound.pcm import SAMPLE_RATE
 
 SHORT_SCRIPT = """\
 title: A Short Sit

@@ -18,10 +18,10 @@ import pytest
 
 from guide.cache import ClipCache, default_folder
 from guide.keys import SHOW_CURSOR
-from guide.pcm import ms_to_samples
 from guide.player import OFFER_CLOSING, TURN_FADE_MS
 from guide.script.loader import load_script
 from guide.session import prepare
+from guide.sound.pcm import ms_to_samples
 
 SCRIPT = """\
 title: Hands On

@@ -18,9 +18,9 @@ from guide.cache import ClipCache, default_folder
 from guide.condensing import Cut, condensed
 from guide.export import ExportSettings, exporting
 from guide.mp3 import FRAME_SAMPLES
-from guide.pcm import ms_to_samples
 from guide.script.loader import load_script
 from guide.session import prepare
+from guide.sound.pcm import ms_to_samples
 
 KEEP = ms_to_samples(condensing.KEEP_MS)
 SCRIPT = """\

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guide.pcm import SAMPLE_RATE, read_wav
 from guide.script.library import audio_dir
-from guide.sounds import BELLS, ambience_loop, bell
+from guide.sound.pcm import SAMPLE_RATE, read_wav
+from guide.sound.sounds import BELLS, ambience_loop, bell
 
 
 @pytest.mark.parametrize("name", sorted(BELLS))

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from guide.engines import get_engine
-from guide.pcm import SAMPLE_RATE, trim_silence
 from guide.script.model import Voice
+from guide.sound.pcm import SAMPLE_RATE, trim_silence
 
 PASSAGE = (
     "Find a position that feels supported, sitting or lying down. "
@@ -76,7 +76,7 @@ def test_lines_spoken_one_after_another_are_each_whole_and_unmixed() -> None:
     lines = [" ".join([PASSAGE] * 2), "Rest here.", PASSAGE, "Breathe.", " ".join([PASSAGE] * 3), "You are safe."]
     code = (
         "import sys; from guide.engines import get_engine; from guide.script.model import Voice; "
-        "from guide.pcm import trim_silence; engine = get_engine('pyttsx3'); "
+        "from guide.sound.pcm import trim_silence; engine = get_engine('pyttsx3'); "
         f"lines = {lines!r}; "
         "lengths = [len(trim_silence(engine.synthesize(t, Voice(rate=110), 'en'))) for t in lines + lines]; "
         "sys.stderr.write(' '.join(map(str, lengths)))"

@@ -19,8 +19,8 @@ from guide.engines.base import VoiceInfo, package_version
 from guide.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
 from guide.errors import MissingDependency
 from guide.fingerprint import canonical, digest
-from guide.pcm import SAMPLE_RATE, trim_silence
 from guide.script.model import Voice
+from guide.sound.pcm import SAMPLE_RATE, trim_silence
 
 INSTALL_HINT = "install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)"
 FIT_NOTICE = "Measuring the Piper voice {id} once, so that its pace and lengths are known (about {seconds} s)..."

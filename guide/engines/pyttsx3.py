@@ -22,9 +22,9 @@ from guide.engines.length_model import EspeakModel
 from guide.errors import MissingDependency, RenderError
 from guide.fingerprint import digest
 from guide.native import stderr_silenced
-from guide.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
 from guide.script.model import Voice
-from guide.sounds import load_sound
+from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
+from guide.sound.sounds import load_sound
 
 SYNTHESIS_ATTEMPTS = 3
 ESPEAK_SYNCHRONOUS_OUTPUT = 1

@@ -9,7 +9,7 @@ from functools import cache
 
 import numpy as np
 
-from guide.pcm import SAMPLE_RATE
+from guide.sound.pcm import SAMPLE_RATE
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0

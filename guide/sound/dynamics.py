@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from guide.pcm import ms_to_samples
+from guide.sound.pcm import ms_to_samples
 
 HALF_WINDOW = ms_to_samples(2)
 """The gain follows peaks this far ahead and behind: quick enough to catch a plosive, slow enough not to

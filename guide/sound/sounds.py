@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.pcm import SAMPLE_RATE, db_to_gain, read_wav, to_int16, write_wav
+from guide.sound.pcm import SAMPLE_RATE, db_to_gain, read_wav, to_int16, write_wav
 
 BELL_PEAK_DB = -9.0
 BED_SECONDS = 30
@@ -82,7 +82,7 @@ def load_sound(path: Path) -> np.ndarray:
             return samples
     except ValueError:
         pass
-    from guide.ffmpeg import decode
+    from guide.sound.ffmpeg import decode
 
     return decode(path)
 

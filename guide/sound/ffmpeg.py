@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from guide.errors import MissingDependency, RenderError
-from guide.pcm import CHANNELS, SAMPLE_RATE
+from guide.sound.pcm import CHANNELS, SAMPLE_RATE
 
 INSTALL_HINT = "install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
 
