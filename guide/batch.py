@@ -13,7 +13,6 @@ from typing import Any
 
 from guide import __version__
 from guide.atomic import write_text
-from guide.cache import CLIP_FORMAT
 from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.export import ExportSettings, exporting
 from guide.fingerprint import digest
@@ -22,6 +21,7 @@ from guide.script.model import Script
 from guide.session import voice_description
 from guide.shaping import Shaping
 from guide.signals import worker_signals
+from guide.voice.cache import CLIP_FORMAT
 
 MANIFEST = ".inner-guide-renders.json"
 """In the output folder: what each file was made from, so a re-run can tell which are up to date."""

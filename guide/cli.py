@@ -16,10 +16,7 @@ from guide import resume as resume_places
 from guide.batch import Result, run_batch
 from guide.captions import CAPTION_FORMATS
 from guide.checker import care_warnings
-from guide.cores import usable_cores
 from guide.display import PlayDisplay
-from guide.engines import engine_for, get_engine, piper
-from guide.engines.base import VoiceInfo
 from guide.errors import ExitCode, GuideError, NoAudioDevice, ScriptError, UsageError, export_suggestion
 from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
 from guide.keys import listening
@@ -36,6 +33,9 @@ from guide.session import voice_description, word_count
 from guide.shaping import Shaping, session_options
 from guide.signals import Terminated, raise_on_sigterm
 from guide.timeline import CueKind, Timeline
+from guide.voice.cores import usable_cores
+from guide.voice.engines import engine_for, get_engine, piper
+from guide.voice.engines.base import VoiceInfo
 
 THERAPY_NOTE = (
     "These sessions support, and do not replace, the care of a trauma-informed therapist. "

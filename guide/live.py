@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from guide.cache import ClipCache
 from guide.mixer import DUCK_ATTACK_MS
 from guide.script.model import Say, Script, Silence, Step
 from guide.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
 from guide.timeline import CueKind
-from guide.voicing import load_voices, speak_lines
+from guide.voice.cache import ClipCache
+from guide.voice.voicing import load_voices, speak_lines
 
 WAIT_S = 0.05
 

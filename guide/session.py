@@ -11,8 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.cache import CLIP_FORMAT, ClipCache
-from guide.engines import engine_for
 from guide.errors import ScriptError, UsageError, Where
 from guide.fingerprint import digest
 from guide.mixer import Bed, Levels, Mix, Sound, as_int16
@@ -24,7 +22,9 @@ from guide.sound.loudness import clip_loudness, integrated_loudness
 from guide.sound.pcm import db_to_gain, samples_to_ms
 from guide.sound.sounds import ambience_loop, breath_tone, load_sound
 from guide.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
-from guide.voicing import Progress, known_lengths, line_key, speak_lines
+from guide.voice.cache import CLIP_FORMAT, ClipCache
+from guide.voice.engines import engine_for
+from guide.voice.voicing import Progress, known_lengths, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
 LOUDNESS_LUFS = -16.0

@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from guide.cache import ClipCache, default_folder
 from guide.errors import Where
 from guide.script import library
 from guide.script.clients import Client
@@ -22,6 +21,7 @@ from guide.script.readers import load_variables
 from guide.script.values import parse_duration
 from guide.session import LOUDNESS_LUFS, Session, plan_without_speaking, prepare, spoken_lines
 from guide.timeline import Timeline
+from guide.voice.cache import ClipCache, default_folder
 
 
 class DurationType(click.ParamType):

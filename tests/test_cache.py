@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from guide import voicing
-from guide.cache import ClipCache, clip_key
-from guide.cores import usable_cores
-from guide.engines.pyttsx3 import Pyttsx3Engine
-from guide.forked import Forked
 from guide.script.loader import load_script
 from guide.session import prepare, spoken_lines
 from guide.sound.pcm import SAMPLE_RATE
+from guide.voice import voicing
+from guide.voice.cache import ClipCache, clip_key
+from guide.voice.cores import usable_cores
+from guide.voice.engines.pyttsx3 import Pyttsx3Engine
+from guide.voice.forked import Forked
 
 SCRIPT = """\
 title: Cached

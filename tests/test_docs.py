@@ -43,9 +43,9 @@ def test_the_readme_example_checks_clean(tmp_path):
     example = next(block for block in _yaml_blocks(readme.read_text()) if block.startswith("title:"))
     script = tmp_path / "short.yaml"
     script.write_text(example)
-    from guide.cache import ClipCache, default_folder
     from guide.script.loader import load_script
     from guide.session import prepare
+    from guide.voice.cache import ClipCache, default_folder
 
     session = prepare(load_script(script), ClipCache(default_folder()))
     assert care_warnings(session.script, session.timeline) == []

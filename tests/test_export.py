@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from measure import decode, first_sound_after, probe, silences
 
-from guide.cache import ClipCache, default_folder
 from guide.mixer import DUCK_DB
 from guide.script.loader import load_script
 from guide.script.model import Duration
 from guide.session import prepare
 from guide.sound.loudness import clip_loudness
 from guide.timeline import CueKind
+from guide.voice.cache import ClipCache, default_folder
 
 TIMING_SCRIPT = """\
 title: Timing

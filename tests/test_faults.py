@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guide.cache import ClipCache
 from guide.errors import MissingDependency, ScriptError, Where
 from guide.script.loader import load_script
 from guide.script.model import Say, Voice
 from guide.sound.loudness import integrated_loudness
 from guide.sound.pcm import read_wav
-from guide.voicing import line_key, speak_lines
+from guide.voice.cache import ClipCache
+from guide.voice.voicing import line_key, speak_lines
 
 HEAD = "title: Faults\nsections:\n  - title: One\n    steps:\n"
 SCRIPT = HEAD + "      - say: Rest here, and let the ground hold you.\n      - silence: 30s\n"
@@ -108,7 +108,7 @@ def test_a_truncated_or_corrupt_cache_entry_is_made_again(tmp_path):
 
 
 def test_a_voice_that_fails_on_one_line_names_the_line(write_script, monkeypatch):
-    from guide.engines import get_engine
+    from guide.voice.engines import get_engine
 
     engine = get_engine("pyttsx3")
     real = engine.synthesize
@@ -125,7 +125,7 @@ def test_a_voice_that_fails_on_one_line_names_the_line(write_script, monkeypatch
 def test_a_missing_speech_library_says_what_to_install(monkeypatch):
     import pyttsx3
 
-    from guide.engines.pyttsx3 import Pyttsx3Engine
+    from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
     def no_library(*args, **kwargs):
         raise OSError("libespeak-ng.so.1: cannot open shared object file: No such file or directory")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from guide.errors import RenderError, ScriptError, Where
-from guide.forked import Forked
+from guide.voice.forked import Forked
 
 
 def test_the_result_comes_back_from_the_child():

@@ -7,12 +7,12 @@ import shutil
 import pytest
 
 from guide.cli import main
-from guide.engines import get_engine, length_model, piper
-from guide.engines.pyttsx3 import Pyttsx3Engine
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.session import spoken_lines
 from guide.sound.pcm import trim_silence
+from guide.voice.engines import get_engine, length_model, piper
+from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
 needs_piper = pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")

@@ -11,7 +11,6 @@ import pytest
 from measure import decode
 
 from guide import export as export_module
-from guide.cache import ClipCache
 from guide.export import ExportSettings
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
@@ -19,6 +18,7 @@ from guide.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
 from guide.sound.loudness import integrated_loudness
 from guide.sound.pcm import SAMPLE_RATE
 from guide.sound.sounds import ambience_loop
+from guide.voice.cache import ClipCache
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
 

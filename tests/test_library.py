@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from guide.cache import ClipCache, default_folder
 from guide.checker import care_warnings
 from guide.mixer import Mix
 from guide.script.library import builtin_sessions
@@ -16,6 +15,7 @@ from guide.script.model import Duration, Say
 from guide.session import plan_without_speaking, prepare
 from guide.sound.pcm import SILENCE_THRESHOLD, ms_to_samples
 from guide.timeline import CueKind
+from guide.voice.cache import ClipCache, default_folder
 
 PRACTICES = {
     "sit-with-your-younger-self",

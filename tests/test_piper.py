@@ -13,8 +13,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from guide.cache import ClipCache, default_folder
-from guide.engines import engine_name, get_engine, piper
 from guide.errors import MissingDependency, Where
 from guide.script.library import find_script
 from guide.script.loader import load_script, with_overrides
@@ -22,7 +20,9 @@ from guide.script.model import Say, Voice
 from guide.session import prepare, voice_description
 from guide.sound.pcm import SAMPLE_RATE
 from guide.timeline import CueKind
-from guide.voicing import line_key
+from guide.voice.cache import ClipCache, default_folder
+from guide.voice.engines import engine_name, get_engine, piper
+from guide.voice.voicing import line_key
 
 pytestmark = pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")
 
@@ -112,7 +112,7 @@ def test_pitch_on_piper_is_refused_with_what_to_do(run_guide, write_script):
 HELD_LOAD = """\
 import sys, time
 from pathlib import Path
-from guide.engines import piper
+from guide.voice.engines import piper
 release, loading = Path(sys.argv[1]), piper._load
 
 def held(model, config):

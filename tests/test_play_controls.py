@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guide.cache import ClipCache, default_folder
 from guide.keys import SHOW_CURSOR
 from guide.player import OFFER_CLOSING, TURN_FADE_MS
 from guide.script.loader import load_script
 from guide.session import prepare
 from guide.sound.pcm import ms_to_samples
+from guide.voice.cache import ClipCache, default_folder
 
 SCRIPT = """\
 title: Hands On

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from measure import decode, probe, quiet_runs
 
 from guide import condensing, crc16
-from guide.cache import ClipCache, default_folder
 from guide.condensing import Cut, condensed
 from guide.export import ExportSettings, exporting
 from guide.mp3 import FRAME_SAMPLES
 from guide.script.loader import load_script
 from guide.session import prepare
 from guide.sound.pcm import ms_to_samples
+from guide.voice.cache import ClipCache, default_folder
 
 KEEP = ms_to_samples(condensing.KEEP_MS)
 SCRIPT = """\

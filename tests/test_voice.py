@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guide.engines import get_engine
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
+from guide.voice.engines import get_engine
 
 PASSAGE = (
     "Find a position that feels supported, sitting or lying down. "
@@ -32,7 +32,7 @@ def test_the_first_long_line_of_a_process_is_spoken_in_full() -> None:
     # pyttsx3 writes no file for a process's first save when the audio runs past about 15 seconds.
     long_line = " ".join([PASSAGE] * 2)
     code = (
-        "import sys; from guide.engines import get_engine; from guide.script.model import Voice; "
+        "import sys; from guide.voice.engines import get_engine; from guide.script.model import Voice; "
         f"clip = get_engine('pyttsx3').synthesize({long_line!r}, Voice(rate=110), 'en'); "
         "sys.stderr.write(str(len(clip)))"
     )
@@ -75,7 +75,7 @@ def test_lines_spoken_one_after_another_are_each_whole_and_unmixed() -> None:
     # next line's file; each line must sound the same whatever came before it.
     lines = [" ".join([PASSAGE] * 2), "Rest here.", PASSAGE, "Breathe.", " ".join([PASSAGE] * 3), "You are safe."]
     code = (
-        "import sys; from guide.engines import get_engine; from guide.script.model import Voice; "
+        "import sys; from guide.voice.engines import get_engine; from guide.script.model import Voice; "
         "from guide.sound.pcm import trim_silence; engine = get_engine('pyttsx3'); "
         f"lines = {lines!r}; "
         "lengths = [len(trim_silence(engine.synthesize(t, Voice(rate=110), 'en'))) for t in lines + lines]; "

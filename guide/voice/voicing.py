@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from guide.cache import ClipCache, clip_key
-from guide.cores import usable_cores
-from guide.engines import engine_for
 from guide.errors import GuideError, ScriptError
-from guide.forked import Forked
 from guide.script.model import Say
 from guide.sound.pcm import trim_silence
+from guide.voice.cache import ClipCache, clip_key
+from guide.voice.cores import usable_cores
+from guide.voice.engines import engine_for
+from guide.voice.forked import Forked
 
 Progress = Callable[[int], None]
 """Told how many more items are done."""

@@ -79,7 +79,7 @@ def corpus(language: str) -> list[str]:
 
 def calibration_folder() -> Path:
     """The models shipped for the bundled voices, and the lines they were fitted on."""
-    return Path(str(files("guide.engines") / "calibration"))
+    return Path(str(files("guide.voice.engines") / "calibration"))
 
 
 @dataclass(frozen=True)
