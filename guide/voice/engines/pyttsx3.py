@@ -278,6 +278,9 @@ def _espeak_synchronous() -> None:
     lines took, and settings changed while a line was queued could reach the wrong line."""
     from pyttsx3.drivers import _espeak
 
+    # pyttsx3's own settings (a rate of 200 among them) are still in that thread's queue: left there, they
+    # could reach espeak-ng after the first line's, which was then now and then spoken at twice its pace.
+    _espeak.dll.espeak_Synchronize()
     _espeak.dll.espeak_ng_InitializeOutput(ESPEAK_SYNCHRONOUS_OUTPUT, 0, None)
 
 
