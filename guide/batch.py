@@ -16,10 +16,10 @@ from guide.atomic import write_text
 from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.export import ExportSettings, exporting
 from guide.fingerprint import digest
+from guide.render.session import voice_description
+from guide.render.shaping import Shaping
 from guide.script.clients import Client
 from guide.script.model import Script
-from guide.session import voice_description
-from guide.shaping import Shaping
 from guide.signals import worker_signals
 from guide.voice.cache import CLIP_FORMAT
 
@@ -107,7 +107,7 @@ def render_job(job: Job) -> Report:
     """Render one client's file."""
     try:
         with exporting(job.out, job.settings) as write:
-            written = write(job.shaping.prepare(job.script_ref, show_progress=False))
+            written = write(job.shaping.prepare(*job.shaping.load(job.script_ref)))
     except GuideError as error:
         return _reported(error)
     return ExitCode.OK, "wrote " + ", ".join(str(path) for path in written), None

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from guide.render.session import Session, spoken_line
 from guide.script.sentences import sentences
 from guide.script.values import format_timestamp
-from guide.session import Session, spoken_line
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
 
 CAPTION_FORMATS = ("vtt", "srt")

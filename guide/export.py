@@ -22,11 +22,11 @@ from guide.atomic import replacing
 from guide.captions import render_captions
 from guide.condensing import Cut, condensed
 from guide.errors import RenderError, UsageError
-from guide.mixer import CHUNK_MS
 from guide.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
+from guide.render.mixer import CHUNK_MS
+from guide.render.session import TRIM_ROUNDS, Session, settled
 from guide.script.cover import image_type, picture_block
 from guide.script.values import format_timestamp
-from guide.session import TRIM_ROUNDS, Session, settled
 from guide.sound import ffmpeg
 from guide.sound.loudness import LoudnessMeter
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, samples_to_ms

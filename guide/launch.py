@@ -10,7 +10,7 @@ def run() -> None:
     # them over and over as they load, and again on the way out: about 40 ms of every command, and of the
     # time a warm export adds to ffmpeg's own encoding, a seventh.
     gc.disable()
-    from guide.cli import main
+    from guide.cli.main import main
 
     gc.freeze()
     gc.enable()

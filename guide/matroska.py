@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from guide.render.timeline import Chapter
 from guide.sound.pcm import samples_to_ms
-from guide.timeline import Chapter
 
 
 class ID(enum.IntEnum):

@@ -16,10 +16,10 @@ from guide import alsa
 from guide.display import PlayDisplay
 from guide.errors import UsageError
 from guide.keys import Keys
-from guide.live import LiveSession
-from guide.session import Session
+from guide.render.live import LiveSession
+from guide.render.session import Session
+from guide.render.timeline import Timeline
 from guide.sound.pcm import ms_to_samples, samples_to_ms, to_int16
-from guide.timeline import Timeline
 
 BLOCK_MS = 100
 """Audio is mixed and handed to the device in blocks this long: keys are answered within one."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
+from guide.render.session import Session, spoken_line
+from guide.render.timeline import CueKind
 from guide.script.values import format_clock, format_span
-from guide.session import Session, spoken_line
-from guide.timeline import CueKind
 
 WIDTH = 78
 _MARKS = {CueKind.SILENCE: "silence", CueKind.BELL: "bell", CueKind.SOUND: "recording", CueKind.BREATHE: "breathing"}

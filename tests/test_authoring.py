@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from measure import first_sound_after, fundamental_hz, render, silences
 
+from guide.render.timeline import CueKind
 from guide.sound.pcm import SAMPLE_RATE
-from guide.timeline import CueKind
 
 TOLERANCE_MS = 20
 HEAD = "title: T\nsections:\n  - title: One\n    steps:\n"

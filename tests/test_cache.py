@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from guide.render.session import prepare, spoken_lines
 from guide.script.loader import load_script
-from guide.session import prepare, spoken_lines
 from guide.sound.pcm import SAMPLE_RATE
 from guide.voice import voicing
 from guide.voice.cache import ClipCache, clip_key

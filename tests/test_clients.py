@@ -187,8 +187,8 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
 
     from guide.batch import Result, run_batch
     from guide.export import ExportSettings
+    from guide.render.shaping import Shaping
     from guide.script.clients import load_clients
-    from guide.shaping import Shaping
 
     class NoSharedMemory:
         def Pool(self, *args, **kwargs):  # noqa: N802 (multiprocessing's name)

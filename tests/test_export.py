@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from measure import decode, first_sound_after, probe, silences
 
-from guide.mixer import DUCK_DB
+from guide.render.mixer import DUCK_DB
+from guide.render.session import prepare
+from guide.render.timeline import CueKind
 from guide.script.loader import load_script
 from guide.script.model import Duration
-from guide.session import prepare
 from guide.sound.loudness import clip_loudness
-from guide.timeline import CueKind
 from guide.voice.cache import ClipCache, default_folder
 
 TIMING_SCRIPT = """\

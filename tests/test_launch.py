@@ -16,7 +16,7 @@ def test_the_command_runs_with_the_collector_on_and_the_program_frozen_out_of_it
         seen["enabled"], seen["frozen"] = gc.isenabled(), gc.get_freeze_count()
         return 0
 
-    monkeypatch.setattr("guide.cli.main", command)
+    monkeypatch.setattr("guide.cli.main.main", command)
     try:
         with pytest.raises(SystemExit) as exited:
             launch.run()

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from guide.cli import main
+from guide.cli.main import main
+from guide.render.session import spoken_lines
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
-from guide.session import spoken_lines
 from guide.sound.pcm import trim_silence
 from guide.voice.engines import get_engine, length_model, piper
 from guide.voice.engines.pyttsx3 import Pyttsx3Engine

@@ -12,9 +12,9 @@ from measure import decode
 
 from guide import export as export_module
 from guide.export import ExportSettings
+from guide.render.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
-from guide.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
 from guide.sound.loudness import integrated_loudness
 from guide.sound.pcm import SAMPLE_RATE
 from guide.sound.sounds import ambience_loop

@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from guide.checker import care_warnings
-from guide.mixer import Mix
+from guide.render.checker import care_warnings
+from guide.render.mixer import Mix
+from guide.render.session import plan_without_speaking, prepare
+from guide.render.timeline import CueKind
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Duration, Say
-from guide.session import plan_without_speaking, prepare
 from guide.sound.pcm import SILENCE_THRESHOLD, ms_to_samples
-from guide.timeline import CueKind
 from guide.voice.cache import ClipCache, default_folder
 
 PRACTICES = {

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guide.errors import ScriptError, UsageError
+from guide.render.session import plan_session
 from guide.script import format
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
-from guide.session import plan_session
 
 HEAD = "title: T\nsections:\n  - title: One\n    steps:\n"
 MINIMAL = HEAD + "      - pause: 1s\n"

@@ -6,8 +6,8 @@ import subprocess
 import numpy as np
 
 from guide.matroska import clusters, header
+from guide.render.timeline import Chapter
 from guide.sound.pcm import SAMPLE_RATE
-from guide.timeline import Chapter
 
 
 def test_ffmpeg_reads_back_the_samples_tags_and_chapters_exactly(tmp_path):

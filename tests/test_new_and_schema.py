@@ -34,7 +34,7 @@ def test_new_writes_a_starter_that_checks_clean_when_strict(run_guide, tmp_path)
 
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 def test_new_gives_the_script_the_mode_any_new_file_gets(tmp_path, umask):
-    code = f"import os, sys; os.umask({umask}); from guide.cli import main; sys.exit(main(['new', 'mine']))"
+    code = f"import os, sys; os.umask({umask}); from guide.cli.main import main; sys.exit(main(['new', 'mine']))"
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "mine.yaml").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from guide.errors import MissingDependency, Where
+from guide.render.session import prepare, voice_description
+from guide.render.timeline import CueKind
 from guide.script.library import find_script
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Say, Voice
-from guide.session import prepare, voice_description
 from guide.sound.pcm import SAMPLE_RATE
-from guide.timeline import CueKind
 from guide.voice.cache import ClipCache, default_folder
 from guide.voice.engines import engine_name, get_engine, piper
 from guide.voice.voicing import line_key
@@ -139,7 +139,7 @@ def held(model, config):
     return loading(model, config)
 
 piper._load = held
-from guide.cli import main
+from guide.cli.main import main
 sys.exit(main(sys.argv[2:]))
 """
 

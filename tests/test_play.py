@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from guide.display import PlayDisplay
+from guide.render.session import prepare
 from guide.script.loader import load_script
 from guide.script.values import format_clock
-from guide.session import prepare
 from guide.sound.pcm import SAMPLE_RATE
 from guide.voice.cache import ClipCache, default_folder
 

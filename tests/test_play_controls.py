@@ -18,8 +18,8 @@ import pytest
 
 from guide.keys import SHOW_CURSOR
 from guide.player import OFFER_CLOSING, TURN_FADE_MS
+from guide.render.session import prepare
 from guide.script.loader import load_script
-from guide.session import prepare
 from guide.sound.pcm import ms_to_samples
 from guide.voice.cache import ClipCache, default_folder
 

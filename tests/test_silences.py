@@ -17,8 +17,8 @@ from guide import condensing, crc16
 from guide.condensing import Cut, condensed
 from guide.export import ExportSettings, exporting
 from guide.mp3 import FRAME_SAMPLES
+from guide.render.session import prepare
 from guide.script.loader import load_script
-from guide.session import prepare
 from guide.sound.pcm import ms_to_samples
 from guide.voice.cache import ClipCache, default_folder
 

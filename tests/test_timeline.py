@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from guide.errors import Where
+from guide.render.timeline import BELL_STRIKE_MS, CueKind, FitError, plan
 from guide.script.model import Bell, Duration, Pause, Say, Script, Section, Silence, Voice
-from guide.timeline import BELL_STRIKE_MS, CueKind, FitError, plan
 
 HERE = Where(Path("test.yaml"), 1, 1)
 VOICE = Voice()

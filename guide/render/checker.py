@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from guide.errors import Where
+from guide.render.timeline import CueKind, Timeline
 from guide.script.model import Say, Script
 from guide.script.values import format_span
-from guide.timeline import CueKind, Timeline
 
 WAY_OUT_WITHIN_MS = 60_000
 LONG_LINE_WORDS = 40

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from guide.errors import Where
-from guide.script import library
-from guide.script.clients import Client
+from guide.render.session import LOUDNESS_LUFS
+from guide.render.shaping import Shaping
 from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
-from guide.script.loader import load_script, with_overrides
-from guide.script.model import Duration, Script
-from guide.script.readers import load_variables
+from guide.script.model import Duration
 from guide.script.values import parse_duration
-from guide.session import LOUDNESS_LUFS, Session, plan_without_speaking, prepare, spoken_lines
-from guide.timeline import Timeline
-from guide.voice.cache import ClipCache, default_folder
 
 
 class DurationType(click.ParamType):
@@ -45,74 +37,6 @@ class VariableType(click.ParamType):
         if not equals or not name.strip():
             self.fail(f"expected NAME=VALUE, such as name=Sam, got {value!r}", param, ctx)
         return name.strip(), text
-
-
-@dataclass(frozen=True)
-class Shaping:
-    """How the command line shapes a session: its variables, target length, pace, and the cache."""
-
-    variables: tuple[tuple[str, str], ...] = ()
-    vars_file: Path | None = None
-    duration: Duration | None = None
-    voice: tuple[tuple[str, Any], ...] = ()
-    """`Voice` fields set on every line: --rate, or a client's voice."""
-    no_cache: bool = False
-    loudness: float = LOUDNESS_LUFS
-    no_bells: bool = False
-    no_ambience: bool = False
-    variables_at: tuple[tuple[str, Where], ...] = ()
-    """Where some of `variables` were given (a clients file); the others came from --var."""
-
-    def for_client(self, client: Client) -> Shaping:
-        """This shaping with a client's variables, voice and duration over the command line's."""
-        return replace(
-            self,
-            variables=(*self.variables, *client.variables.items()),
-            variables_at=(*self.variables_at, *client.variables_at.items()),
-            voice=(*self.voice, *client.voice.items()),
-            duration=client.duration or self.duration,
-        )
-
-    def load(self, script_ref: str) -> tuple[Script, Script | None]:
-        """The script a SCRIPT argument names with the variables and overrides applied, and, when variables
-        were given, the same script with its own: the level of every personalized file is set from it."""
-        path = library.find_script(script_ref)
-        values, given_at = load_variables(self.vars_file) if self.vars_file else ({}, {})
-        values |= dict(self.variables)
-        for name, _ in self.variables:
-            given_at.pop(name, None)
-        given_at |= dict(self.variables_at)
-        script = self._overridden(load_script(path, values, given_at))
-        return script, self._overridden(load_script(path)) if values else None
-
-    def _overridden(self, script: Script) -> Script:
-        return with_overrides(
-            script,
-            duration=self.duration,
-            voice=dict(self.voice),
-            no_bells=self.no_bells,
-            no_ambience=self.no_ambience,
-        )
-
-    def cache(self) -> ClipCache:
-        return ClipCache(None if self.no_cache else default_folder())
-
-    def prepare(self, script_ref: str, show_progress: bool = True) -> Session:
-        """The session a SCRIPT argument names, voiced and levelled, with a progress bar on a terminal."""
-        script, level_from = self.load(script_ref)
-        with click.progressbar(
-            length=len(spoken_lines(script)),
-            label="Voicing lines",
-            file=sys.stderr,
-            hidden=not (show_progress and sys.stderr.isatty()),
-        ) as bar:
-            return prepare(script, self.cache(), bar.update, self.loudness, level_from)
-
-    def plan(self, script_ref: str, predicted_only: bool = False) -> tuple[Script, Timeline, int]:
-        """The script a SCRIPT argument names, its timeline with nothing spoken (lines not in the cache, or with
-        `predicted_only` every line, predicted), and how many lines were predicted."""
-        script, _ = self.load(script_ref)
-        return script, *plan_without_speaking(script, None if predicted_only else self.cache())
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:

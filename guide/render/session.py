@@ -13,7 +13,8 @@ import numpy as np
 
 from guide.errors import ScriptError, UsageError, Where
 from guide.fingerprint import digest
-from guide.mixer import Bed, Levels, Mix, Sound, as_int16
+from guide.render.mixer import Bed, Levels, Mix, Sound, as_int16
+from guide.render.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
 from guide.script.format import MAX_SESSION_MS
 from guide.script.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.script.values import format_span
@@ -21,7 +22,6 @@ from guide.sound.dynamics import Limited, limit_whole
 from guide.sound.loudness import clip_loudness, integrated_loudness
 from guide.sound.pcm import db_to_gain, samples_to_ms
 from guide.sound.sounds import ambience_loop, breath_tone, load_sound
-from guide.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
 from guide.voice.cache import CLIP_FORMAT, ClipCache
 from guide.voice.engines import engine_for
 from guide.voice.voicing import Progress, known_lengths, line_key, speak_lines

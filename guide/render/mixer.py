@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from guide.render.timeline import Timeline
 from guide.script.model import Step
 from guide.sound.dynamics import MARGIN, Limited, limit
 from guide.sound.pcm import db_to_gain, ms_to_samples, to_int16
-from guide.timeline import Timeline
 
 Sound = np.ndarray | Limited
 """A sound at its level in the mix: float samples, or a clip limited as it is mixed; sliced, either gives float

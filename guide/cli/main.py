@@ -15,13 +15,17 @@ from guide import __version__, alsa
 from guide import resume as resume_places
 from guide.batch import Result, run_batch
 from guide.captions import CAPTION_FORMATS
-from guide.checker import care_warnings
+from guide.cli.options import session_options
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, NoAudioDevice, ScriptError, UsageError, export_suggestion
 from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
 from guide.keys import listening
-from guide.live import LiveSession
 from guide.player import Ending, Outcome, Player, open_output
+from guide.render.checker import care_warnings
+from guide.render.live import LiveSession
+from guide.render.session import spoken_lines, voice_description, word_count
+from guide.render.shaping import Shaping
+from guide.render.timeline import CueKind, Timeline
 from guide.script import library
 from guide.script.clients import load_clients
 from guide.script.format import DEFAULT_RATE, RATE_RANGE
@@ -29,10 +33,7 @@ from guide.script.model import Script, Voice
 from guide.script.schema import included_file_schema, script_schema
 from guide.script.starter import write_starter
 from guide.script.values import format_clock, format_span
-from guide.session import voice_description, word_count
-from guide.shaping import Shaping, session_options
 from guide.signals import Terminated, raise_on_sigterm
-from guide.timeline import CueKind, Timeline
 from guide.voice.cores import usable_cores
 from guide.voice.engines import engine_for, get_engine, piper
 from guide.voice.engines.base import VoiceInfo
@@ -192,7 +193,14 @@ def export_command(
             raise click.UsageError("--force goes with --clients; a single export always writes its file")
         settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript)
         with exporting(out, settings) as write:
-            session = shaping.prepare(script_ref)
+            script, level_from = shaping.load(script_ref)
+            with click.progressbar(
+                length=len(spoken_lines(script)),
+                label="Voicing lines",
+                file=sys.stderr,
+                hidden=not sys.stderr.isatty(),
+            ) as voicing:
+                session = shaping.prepare(script, level_from, voicing.update)
             with click.progressbar(
                 length=session.timeline.length_ms,
                 label=f"Writing {out.name}",

@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from guide.mixer import DUCK_ATTACK_MS
+from guide.render.mixer import DUCK_ATTACK_MS
+from guide.render.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
+from guide.render.timeline import CueKind
 from guide.script.model import Say, Script, Silence, Step
-from guide.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
-from guide.timeline import CueKind
 from guide.voice.cache import ClipCache
 from guide.voice.voicing import load_voices, speak_lines
 

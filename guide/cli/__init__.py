@@ -1,0 +1,1 @@
+"""The command line: the commands, their shared options, and the one place errors become exit codes."""
