@@ -116,11 +116,11 @@ def session_streams(mp3: Path, stream: Path, shortened: Path) -> None:
         """
         import sys
         from pathlib import Path
-        from guide import matroska
-        from guide.condensing import condensed
+        from guide.output import matroska
+        from guide.output.condensing import condensed
         from guide.sound.ffmpeg import decode
         from guide.render.mixer import CHUNK_MS
-        from guide.mp3 import FRAME_SAMPLES
+        from guide.output.mp3 import FRAME_SAMPLES
         from guide.sound.pcm import SAMPLE_RATE, ms_to_samples
 
         samples, chunk = decode(Path(sys.argv[1])), ms_to_samples(CHUNK_MS)

@@ -137,7 +137,7 @@ def test_a_line_splits_into_sentences_after_their_closing_marks(line, expected):
 
 
 def test_captions_escape_what_webvtt_reserves(write_script, tmp_path):
-    from guide.captions import Caption, to_webvtt
+    from guide.output.captions import Caption, to_webvtt
 
     text = to_webvtt([Caption(0, 1500, "You & me <now> --> later", 0)])
     assert text == "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nYou &amp; me &lt;now&gt; --&gt; later\n"

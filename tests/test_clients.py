@@ -13,7 +13,7 @@ import time
 import pytest
 from measure import decode, probe
 
-from guide.batch import MANIFEST
+from guide.output.batch import MANIFEST
 
 SCRIPT = """\
 title: For You
@@ -185,8 +185,8 @@ def _group_gone(group: int, within_s: float) -> bool:
 def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, monkeypatch):
     import multiprocessing
 
-    from guide.batch import Result, run_batch
-    from guide.export import ExportSettings
+    from guide.output.batch import Result, run_batch
+    from guide.output.export import ExportSettings
     from guide.render.shaping import Shaping
     from guide.script.clients import load_clients
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from measure import decode
 
-from guide import export as export_module
-from guide.export import ExportSettings
+from guide.output import export as export_module
+from guide.output.export import ExportSettings
 from guide.render.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script

@@ -5,7 +5,7 @@ import subprocess
 
 import numpy as np
 
-from guide.matroska import clusters, header
+from guide.output.matroska import clusters, header
 from guide.render.timeline import Chapter
 from guide.sound.pcm import SAMPLE_RATE
 

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from measure import decode, probe, quiet_runs
 
-from guide import condensing, crc16
-from guide.condensing import Cut, condensed
-from guide.export import ExportSettings, exporting
-from guide.mp3 import FRAME_SAMPLES
+from guide.output import condensing, crc16
+from guide.output.condensing import Cut, condensed
+from guide.output.export import ExportSettings, exporting
+from guide.output.mp3 import FRAME_SAMPLES
 from guide.render.session import prepare
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
@@ -164,7 +164,7 @@ def test_when_a_cut_meets_sound_in_the_encoding_the_session_is_encoded_whole(wri
         condensed_passes.append(cuts)
         return condensed(chunks, cuts, multiple, chunk)
 
-    monkeypatch.setattr("guide.export.condensed", watched)
+    monkeypatch.setattr("guide.output.export.condensed", watched)
     mixed = _export(script, out)
     assert len(condensed_passes) == 1 and condensed_passes[0], "one pass cut its silences, the next encoded them"
     decoded = decode(out)

@@ -13,13 +13,13 @@ import click
 
 from guide import __version__, alsa
 from guide import resume as resume_places
-from guide.batch import Result, run_batch
-from guide.captions import CAPTION_FORMATS
 from guide.cli.options import session_options
 from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, NoAudioDevice, ScriptError, UsageError, export_suggestion
-from guide.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
 from guide.keys import listening
+from guide.output.batch import Result, run_batch
+from guide.output.captions import CAPTION_FORMATS
+from guide.output.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
 from guide.player import Ending, Outcome, Player, open_output
 from guide.render.checker import care_warnings
 from guide.render.live import LiveSession

@@ -17,12 +17,13 @@ from typing import IO
 
 import numpy as np
 
-from guide import matroska
 from guide.atomic import replacing
-from guide.captions import render_captions
-from guide.condensing import Cut, condensed
 from guide.errors import RenderError, UsageError
-from guide.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
+from guide.output import matroska
+from guide.output.captions import render_captions
+from guide.output.condensing import Cut, condensed
+from guide.output.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
+from guide.output.transcript import transcript
 from guide.render.mixer import CHUNK_MS
 from guide.render.session import TRIM_ROUNDS, Session, settled
 from guide.script.cover import image_type, picture_block
@@ -30,7 +31,6 @@ from guide.script.values import format_timestamp
 from guide.sound import ffmpeg
 from guide.sound.loudness import LoudnessMeter
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, samples_to_ms
-from guide.transcript import transcript
 
 if sys.platform == "linux":
     import fcntl

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from guide import crc16
-from guide.condensing import Cut
+from guide.output import crc16
+from guide.output.condensing import Cut
 
 FRAME_SAMPLES = 576
 """Samples in each frame of MPEG-2 layer III, which ffmpeg writes at the session's rate, 22050 Hz."""

@@ -1,0 +1,1 @@
+"""Writing a session to files: export through ffmpeg, Matroska, MP3 silence splicing, captions, transcript, batches."""
