@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.display import PlayDisplay
+from guide.play.display import PlayDisplay
 from guide.render.session import prepare
 from guide.script.loader import load_script
 from guide.script.values import format_clock

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guide.keys import SHOW_CURSOR
-from guide.player import OFFER_CLOSING, TURN_FADE_MS
+from guide.play.keys import SHOW_CURSOR
+from guide.play.player import OFFER_CLOSING, TURN_FADE_MS
 from guide.render.session import prepare
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
@@ -298,6 +298,6 @@ def test_sigterm_while_playing_restores_the_terminal_and_keeps_the_place(rendere
     assert "Traceback" not in stderr
     assert player.restored()
     assert SHOW_CURSOR.encode() in player.shown
-    from guide.resume import stopped_at
+    from guide.play.resume import stopped_at
 
     assert stopped_at(script) is not None, "the place is kept for --resume"

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import click
 
-from guide import __version__, alsa
-from guide import resume as resume_places
+from guide import __version__
 from guide.cli.options import session_options
-from guide.display import PlayDisplay
 from guide.errors import ExitCode, GuideError, NoAudioDevice, ScriptError, UsageError, export_suggestion
-from guide.keys import listening
 from guide.output.batch import Result, run_batch
 from guide.output.captions import CAPTION_FORMATS
 from guide.output.export import ALBUM, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format, exporting
-from guide.player import Ending, Outcome, Player, open_output
+from guide.play import alsa
+from guide.play import resume as resume_places
+from guide.play.devices import open_output
+from guide.play.display import PlayDisplay
+from guide.play.keys import listening
+from guide.play.player import Ending, Outcome, Player
 from guide.render.checker import care_warnings
 from guide.render.live import LiveSession
 from guide.render.session import spoken_lines, voice_description, word_count

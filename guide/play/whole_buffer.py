@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from guide.errors import NoAudioDevice
-from guide.player import STOP_FADE_MS
+from guide.play.outputs import STOP_FADE_MS
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 
 

@@ -8,14 +8,12 @@ import time
 from collections import deque
 from dataclasses import dataclass, replace
 from types import FrameType
-from typing import Protocol
 
 import numpy as np
 
-from guide import alsa
-from guide.display import PlayDisplay
-from guide.errors import UsageError
-from guide.keys import Keys
+from guide.play.display import PlayDisplay
+from guide.play.keys import Keys
+from guide.play.outputs import STOP_FADE_MS, Output
 from guide.render.live import LiveSession
 from guide.render.session import Session
 from guide.render.timeline import Timeline
@@ -25,36 +23,8 @@ BLOCK_MS = 100
 """Audio is mixed and handed to the device in blocks this long: keys are answered within one."""
 TURN_FADE_MS = 250
 """Pausing, resuming and jumping fade over this long, so that nothing clicks."""
-STOP_FADE_MS = 1000
-"""Quitting fades the sound out over a second rather than cutting it off."""
 PAUSED_POLL_S = 0.05
 OFFER_CLOSING = "Press g for a short grounding close, or q again to quit."
-
-
-class Output(Protocol):
-    """Where samples go: a device that takes 16-bit mono blocks, pacing the writer to real time."""
-
-    written: int
-    underruns: int
-    """How often the device ran dry waiting for a block."""
-
-    def write(self, samples: bytes) -> None: ...
-    def queued_frames(self) -> int: ...
-    def drain(self) -> None: ...
-    def close(self) -> None: ...
-
-
-def open_output(device: str | None) -> Output:
-    """The device to play through: an ALSA device (the default one unless named) where ALSA is, or the
-    system's default output through simpleaudio."""
-    library = alsa.library()
-    if library is not None:
-        return alsa.AlsaOutput(library, device or "default")
-    if device is not None:
-        raise UsageError("--device: choosing a device needs ALSA (Linux); elsewhere the default output plays")
-    from guide.whole_buffer import WholeBufferOutput
-
-    return WholeBufferOutput()
 
 
 class Ending(enum.Enum):
