@@ -1,5 +1,5 @@
 """`python -m guide` runs the command line."""
 
-from guide.launch import run
+from guide.cli.main import run
 
 run()

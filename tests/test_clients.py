@@ -186,7 +186,7 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
     import multiprocessing
 
     from guide.output.batch import Result, run_batch
-    from guide.output.export import ExportSettings
+    from guide.output.formats import ExportSettings
     from guide.render.shaping import Shaping
     from guide.script.clients import load_clients
 

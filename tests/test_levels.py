@@ -11,8 +11,9 @@ import pytest
 from measure import decode
 
 from guide.output import export as export_module
-from guide.output.export import ExportSettings
-from guide.render.session import LOUDNESS_LUFS, TRIM_TOLERANCE_LU, prepare
+from guide.output.formats import ExportSettings
+from guide.render.session import TRIM_TOLERANCE_LU, prepare
+from guide.render.targets import LOUDNESS_LUFS
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
 from guide.sound.loudness import integrated_loudness

@@ -15,7 +15,8 @@ from measure import decode, probe, quiet_runs
 
 from guide.output import condensing, crc16
 from guide.output.condensing import Cut, condensed
-from guide.output.export import ExportSettings, exporting
+from guide.output.export import exporting
+from guide.output.formats import ExportSettings
 from guide.output.mp3 import FRAME_SAMPLES
 from guide.render.session import prepare
 from guide.script.loader import load_script

@@ -15,7 +15,8 @@ from guide import __version__
 from guide.atomic import write_text
 from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.fingerprint import digest
-from guide.output.export import ExportSettings, exporting
+from guide.output.export import exporting
+from guide.output.formats import ExportSettings
 from guide.render.session import voice_description
 from guide.render.shaping import Shaping
 from guide.script.clients import Client

@@ -12,7 +12,6 @@ from guide.script.sentences import sentences
 from guide.script.values import format_timestamp
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
 
-CAPTION_FORMATS = ("vtt", "srt")
 MIN_PAUSE_MS = 120
 """The shortest quiet stretch inside a line that can be the voice's pause between two sentences."""
 SNAP_REACH = 0.35

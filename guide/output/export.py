@@ -11,17 +11,17 @@ import sys
 import tempfile
 import wave
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 
 from guide.atomic import replacing
-from guide.errors import RenderError, UsageError
+from guide.errors import RenderError
 from guide.output import matroska
 from guide.output.captions import render_captions
 from guide.output.condensing import Cut, condensed
+from guide.output.formats import ENCODERS, GENRE, LOSSY, PICTURE_STREAMS, VORBIS_COMMENTED, ExportSettings
 from guide.output.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
 from guide.output.transcript import transcript
 from guide.render.mixer import CHUNK_MS
@@ -35,58 +35,8 @@ from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, 
 if sys.platform == "linux":
     import fcntl
 
-ENCODERS = {
-    "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
-    "ogg": ["-c:a", "libopus", "-f", "ogg"],
-    "opus": ["-c:a", "libopus", "-f", "opus"],
-    "m4a": ["-c:a", "aac", "-f", "ipod"],
-    "flac": ["-c:a", "flac", "-f", "flac"],
-}
-"""ffmpeg's arguments for each compressed format; Opus resamples to 48 kHz, as it must."""
-LOSSY = ("mp3", "ogg", "opus", "m4a")
-VORBIS_COMMENTED = ("ogg", "opus", "flac")
-PICTURE_STREAMS = ("mp3", "m4a", "flac")
-"""The formats whose cover ffmpeg writes as an attached picture; Ogg and Opus carry it in a comment."""
-TRANSCRIPT_SUFFIX = ".txt"
-FORMATS = (*ENCODERS, "wav")
-DEFAULT_BITRATE = "64k"
-"""Mono speech at 64 kbps is clear; 96k gives the bells more air."""
-GENRE = "Meditation"
-ALBUM = "Inner Guide"
-
 Progress = Callable[[int], None]
 """Told how many more milliseconds of audio are written."""
-
-
-def choose_format(out: Path, requested: str | None) -> str:
-    """The format asked for with --format, or else the one the output's suffix names."""
-    chosen = requested or out.suffix.lower().lstrip(".")
-    if chosen not in FORMATS:
-        raise UsageError(
-            f"{out}: cannot tell the format from the suffix {out.suffix or '(none)'}; "
-            f"end the name in {' or '.join('.' + f for f in FORMATS)}, or pass --format"
-        )
-    return chosen
-
-
-@dataclass(frozen=True)
-class ExportSettings:
-    """How a session is written: the format and its bitrate, the album tag, and the text files beside it."""
-
-    fmt: str
-    bitrate: str = DEFAULT_BITRATE
-    album: str = ALBUM
-    captions: str | None = None
-    """`vtt` or `srt` for a caption file beside the audio, or None."""
-    transcript: bool = False
-
-    def outputs(self, out: Path) -> list[Path]:
-        """Every file an export to `out` writes: the audio, then its captions and transcript if asked for."""
-        return [
-            out,
-            *([out.with_suffix(f".{self.captions}")] if self.captions else []),
-            *([out.with_suffix(TRANSCRIPT_SUFFIX)] if self.transcript else []),
-        ]
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import numpy as np
 from guide.errors import ScriptError, UsageError, Where
 from guide.fingerprint import digest
 from guide.render.mixer import Bed, Levels, Mix, Sound, as_int16
+from guide.render.targets import LOUDNESS_LUFS
 from guide.render.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
 from guide.script.format import MAX_SESSION_MS
 from guide.script.model import Bell, BreathPhase, Recording, Say, Script, Step
@@ -27,8 +28,6 @@ from guide.voice.engines import engine_for
 from guide.voice.voicing import Progress, known_lengths, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
-LOUDNESS_LUFS = -16.0
-"""The integrated loudness every session is brought to: the level podcasts and spoken word are made at."""
 VOICE_CEILING_DBTP = -1.5
 """Each spoken line's true peaks are limited to this, leaving room for a bell or the bed beneath it."""
 _VOICE_CEILING = db_to_gain(VOICE_CEILING_DBTP)

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from guide.errors import Where
-from guide.render.session import LOUDNESS_LUFS, Session, plan_without_speaking, prepare
+from guide.render.session import Session, plan_without_speaking, prepare
+from guide.render.targets import LOUDNESS_LUFS
 from guide.render.timeline import Timeline
 from guide.script import library
 from guide.script.clients import Client

@@ -1,0 +1,67 @@
+"""`guide check`: validate scripts, print their plan, and warn where care is missing."""
+
+from __future__ import annotations
+
+import click
+
+from guide.cli.options import session_options
+from guide.errors import ExitCode, ScriptError
+from guide.render.checker import care_warnings
+from guide.render.session import voice_description, word_count
+from guide.render.shaping import Shaping
+from guide.render.timeline import CueKind, Timeline
+from guide.script.model import Script
+from guide.script.values import format_clock, format_span
+
+
+@click.command()
+@click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 3 if there are any.")
+@session_options
+def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> ExitCode:
+    """Validate scripts, print their plan, and warn where care is missing.
+
+    For each SCRIPT, prints when each section starts and how long it lasts, the
+    total length, the word count and the voice. Errors name the file, line and
+    column. Warnings point at what a practitioner would want to change: no content
+    note, no closing, no way out offered in the first minute, lines that order
+    rather than invite, lines too long to follow, long sessions with no silence,
+    and unused variables.
+
+    Exit code 3 if any script has an error, or, with --strict, a warning.
+    """
+    failed = False
+    for ref in scripts:
+        try:
+            script, timeline, predicted = shaping.plan(ref)
+        except ScriptError as error:
+            click.echo(error.message, err=True)
+            failed = True
+            continue
+        _print_plan(script, timeline, predicted)
+        warnings = care_warnings(script, timeline)
+        for warning in warnings:
+            click.echo(str(warning), err=True)
+        failed = failed or (strict and bool(warnings))
+    return ExitCode.INVALID_SCRIPT if failed else ExitCode.OK
+
+
+def _print_plan(script: Script, timeline: Timeline, predicted: int) -> None:
+    click.echo(f"{script.path}: {script.title}")
+    width = max(len(chapter.title) for chapter in timeline.chapters)
+    for chapter in timeline.chapters:
+        length = format_clock(chapter.end_ms - chapter.start_ms)
+        click.echo(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
+    open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
+    click.echo(
+        f"  total {format_clock(timeline.length_ms)}, {word_count(script):,} words, "
+        + (f"{format_span(open_practice)} of open silence" if open_practice else "no open silence")
+        + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
+    )
+    shortest, longest = timeline.reach_ms
+    if shortest != longest:
+        click.echo(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
+    click.echo(f"  voice: {voice_description(script)} at {script.voice.rate} words per minute")
+    if predicted:
+        lines = "line" if predicted == 1 else "lines"
+        click.echo(f"  ({predicted} {lines} not spoken yet: timed by the voice's model; a render times them exactly)")

@@ -1,0 +1,150 @@
+"""`guide export`: a session written to an audio file, or one file for each client."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from guide.cli.options import session_options
+from guide.errors import ExitCode
+from guide.output.batch import Result, run_batch
+from guide.output.export import exporting
+from guide.output.formats import ALBUM, CAPTION_FORMATS, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format
+from guide.render.session import spoken_lines
+from guide.render.shaping import Shaping
+from guide.script.clients import load_clients
+from guide.script.values import format_clock
+from guide.voice.cores import usable_cores
+
+
+@click.command(name="export")
+@click.argument("script_ref", metavar="SCRIPT")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write, e.g. session.mp3 (its suffix picks the format); with --clients, a folder.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
+@click.option(
+    "--bitrate",
+    type=click.Choice(["48k", "64k", "80k", "96k", "128k"]),
+    default=DEFAULT_BITRATE,
+    show_default=True,
+    help="For MP3, OGG/Opus and M4A.",
+)
+@click.option("--album", default=ALBUM, show_default=True, help="The album tag.")
+@click.option(
+    "--captions",
+    type=click.Choice(CAPTION_FORMATS),
+    help="Also write captions beside the audio: a WebVTT (.vtt) or SubRip (.srt) file, one cue per sentence.",
+)
+@click.option("--transcript", is_flag=True, help="Also write the words as text (.txt) with section headings and times.")
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML list of clients (client, variables, voice, duration): one file each, in the folder -o names.",
+)
+@click.option("--force", is_flag=True, help="With --clients: render every file, even those already up to date.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=usable_cores(),
+    show_default="every core it may use",
+    help="With --clients: how many files to render at once.",
+)
+@session_options
+def export_command(
+    script_ref: str,
+    out: Path,
+    fmt: str | None,
+    bitrate: str,
+    album: str,
+    captions: str | None,
+    transcript: bool,
+    clients_file: Path | None,
+    force: bool,
+    jobs: int,
+    shaping: Shaping,
+) -> ExitCode:
+    """Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV.
+
+    Files carry the title, author, album, content note and cover as tags, and one
+    chapter per section. They appear only when complete: a failure or Ctrl+C leaves
+    no partial file behind, and an existing file is kept until its replacement is whole.
+
+    With --clients, renders one personalized file per client into the folder -o
+    names (DIR/CLIENT.mp3), skipping files already made from the same script,
+    variables and settings. A bad entry is reported with its line, the others go on,
+    and the exit code says that something failed. See the README for the file's form.
+
+    \b
+    Examples:
+      guide export sit-with-your-younger-self -o session.mp3 --captions vtt
+      guide export my-session.yaml -o session.m4a --vars sam.yaml --transcript
+      guide export my-session.yaml --clients clients.yaml -o renders/
+    """
+    if clients_file is None:
+        if force:
+            raise click.UsageError("--force goes with --clients; a single export always writes its file")
+        settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript)
+        with exporting(out, settings) as write:
+            script, level_from = shaping.load(script_ref)
+            with click.progressbar(
+                length=len(spoken_lines(script)),
+                label="Voicing lines",
+                file=sys.stderr,
+                hidden=not sys.stderr.isatty(),
+            ) as voicing:
+                session = shaping.prepare(script, level_from, voicing.update)
+            with click.progressbar(
+                length=session.timeline.length_ms,
+                label=f"Writing {out.name}",
+                file=sys.stderr,
+                hidden=not sys.stderr.isatty(),
+            ) as bar:
+                written = write(session, bar.update)
+        click.echo(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).", err=True)
+        return ExitCode.OK
+    settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)
+    return _export_for_clients(script_ref, clients_file, out, settings, shaping, force, jobs)
+
+
+def _export_for_clients(
+    script_ref: str,
+    clients_file: Path,
+    folder: Path,
+    settings: ExportSettings,
+    shaping: Shaping,
+    force: bool,
+    jobs: int,
+) -> ExitCode:
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"-o {folder}: with --clients, -o names a folder, and this is a file")
+    shaping.load(script_ref)  # the script itself must be sound before any client is tried
+    clients, invalid = load_clients(clients_file)
+    for error in invalid:
+        click.echo(error.message, err=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    with click.progressbar(
+        length=len(clients), label="Rendering for clients", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
+        outcomes = run_batch(
+            script_ref, clients, shaping, settings, folder, force=force, jobs=jobs, done=lambda _: bar.update(1)
+        )
+    for outcome in outcomes:
+        click.echo(outcome.message, err=True)
+    tally = {result: sum(o.result is result for o in outcomes) for result in Result}
+    failed = tally[Result.FAILED] + len(invalid)
+    click.echo(
+        f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.", err=True
+    )
+    if invalid:
+        return ExitCode.INVALID_SCRIPT
+    failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]
+    return ExitCode(failures[0]) if failures else ExitCode.OK

@@ -1,0 +1,163 @@
+"""`guide play`: a session through the sound output, with the listener's keys, a place to resume, and care."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from guide.cli.options import session_options
+from guide.errors import ExitCode, NoAudioDevice, UsageError, export_suggestion
+from guide.play import alsa
+from guide.play import resume as resume_places
+from guide.play.devices import open_output
+from guide.play.display import PlayDisplay
+from guide.play.keys import listening
+from guide.play.player import Ending, Outcome, Player
+from guide.render.live import LiveSession
+from guide.render.session import voice_description
+from guide.render.shaping import Shaping
+from guide.render.timeline import CueKind
+from guide.script.model import Script
+from guide.script.values import format_clock
+
+
+@click.command()
+@click.argument("script_ref", metavar="SCRIPT")
+@click.option("--resume", is_flag=True, help="Continue where the last interrupted play of this script stopped.")
+@click.option(
+    "--from",
+    "from_section",
+    metavar="SECTION",
+    help="Start at a section, named by its title or its number (counting from 1).",
+)
+@click.option(
+    "--device",
+    metavar="NAME",
+    help="The ALSA output device to play through; `--device list` shows them.",
+)
+@click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
+@session_options
+def play(
+    script_ref: str, resume: bool, from_section: str | None, device: str | None, quiet: bool, shaping: Shaping
+) -> ExitCode:
+    """Play a session through the audio output. Use headphones, somewhere you will not be disturbed.
+
+    The first words come at once: the session is voiced and mixed just ahead of what you hear. The
+    screen shows the section, the line being spoken, and the time.
+
+    \b
+    Keys while playing:
+      space  pause, and go on
+      n      skip to the next section
+      b      back to the start of this section
+      g      go to the grounding close now
+      q      quit (during the sections, the first q offers the grounding close)
+
+    Ctrl+C quits as q does. Wherever it stops, --resume continues from there.
+    """
+    if device == "list":
+        _list_devices()
+        return ExitCode.OK
+    script, level_from = shaping.load(script_ref)
+    try:
+        outcome = _play(script, level_from, shaping, device, resume, from_section, quiet)
+    except NoAudioDevice as error:
+        raise error.about(script_ref) from None
+    if outcome.underruns:
+        times = "once" if outcome.underruns == 1 else f"{outcome.underruns} times"
+        click.echo(
+            f"The sound stopped for a moment {times}: the machine was too busy to keep up. An export plays "
+            f"without gaps: {export_suggestion(script_ref)}",
+            err=True,
+        )
+    if outcome.ending is not Ending.FINISHED:
+        at = format_clock(outcome.heard_ms)
+        click.echo(f"Stopped at {at}. To go on from there later: guide play {script_ref} --resume", err=True)
+        return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK
+    if script.reflect and not quiet:
+        click.echo("\nTo reflect on, if you like:")
+        for prompt in script.reflect:
+            click.echo(f"  • {prompt}")
+    return ExitCode.OK
+
+
+def _play(
+    script: Script,
+    level_from: Script | None,
+    shaping: Shaping,
+    device: str | None,
+    resume: bool,
+    from_section: str | None,
+    quiet: bool,
+) -> Outcome:
+    """Play the session through the device, and remember where it stopped."""
+    path = script.path
+    output = open_output(device)
+    try:
+        live = LiveSession(script, shaping.cache(), shaping.loudness, level_from)
+        start_ms = _start_ms(live, path, resume, from_section)
+        if not quiet:
+            _introduce(script, live)
+        outcome = None
+        with listening(sys.stdin, sys.stdout) as keys:
+            if keys is not None and not quiet:
+                click.echo(KEYS_HINT + "\n")
+            display = None if quiet else PlayDisplay(sys.stdout, live=sys.stdout.isatty())
+            player = Player(live, output, display, keys, start_ms)
+            try:
+                outcome = player.run()
+            finally:
+                if display is not None:
+                    display.finish()
+                finished = outcome is not None and outcome.ending is Ending.FINISHED
+                resume_places.remember(path, None if finished else player.heard_ms())
+    finally:
+        output.close()
+    return outcome
+
+
+KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
+
+
+def _introduce(script: Script, live: LiveSession) -> None:
+    length = f"  ({format_clock(live.whole().timeline.length_ms)})" if live.is_whole() else ""
+    click.echo(f"{script.title}{length}")
+    if script.content_note:
+        click.echo(textwrap.fill(script.content_note.strip(), width=78))
+    click.echo(f"Voice: {voice_description(script)}")
+    click.echo()
+
+
+def _start_ms(live: LiveSession, path: Path, resume: bool, from_section: str | None) -> int:
+    """Where to start: a section asked for, the place the last play stopped, or the beginning."""
+    if from_section is not None:
+        chapters = live.whole().timeline.chapters
+        for number, chapter in enumerate(chapters, 1):
+            if from_section.strip().casefold() in (str(number), chapter.title.casefold()):
+                return chapter.start_ms
+        listed = ", ".join(f"{n} {c.title!r}" for n, c in enumerate(chapters, 1))
+        raise UsageError(f"--from {from_section}: no such section; the sections are: {listed}")
+    if resume:
+        stopped = resume_places.stopped_at(path)
+        if stopped is None:
+            click.echo("Nothing to resume for this session: starting from the beginning.", err=True)
+            return 0
+        timeline = live.whole().timeline
+        if stopped >= timeline.length_ms:
+            return 0
+        # Back to the start of the line that was being spoken, so that no sentence starts midway.
+        cue = timeline.cue_at(stopped)
+        return cue.start_ms if cue is not None and cue.kind is CueKind.SAY else stopped
+    return 0
+
+
+def _list_devices() -> None:
+    library = alsa.library()
+    if library is None:
+        click.echo("Choosing a device needs ALSA (Linux); here the default output plays.")
+        return
+    for name, description in alsa.output_devices(library):
+        click.echo(f"{name}\n    {description}" if description else name)

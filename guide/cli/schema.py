@@ -1,0 +1,25 @@
+"""`guide schema`: the JSON Schema of the script format, for editors."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from guide.script.schema import included_file_schema, script_schema
+
+
+@click.command()
+@click.option("--included", is_flag=True, help="The schema of an included file (a list of steps) instead.")
+def schema(included: bool) -> None:
+    """Print the JSON Schema of the script format.
+
+    Point your editor at it to complete and check scripts as you type. With the
+    YAML language server (VS Code's YAML extension, among others), save it and
+    add this first line to a script:
+
+    \b
+      # yaml-language-server: $schema=inner-guide.schema.json
+    """
+    document = included_file_schema() if included else script_schema()
+    click.echo(json.dumps(document, indent=2))

@@ -1,0 +1,66 @@
+"""`guide voices`: every voice the speech engines have, or one of them heard."""
+
+from __future__ import annotations
+
+import click
+
+from guide.errors import UsageError
+from guide.play.devices import open_output
+from guide.script.format import DEFAULT_RATE, RATE_RANGE
+from guide.script.model import Voice
+from guide.voice.engines import engine_for, get_engine, piper
+from guide.voice.engines.base import VoiceInfo
+
+
+@click.command()
+@click.option("--language", metavar="TAG", help="Only voices for a language, such as en or en-GB.")
+@click.option("--say", "sample", metavar="TEXT", help="Speak TEXT through the audio output, to hear a voice.")
+@click.option("--voice", "voice_id", metavar="ID", help="With --say: the voice to speak with (an id listed here).")
+@click.option("--rate", type=click.IntRange(*RATE_RANGE), default=DEFAULT_RATE, show_default=True, help="With --say.")
+def voices(language: str | None, sample: str | None, voice_id: str | None, rate: int) -> None:
+    """List every voice the speech engines have, or hear one.
+
+    The natural voice, Piper, comes with the `neural` extra; more Piper voices
+    (an .onnx file with its .onnx.json) are found in the folder GUIDE_VOICES_DIR
+    names. A script picks one with voice: {engine: piper, name: ID}.
+
+    \b
+    Examples:
+      guide voices --language en
+      guide voices --say "You are safe now." --voice en_US-joe-medium
+    """
+    listed = [v for name in ("piper", "pyttsx3") for v in get_engine(name).voices()]
+    if sample is not None:
+        _say(sample, voice_id, rate, listed)
+        return
+    shown = [v for v in listed if language is None or _speaks(v.language, language)]
+    id_width = max((len(v.id) for v in shown), default=0)
+    language_width = max((len(v.language) for v in shown), default=0)
+    for v in shown:
+        click.echo(f"{v.engine:<8} {v.id:<{id_width}}  {v.language:<{language_width}}  {v.sample_rate} Hz  {v.note}")
+    if not any(v.engine == "piper" for v in listed):
+        click.echo(f"\nFor the natural voice, {piper.INSTALL_HINT}.", err=True)
+
+
+def _speaks(languages: str, wanted: str) -> bool:
+    wanted = wanted.lower().replace("_", "-")
+    return any(
+        tag == wanted or tag.startswith(wanted + "-") or wanted.startswith(tag + "-")
+        for tag in languages.lower().replace("_", "-").split(",")
+    )
+
+
+def _say(text: str, voice_id: str | None, rate: int, listed: list[VoiceInfo]) -> None:
+    chosen = next((v for v in listed if v.id == voice_id), None)
+    if voice_id is not None and chosen is None:
+        raise UsageError(f"--voice {voice_id}: no such voice; `guide voices` lists them")
+    voice = Voice(engine=chosen.engine if chosen else "auto", name=voice_id, rate=rate)
+    engine = engine_for(voice, "en")
+    click.echo(f"{engine.describe(voice, 'en')}:", err=True)
+    samples = engine.synthesize(text, voice, "en")
+    output = open_output(None)
+    try:
+        output.write(samples.astype("<i2").tobytes())
+        output.drain()
+    finally:
+        output.close()
