@@ -104,3 +104,11 @@ def test_lines_spoken_one_after_another_are_each_whole_and_unmixed() -> None:
         # espeak-ng itself varies a line by a few milliseconds from one synthesis to the next.
         assert a == pytest.approx(b, rel=0.03), text[:30]
         assert a / SAMPLE_RATE == pytest.approx(len(text.split()) / 110 * 60, rel=0.4), text[:30]
+
+
+def test_every_speech_engine_the_format_names_has_a_module():
+    from guide.script.format import SPEECH_ENGINES
+    from guide.voice.engines import ENGINE_CLASSES
+
+    assert sorted(ENGINE_CLASSES) == sorted(SPEECH_ENGINES)
+    assert [get_engine(name).name for name in SPEECH_ENGINES] == list(SPEECH_ENGINES)

@@ -6,7 +6,7 @@ import click
 
 from guide.errors import UsageError
 from guide.play.devices import open_output
-from guide.script.format import DEFAULT_RATE, RATE_RANGE
+from guide.script.format import DEFAULT_RATE, RATE_RANGE, SPEECH_ENGINES
 from guide.script.model import Voice
 from guide.voice.engines import engine_for, get_engine, piper
 from guide.voice.engines.base import VoiceInfo
@@ -29,7 +29,7 @@ def voices(language: str | None, sample: str | None, voice_id: str | None, rate:
       guide voices --language en
       guide voices --say "You are safe now." --voice en_US-joe-medium
     """
-    listed = [v for name in ("piper", "pyttsx3") for v in get_engine(name).voices()]
+    listed = [v for name in SPEECH_ENGINES for v in get_engine(name).voices()]
     if sample is not None:
         _say(sample, voice_id, rate, listed)
         return

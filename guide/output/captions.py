@@ -10,13 +10,13 @@ import numpy as np
 from guide.render.session import Session, spoken_line
 from guide.script.sentences import sentences
 from guide.script.values import format_timestamp
-from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
+from guide.sound.pcm import FULL_SCALE, SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms
 
 MIN_PAUSE_MS = 120
 """The shortest quiet stretch inside a line that can be the voice's pause between two sentences."""
 SNAP_REACH = 0.35
 """How far from its estimate a sentence boundary looks for that pause, as a share of the shorter sentence."""
-_QUIET = SILENCE_THRESHOLD / 32768
+_QUIET = SILENCE_THRESHOLD / FULL_SCALE
 
 
 @dataclass(frozen=True)

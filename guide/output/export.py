@@ -30,13 +30,11 @@ from guide.script.cover import image_type, picture_block
 from guide.script.values import format_timestamp
 from guide.sound import ffmpeg
 from guide.sound.loudness import LoudnessMeter
-from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, samples_to_ms
+from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, samples_to_ms, to_float
+from guide.voice.voicing import Progress
 
 if sys.platform == "linux":
     import fcntl
-
-Progress = Callable[[int], None]
-"""Told how many more milliseconds of audio are written."""
 
 
 @contextlib.contextmanager
@@ -92,7 +90,7 @@ def _write_audio(
 def _metered(chunks: Iterator[np.ndarray], meter: LoudnessMeter | None) -> Iterator[np.ndarray]:
     for chunk in chunks:
         if meter is not None:
-            meter.feed(chunk * np.float32(1 / 32768))  # float32, as the meter works in
+            meter.feed(to_float(chunk))
         yield chunk
 
 

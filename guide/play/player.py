@@ -192,7 +192,8 @@ class Player:
 def _jump_target(key: str, timeline: Timeline, heard_ms: int, has_closing: bool) -> int | None:
     """Where n (the next section), b (the start of this one) or g (the closing) go from a moment."""
     chapters = timeline.chapters
-    current = next((i for i, c in enumerate(chapters) if c.start_ms <= heard_ms < c.end_ms), len(chapters) - 1)
+    chapter = timeline.chapter_at(heard_ms)
+    current = chapters.index(chapter) if chapter is not None else len(chapters) - 1
     if key == "n":
         return chapters[current + 1].start_ms if current + 1 < len(chapters) else None
     if key == "b":

@@ -21,18 +21,22 @@ from guide.script.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.script.values import format_span
 from guide.sound.dynamics import Limited, limit_whole
 from guide.sound.loudness import clip_loudness, integrated_loudness
-from guide.sound.pcm import db_to_gain, samples_to_ms
+from guide.sound.pcm import FULL_SCALE, db_to_gain, samples_to_ms, to_float
 from guide.sound.sounds import ambience_loop, breath_tone, load_sound
 from guide.voice.cache import CLIP_FORMAT, ClipCache
 from guide.voice.engines import engine_for
 from guide.voice.voicing import Progress, known_lengths, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
-VOICE_CEILING_DBTP = -1.5
-"""Each spoken line's true peaks are limited to this, leaving room for a bell or the bed beneath it."""
-_VOICE_CEILING = db_to_gain(VOICE_CEILING_DBTP)
-CEILING_DBTP = -1.5
-"""No true peak of the mix goes above this: half a decibel under -1 dBTP, for the MP3 encoder's overshoot."""
+LINE_CEILING_DBTP = -1.5
+"""The ceiling of each spoken line alone: its sharpest true peaks are limited to this as it is levelled, before
+anything is mixed with it, leaving room for a bell or the bed beneath it."""
+_LINE_CEILING = db_to_gain(LINE_CEILING_DBTP)
+MIX_CEILING_DBTP = -1.5
+"""The ceiling of the whole mix, lines, bells and bed together: no true peak of the session goes above it, half
+a decibel under the -1 dBTP of the target, for the MP3 encoder's overshoot. It is the same number as the
+line's ceiling by choice, not by rule: a line may never be the loudest thing in the mix by more than the mix
+allows."""
 FADE_OUT_MS = 2000
 OPEN_END_MS = 100 * 3_600_000
 """Where the mix of a session's first part ends: beyond any session, so that nothing in it fades."""
@@ -63,10 +67,10 @@ class Gains:
             stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": loudness})
             gain_db = self.cache.get_measure(stored)
             if gain_db is None:
-                scaled = samples.astype(np.float32) / 32768
+                scaled = to_float(samples)
                 measured = clip_loudness(scaled)
                 gain_db = loudness - measured if math.isfinite(measured) else 0.0
-                heard = clip_loudness(limit_whole(scaled * db_to_gain(gain_db), _VOICE_CEILING))
+                heard = clip_loudness(limit_whole(scaled * db_to_gain(gain_db), _LINE_CEILING))
                 gain_db += loudness - heard if math.isfinite(heard) else 0.0
                 self.cache.put_measure(stored, gain_db)
             self.found[key, loudness] = gain_db
@@ -273,7 +277,7 @@ def assemble(
         if spoken_line(cue.step) is not None
     ]
     fade_out = 0 if open_ended else _fade_out_ms(timeline, speech)
-    levels = Levels(_fade_in_ms(timeline), fade_out, db_to_gain(CEILING_DBTP))
+    levels = Levels(_fade_in_ms(timeline), fade_out, db_to_gain(MIX_CEILING_DBTP))
     mixed = replace(timeline, length_ms=OPEN_END_MS) if open_ended else timeline
     return Session(script, timeline, sounds, Mix(mixed, sounds, _bed(script, loudness + trim_db), speech), levels)
 
@@ -300,7 +304,7 @@ def _sound(step: Step, clips: dict[Say, np.ndarray], loudness: float, trim_db: f
         return _levelled(load_sound(step.sound), loudness + trim_db, gains, step, db_to_gain(step.gain_db))
     trim = db_to_gain(loudness + trim_db - LOUDNESS_LUFS)
     if isinstance(step, Bell):
-        return load_sound(step.sound).astype(np.float32) * (db_to_gain(step.gain_db) * trim / 32768)
+        return to_float(load_sound(step.sound)) * (db_to_gain(step.gain_db) * trim)
     if isinstance(step, BreathPhase) and step.cue == "tone" and (tone := breath_tone(step.phase, step.ms)) is not None:
         return tone * trim
     return None
@@ -309,7 +313,9 @@ def _sound(step: Step, clips: dict[Say, np.ndarray], loudness: float, trim_db: f
 def _levelled(samples: np.ndarray, loudness: float, gains: Gains, key: Step, after: float) -> Limited:
     """A voice heard at a loudness, its sharpest peaks limited under the voice's ceiling; its gain found
     when the mix first reaches it."""
-    return Limited(samples, lambda: db_to_gain(gains.gain_db(samples, loudness, key)) / 32768, _VOICE_CEILING, after)
+    return Limited(
+        samples, lambda: db_to_gain(gains.gain_db(samples, loudness, key)) / FULL_SCALE, _LINE_CEILING, after
+    )
 
 
 def _bed(script: Script, voice_level: float) -> Bed | None:

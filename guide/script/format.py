@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENGINES = ("auto", "pyttsx3", "piper")
+SPEECH_ENGINES = ("piper", "pyttsx3")
+"""The speech engines, the natural voice first: `guide/voice/engines/` has a module for each."""
+ENGINES = ("auto", *SPEECH_ENGINES)
+"""What a voice's `engine` may name: `auto` picks the best of the speech engines installed."""
 RATE_RANGE = (60, 250)
 PITCH_RANGE = (-12.0, 12.0)
 BELLS = ("bowl", "chime", "soft")

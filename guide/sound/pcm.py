@@ -12,6 +12,8 @@ SAMPLE_RATE = 22050
 """Hz: the rate espeak-ng and most Piper voices speak at, so speech is never resampled."""
 SAMPLE_WIDTH = 2
 CHANNELS = 1
+FULL_SCALE = 32768
+"""The size of a 16-bit sample's range either side of zero: a float sample of 1.0 is this."""
 SILENCE_THRESHOLD = 328
 """About -40 dBFS: quieter than this, at either end of a spoken clip, is the engine's padding."""
 
@@ -37,11 +39,16 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     return samples[loud[0] : loud[-1] + 1]
 
 
+def to_float(samples: np.ndarray) -> np.ndarray:
+    """16-bit samples as float32, full scale 1.0: what loudness, limiting and mixing work in."""
+    return samples.astype(np.float32) * np.float32(1 / FULL_SCALE)
+
+
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """Float samples (full scale 1.0) as 16-bit, clipped rather than wrapped."""
     if not samples.any():  # silence, most of a meditation, at a sixth of the cost
         return np.zeros(len(samples), dtype=np.int16)
-    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+    return np.clip(np.round(samples * (FULL_SCALE - 1)), -FULL_SCALE, FULL_SCALE - 1).astype(np.int16)
 
 
 def read_wav(path: Path | BinaryIO) -> tuple[np.ndarray, int]:

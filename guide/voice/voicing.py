@@ -19,7 +19,8 @@ from guide.voice.engines import engine_for
 from guide.voice.forked import Forked
 
 Progress = Callable[[int], None]
-"""Told how many more items are done."""
+"""Told how many more units of some work are done: lines voiced, or milliseconds of a session written; the
+bar that listens counts in the same unit."""
 LINES_PER_PROCESS = 4
 """The fewest lines worth a process of their own: espeak-ng speaks a line in about 15 ms, and a fork costs a
 few. A session's 30 new lines take about 40% less time over two cores."""

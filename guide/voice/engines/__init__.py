@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from functools import cache
 
+from guide.script.format import SPEECH_ENGINES
 from guide.script.model import Voice
 from guide.voice.engines.base import Engine
 
@@ -24,7 +26,7 @@ def engine_name(voice: Voice, language: str) -> str:
     the language), else pyttsx3."""
     if voice.engine != "auto":
         return voice.engine
-    if os.environ.get(CHOSEN_FOR_AUTO) in ("pyttsx3", "piper"):
+    if os.environ.get(CHOSEN_FOR_AUTO) in SPEECH_ENGINES:
         return os.environ[CHOSEN_FOR_AUTO]
     from guide.voice.engines import piper
 
@@ -38,15 +40,18 @@ def get_engine(name: str) -> Engine:
         return _made(name)
 
 
+ENGINE_CLASSES = {
+    "piper": "guide.voice.engines.piper:PiperEngine",
+    "pyttsx3": "guide.voice.engines.pyttsx3:Pyttsx3Engine",
+}
+"""Where each of the format's speech engines is defined, loaded only when it is first asked for."""
+
+
 @cache
 def _made(name: str) -> Engine:
-    if name == "piper":
-        from guide.voice.engines.piper import PiperEngine
-
-        return PiperEngine()
-    from guide.voice.engines.pyttsx3 import Pyttsx3Engine
-
-    return Pyttsx3Engine()
+    module, attribute = ENGINE_CLASSES[name].split(":")
+    made: Engine = getattr(importlib.import_module(module), attribute)()
+    return made
 
 
 __all__ = ["Engine", "engine_for", "engine_name", "get_engine"]
