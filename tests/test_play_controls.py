@@ -168,8 +168,13 @@ def test_the_first_sound_comes_long_before_the_whole_session_could_be_made(tmp_p
 
 
 def test_a_gap_in_the_sound_is_counted_and_told(at_welcome):
-    player, _ = at_welcome
-    # The player stopped for a second: the device plays what it holds (a fifth of a second) and runs dry.
+    player, capture = at_welcome
+    # Once the device is playing (it starts when it holds a fifth of a second), the player stops for a second:
+    # the device plays what it holds and runs dry.
+    deadline = time.monotonic() + 30
+    while len(captured(capture)) < ms_to_samples(1500):
+        assert time.monotonic() < deadline, "the player never got a second and a half in"
+        time.sleep(0.02)
     player.process.send_signal(signal.SIGSTOP)
     time.sleep(1.0)
     player.process.send_signal(signal.SIGCONT)
