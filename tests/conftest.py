@@ -116,3 +116,10 @@ def data_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("GUIDE_DATA_DIR", str(folder))
     return folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that plays in real time, so that `-m "not realtime"` is a fast loop."""
+    for item in items:
+        if "paced_audio" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realtime)

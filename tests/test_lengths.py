@@ -15,7 +15,14 @@ from guide.voice.engines import get_engine, length_model, piper
 from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
-needs_piper = pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")
+PIPER_MARKS = [pytest.mark.piper, pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")]
+
+
+def needs_piper(test):
+    """A test that speaks with the neural voice: marked, and skipped without the neural extra."""
+    for mark in PIPER_MARKS:
+        test = mark(test)
+    return test
 
 
 def predicted_and_spoken(engine_name: str, session: str, rate: int) -> tuple[int, int]:
@@ -63,7 +70,7 @@ def _speaking_forbidden(monkeypatch):
     monkeypatch.setattr(piper, "_load", refuse)
 
 
-@pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=needs_piper)])
+@pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=PIPER_MARKS)])
 def test_list_and_check_speak_nothing_on_a_cold_cache(engine, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path / "cold"))
     monkeypatch.setenv("GUIDE_ENGINE", engine)

@@ -24,7 +24,7 @@ from guide.voice.cache import ClipCache, default_folder
 from guide.voice.engines import engine_name, get_engine, piper
 from guide.voice.voicing import line_key
 
-pytestmark = pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")
+pytestmark = [pytest.mark.piper, pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")]
 
 
 @pytest.fixture
