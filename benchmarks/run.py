@@ -92,7 +92,7 @@ def floor_synthesis(script: str) -> float:
     """espeak-ng speaking every line of the script, through the engine directly, in a fresh process."""
     code = (
         "import sys; from guide.script.library import find_script; from guide.script.loader import load_script; "
-        "from guide.render.session import spoken_lines; from guide.voice.engines import get_engine; "
+        "from guide.rendering.session import spoken_lines; from guide.voice.engines import get_engine; "
         f"s = load_script(find_script({script!r})); e = get_engine('pyttsx3'); "
         "[e.synthesize(l.text, l.voice, s.language) for l in dict.fromkeys(spoken_lines(s))]"
     )
@@ -119,7 +119,7 @@ def session_streams(mp3: Path, stream: Path, shortened: Path) -> None:
         from guide.output import matroska
         from guide.output.condensing import condensed
         from guide.sound.ffmpeg import decode
-        from guide.render.mixer import CHUNK_MS
+        from guide.rendering.mixer import CHUNK_MS
         from guide.output.mp3 import FRAME_SAMPLES
         from guide.sound.pcm import SAMPLE_RATE, ms_to_samples
 
@@ -342,7 +342,7 @@ def speech_seconds(bench: Bench, cache: str) -> float:
     """The seconds of speech an export made: each of its session's lines once, as its clips in the cache last."""
     code = (
         "from guide.script.library import find_script; from guide.script.loader import load_script; "
-        "from guide.render.session import spoken_lines; from guide.voice.voicing import known_lengths; "
+        "from guide.rendering.session import spoken_lines; from guide.voice.voicing import known_lengths; "
         "from guide.voice.cache import ClipCache, default_folder; from guide.sound.pcm import SAMPLE_RATE; "
         f"s = load_script(find_script({PIPER_SESSION!r})); "
         "lengths, predicted = known_lengths(spoken_lines(s), s.language, ClipCache(default_folder())); "

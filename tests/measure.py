@@ -55,7 +55,7 @@ def probe(path: Path) -> dict:
 
 def render(script_path: Path, variables: dict[str, str] | None = None):
     """A script's timeline and its mixed samples, rendered in this process through the real voice and cache."""
-    from guide.render.session import prepare
+    from guide.rendering.session import prepare
     from guide.script.loader import load_script
     from guide.voice.cache import ClipCache, default_folder
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from measure import first_sound_after, fundamental_hz, render, silences
 
-from guide.render.timeline import CueKind
+from guide.rendering.timeline import CueKind
 from guide.sound.pcm import SAMPLE_RATE
 
 TOLERANCE_MS = 20

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.render.session import prepare, spoken_lines
+from guide.rendering.session import prepare, spoken_lines
 from guide.script.loader import load_script
 from guide.sound.pcm import SAMPLE_RATE
 from guide.voice import voicing

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from measure import decode, first_sound_after
 
-from guide.render.session import prepare, spoken_line
-from guide.render.timeline import CueKind
+from guide.rendering.session import prepare, spoken_line
+from guide.rendering.timeline import CueKind
 from guide.script.loader import load_script
 from guide.script.sentences import sentences
 from guide.script.values import format_clock

@@ -187,7 +187,7 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
 
     from guide.output.batch import Result, run_batch
     from guide.output.formats import ExportSettings
-    from guide.render.shaping import Shaping
+    from guide.rendering.shaping import Shaping
     from guide.script.clients import load_clients
 
     class NoSharedMemory:

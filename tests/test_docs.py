@@ -7,7 +7,7 @@ from pathlib import Path
 
 from measure import render
 
-from guide.render.checker import care_warnings
+from guide.rendering.checker import care_warnings
 from guide.script import format
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "script-format.md"
@@ -43,7 +43,7 @@ def test_the_readme_example_checks_clean(tmp_path):
     example = next(block for block in _yaml_blocks(readme.read_text()) if block.startswith("title:"))
     script = tmp_path / "short.yaml"
     script.write_text(example)
-    from guide.render.session import prepare
+    from guide.rendering.session import prepare
     from guide.script.loader import load_script
     from guide.voice.cache import ClipCache, default_folder
 

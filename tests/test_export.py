@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from measure import decode, first_sound_after, probe, silences
 
-from guide.render.mixer import DUCK_DB
-from guide.render.session import prepare
-from guide.render.timeline import CueKind
+from guide.rendering.mixer import DUCK_DB
+from guide.rendering.session import prepare
+from guide.rendering.timeline import CueKind
 from guide.script.loader import load_script
 from guide.script.model import Duration
 from guide.sound.loudness import clip_loudness

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from guide.cli.main import main
-from guide.render.session import spoken_lines
+from guide.rendering.session import spoken_lines
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.sound.pcm import trim_silence

@@ -12,8 +12,8 @@ from measure import decode
 
 from guide.output import export as export_module
 from guide.output.formats import ExportSettings
-from guide.render.session import TRIM_TOLERANCE_LU, prepare
-from guide.render.targets import LOUDNESS_LUFS
+from guide.rendering.session import TRIM_TOLERANCE_LU, prepare
+from guide.rendering.targets import LOUDNESS_LUFS
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
 from guide.sound.loudness import integrated_loudness

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from guide.render.checker import care_warnings
-from guide.render.mixer import Mix
-from guide.render.session import plan_without_speaking, prepare
-from guide.render.timeline import CueKind
+from guide.rendering.checker import care_warnings
+from guide.rendering.mixer import Mix
+from guide.rendering.session import plan_without_speaking, prepare
+from guide.rendering.timeline import CueKind
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Duration, Say

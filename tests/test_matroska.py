@@ -6,7 +6,7 @@ import subprocess
 import numpy as np
 
 from guide.output.matroska import clusters, header
-from guide.render.timeline import Chapter
+from guide.rendering.timeline import Chapter
 from guide.sound.pcm import SAMPLE_RATE
 
 

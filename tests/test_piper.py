@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from guide.errors import MissingDependency, Where
-from guide.render.session import prepare, voice_description
-from guide.render.timeline import CueKind
+from guide.rendering.session import prepare, voice_description
+from guide.rendering.timeline import CueKind
 from guide.script.library import find_script
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Say, Voice

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from guide.play.display import PlayDisplay
-from guide.render.session import prepare
+from guide.rendering.session import prepare
 from guide.script.loader import load_script
 from guide.script.values import format_clock
 from guide.sound.pcm import SAMPLE_RATE

@@ -18,7 +18,7 @@ import pytest
 
 from guide.play.keys import SHOW_CURSOR
 from guide.play.player import OFFER_CLOSING, TURN_FADE_MS
-from guide.render.session import prepare
+from guide.rendering.session import prepare
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
 from guide.voice.cache import ClipCache, default_folder

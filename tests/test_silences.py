@@ -18,7 +18,7 @@ from guide.output.condensing import Cut, condensed
 from guide.output.export import exporting
 from guide.output.formats import ExportSettings
 from guide.output.mp3 import FRAME_SAMPLES
-from guide.render.session import prepare
+from guide.rendering.session import prepare
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
 from guide.voice.cache import ClipCache, default_folder

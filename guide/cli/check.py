@@ -6,10 +6,10 @@ import click
 
 from guide.cli.options import session_options
 from guide.errors import ExitCode, ScriptError
-from guide.render.checker import care_warnings
-from guide.render.session import voice_description, word_count
-from guide.render.shaping import Shaping
-from guide.render.timeline import CueKind, Timeline
+from guide.rendering.checker import care_warnings
+from guide.rendering.session import voice_description, word_count
+from guide.rendering.shaping import Shaping
+from guide.rendering.timeline import CueKind, Timeline
 from guide.script.model import Script
 from guide.script.values import format_clock, format_span
 

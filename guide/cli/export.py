@@ -11,9 +11,17 @@ from guide.cli.options import session_options
 from guide.errors import ExitCode
 from guide.output.batch import Result, run_batch
 from guide.output.export import exporting
-from guide.output.formats import ALBUM, CAPTION_FORMATS, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format
-from guide.render.session import spoken_lines
-from guide.render.shaping import Shaping
+from guide.output.formats import (
+    ALBUM,
+    BITRATES,
+    CAPTION_FORMATS,
+    DEFAULT_BITRATE,
+    FORMATS,
+    ExportSettings,
+    choose_format,
+)
+from guide.rendering.session import spoken_lines
+from guide.rendering.shaping import Shaping
 from guide.script.clients import load_clients
 from guide.script.values import format_clock
 from guide.voice.cores import usable_cores
@@ -32,7 +40,7 @@ from guide.voice.cores import usable_cores
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
 @click.option(
     "--bitrate",
-    type=click.Choice(["48k", "64k", "80k", "96k", "128k"]),
+    type=click.Choice(BITRATES),
     default=DEFAULT_BITRATE,
     show_default=True,
     help="For MP3, OGG/Opus and M4A.",

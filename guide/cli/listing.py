@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from guide.render.shaping import Shaping
+from guide.rendering.shaping import Shaping
 from guide.script import library
 from guide.script.values import format_clock
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from guide.render.shaping import Shaping
-from guide.render.targets import LOUDNESS_LUFS
+from guide.rendering.shaping import Shaping
+from guide.rendering.targets import LOUDNESS_LUFS
 from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
 from guide.script.model import Duration
 from guide.script.values import parse_duration

@@ -16,10 +16,10 @@ from guide.play.devices import open_output
 from guide.play.display import PlayDisplay
 from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
-from guide.render.live import LiveSession
-from guide.render.session import voice_description
-from guide.render.shaping import Shaping
-from guide.render.timeline import CueKind
+from guide.rendering.live import LiveSession
+from guide.rendering.session import voice_description
+from guide.rendering.shaping import Shaping
+from guide.rendering.timeline import CueKind
 from guide.script.model import Script
 from guide.script.values import format_clock
 

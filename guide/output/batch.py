@@ -17,8 +17,8 @@ from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.fingerprint import digest
 from guide.output.export import exporting
 from guide.output.formats import ExportSettings
-from guide.render.session import voice_description
-from guide.render.shaping import Shaping
+from guide.rendering.session import voice_description
+from guide.rendering.shaping import Shaping
 from guide.script.clients import Client
 from guide.script.model import Script
 from guide.signals import worker_signals

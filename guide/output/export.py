@@ -24,8 +24,8 @@ from guide.output.condensing import Cut, condensed
 from guide.output.formats import ENCODERS, GENRE, LOSSY, PICTURE_STREAMS, VORBIS_COMMENTED, ExportSettings
 from guide.output.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
 from guide.output.transcript import transcript
-from guide.render.mixer import CHUNK_MS
-from guide.render.session import TRIM_ROUNDS, Session, settled
+from guide.rendering.mixer import CHUNK_MS
+from guide.rendering.session import TRIM_ROUNDS, Session, settled
 from guide.script.cover import image_type, picture_block
 from guide.script.values import format_timestamp
 from guide.sound import ffmpeg
@@ -66,17 +66,30 @@ def exporting(out: Path, settings: ExportSettings) -> Iterator[Callable[[Session
 def _write_audio(
     session: Session, path: Path, settings: ExportSettings, progress: Progress | None, encoder: Encoder | None
 ) -> Session:
-    """Write the session's audio, and return the session as written. A provisional session is measured as it
-    is written, and written again at a corrected trim when it is off target: its trim was predicted so that
-    the first pass is the only one, for the built-in sessions and most others. An MP3 whose silences could
-    not be put back is written again with them encoded (see `Encoder.encode`)."""
+    """Write the session's audio, and return the session as written. An MP3 whose silences could not be put
+    back is written again with them encoded (see `Encoder.encode`)."""
+
+    def write(session: Session, chunks: Iterator[np.ndarray]) -> bool:
+        if encoder is None:
+            _write_wav(path, chunks)
+            return True
+        return encoder.encode(session, chunks)
+
+    return written_levelled(session, write, progress)
+
+
+def written_levelled(
+    session: Session, write: Callable[[Session, Iterator[np.ndarray]], bool], progress: Progress | None = None
+) -> Session:
+    """Hand the session's audio to `write`, and return the session as written. A provisional session is
+    measured as it is written, and written again at a corrected trim when it is off target: its trim was
+    predicted so that the first pass is the only one, for the built-in sessions and most others. `write`
+    returns False to be handed the audio again."""
     attempt = 1
     while True:
         meter = LoudnessMeter() if session.provisional is not None else None
         chunks = _metered(_counted(session.chunks(), progress), meter)
-        if encoder is None:
-            _write_wav(path, chunks)
-        elif not encoder.encode(session, chunks):
+        if not write(session, chunks):
             progress = None
             continue
         if meter is None:

@@ -22,6 +22,7 @@ PICTURE_STREAMS = ("mp3", "m4a", "flac")
 """The formats whose cover ffmpeg writes as an attached picture; Ogg and Opus carry it in a comment."""
 TRANSCRIPT_SUFFIX = ".txt"
 FORMATS = (*ENCODERS, "wav")
+BITRATES = ("48k", "64k", "80k", "96k", "128k")
 DEFAULT_BITRATE = "64k"
 """Mono speech at 64 kbps is clear; 96k gives the bells more air."""
 GENRE = "Meditation"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.render.timeline import Chapter
+from guide.rendering.timeline import Chapter
 from guide.sound.pcm import samples_to_ms
 
 

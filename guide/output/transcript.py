@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from guide.render.session import Session, spoken_line
-from guide.render.timeline import CueKind
+from guide.rendering.session import Session, spoken_line
+from guide.rendering.timeline import CueKind
 from guide.script.values import format_clock, format_span
 
 WIDTH = 78

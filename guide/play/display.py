@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from typing import TextIO
 
-from guide.render.timeline import Cue, CueKind, Timeline
+from guide.rendering.timeline import Cue, CueKind, Timeline
 from guide.script.model import Bell, Say
 from guide.script.values import format_clock, format_span
 

@@ -14,9 +14,9 @@ import numpy as np
 from guide.play.display import PlayDisplay
 from guide.play.keys import Keys
 from guide.play.outputs import STOP_FADE_MS, Output
-from guide.render.live import LiveSession
-from guide.render.session import Session
-from guide.render.timeline import Timeline
+from guide.rendering.live import LiveSession
+from guide.rendering.session import Session
+from guide.rendering.timeline import Timeline
 from guide.sound.pcm import ms_to_samples, samples_to_ms, to_int16
 
 BLOCK_MS = 100

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from guide.render.mixer import DUCK_ATTACK_MS
-from guide.render.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
-from guide.render.timeline import CueKind
+from guide.rendering.mixer import DUCK_ATTACK_MS
+from guide.rendering.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
+from guide.rendering.timeline import CueKind
 from guide.script.model import Say, Script, Silence, Step
 from guide.voice.cache import ClipCache
 from guide.voice.voicing import load_voices, speak_lines

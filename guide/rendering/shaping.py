@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from guide.errors import Where
-from guide.render.session import Session, plan_without_speaking, prepare
-from guide.render.targets import LOUDNESS_LUFS
-from guide.render.timeline import Timeline
+from guide.rendering.session import Session, plan_without_speaking, prepare
+from guide.rendering.targets import LOUDNESS_LUFS
+from guide.rendering.timeline import Timeline
 from guide.script import library
 from guide.script.clients import Client
 from guide.script.loader import load_script, with_overrides

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.render.timeline import Timeline
+from guide.rendering.timeline import Timeline
 from guide.script.model import Step
 from guide.sound.dynamics import MARGIN, Limited, limit
 from guide.sound.pcm import db_to_gain, ms_to_samples, to_int16

@@ -13,9 +13,9 @@ import numpy as np
 
 from guide.errors import ScriptError, UsageError, Where
 from guide.fingerprint import digest
-from guide.render.mixer import Bed, Levels, Mix, Sound, as_int16
-from guide.render.targets import LOUDNESS_LUFS
-from guide.render.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
+from guide.rendering.mixer import Bed, Levels, Mix, Sound, as_int16
+from guide.rendering.targets import LOUDNESS_LUFS
+from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
 from guide.script.format import MAX_SESSION_MS
 from guide.script.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.script.values import format_span

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from guide.errors import Where
-from guide.render.timeline import CueKind, Timeline
+from guide.rendering.timeline import CueKind, Timeline
 from guide.script.model import Say, Script
 from guide.script.values import format_span
 
