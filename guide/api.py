@@ -10,6 +10,7 @@ an option it cannot use, `MissingDependency`, `RenderError` (all in `guide.error
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -49,7 +50,8 @@ def load(
     """The script in a file, or a built-in session named, validated, with the options `guide play`, `export`
     and `check` take that change the script: `duration` as "20m" or in seconds, and `engine` and `rate` for
     every line."""
-    return _shaping(variables, vars_file, duration, engine, rate, no_bells, no_ambience).load(str(script))[0]
+    options = {name: value for name, value in locals().items() if name != "script"}
+    return _shaping(options).load(str(script))[0]
 
 
 def render(
@@ -106,26 +108,23 @@ def _prepared(script: Script | str | Path, loudness: float, no_cache: bool, opti
         if options:
             raise UsageError(f"{', '.join(options)}: give these to guide.load, which made this script")
         return replace(Shaping(), loudness=float(loudness), no_cache=no_cache).prepare(script, None)
-    shaping = replace(_shaping(**options), loudness=float(loudness), no_cache=no_cache)
+    shaping = replace(_shaping(options), loudness=float(loudness), no_cache=no_cache)
     return shaping.prepare(*shaping.load(str(script)))
 
 
-def _shaping(
-    variables: Mapping[str, str] | None = None,
-    vars_file: str | Path | None = None,
-    duration: str | float | None = None,
-    engine: str | None = None,
-    rate: int | None = None,
-    no_bells: bool = False,
-    no_ambience: bool = False,
-) -> Shaping:
+def _shaping(options: Mapping[str, Any]) -> Shaping:
+    """The Shaping that `load`'s options ask for; a name `load` does not take is refused, saying which."""
+    unknown = sorted(set(options) - set(inspect.signature(load).parameters) - {"script"})
+    if unknown:
+        raise UsageError(f"{', '.join(unknown)}: not an option of guide.load, render or export")
+    duration, vars_file = options.get("duration"), options.get("vars_file")
     return Shaping(
-        variables=tuple((variables or {}).items()),
+        variables=tuple((options.get("variables") or {}).items()),
         vars_file=Path(vars_file) if vars_file is not None else None,
         duration=Duration(_duration_ms(duration), None) if duration is not None else None,
-        voice=tuple(_voice(engine, rate).items()),
-        no_bells=no_bells,
-        no_ambience=no_ambience,
+        voice=tuple(_voice(options.get("engine"), options.get("rate")).items()),
+        no_bells=bool(options.get("no_bells")),
+        no_ambience=bool(options.get("no_ambience")),
     )
 
 

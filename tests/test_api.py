@@ -60,5 +60,7 @@ def test_the_commands_errors_are_exceptions(write_script, tmp_path):
         guide.load(write_script(SCRIPT), variables={"nickname": "Sam"})
     with pytest.raises(UsageError, match="duration: give these to guide.load"):
         guide.render(guide.load(write_script(SCRIPT)), duration="1m")
+    with pytest.raises(UsageError, match="durration: not an option of guide.load, render or export"):
+        guide.render(write_script(SCRIPT), durration="1m")
     with pytest.raises(UsageError, match="cannot tell the format"):
         guide.export(write_script(SCRIPT), tmp_path / "session.xyz")

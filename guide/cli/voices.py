@@ -29,7 +29,7 @@ def voices(language: str | None, sample: str | None, voice_id: str | None, rate:
       guide voices --language en
       guide voices --say "You are safe now." --voice en_US-joe-medium
     """
-    listed = [v for name in SPEECH_ENGINES for v in get_engine(name).voices()]
+    listed = [v for name in sorted(SPEECH_ENGINES) for v in get_engine(name).voices()]
     if sample is not None:
         _say(sample, voice_id, rate, listed)
         return

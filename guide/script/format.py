@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SPEECH_ENGINES = ("piper", "pyttsx3")
-"""The speech engines, the natural voice first: `guide/voice/engines/` has a module for each."""
+SPEECH_ENGINES = ("pyttsx3", "piper")
+"""The speech engines: `guide/voice/engines/` has a module for each."""
 ENGINES = ("auto", *SPEECH_ENGINES)
 """What a voice's `engine` may name: `auto` picks the best of the speech engines installed."""
 RATE_RANGE = (60, 250)
