@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -156,50 +156,45 @@ def shipped(name: str) -> EspeakModel | PiperModel | None:
         return None
 
 
-Counted = Callable[[str], tuple[float, ...]]
-"""A line counted by the voice's own phonemes (`features`)."""
+Counted = Mapping[str, tuple[float, ...]]
+"""The lines a voice is measured on, each counted by the voice's own phonemes (`features`), once."""
 
 
-def fit_espeak(voice: str, lines: list[str], counted: Counted, spoken_s: Callable[[str, int], float]) -> EspeakModel:
-    """A system voice's model, its weights fitted at the reference pace on `lines` spoken by `spoken_s`."""
-    rows = [counted(line) for line in lines]
-    weights = fit_weights(rows, [spoken_s(line, REFERENCE_WPM) for line in lines])
+def fit_espeak(voice: str, counted: Counted, spoken_s: Callable[[str, int], float]) -> EspeakModel:
+    """A system voice's model, its weights fitted at the reference pace on the lines spoken by `spoken_s`."""
+    weights = fit_weights(list(counted.values()), [spoken_s(line, REFERENCE_WPM) for line in counted])
     return EspeakModel(voice, weights, {})
 
 
 def with_pace(
-    model: EspeakModel, words_per_minute: int, lines: list[str], counted: Counted, spoken_s: Callable[[str, int], float]
+    model: EspeakModel, words_per_minute: int, counted: Counted, spoken_s: Callable[[str, int], float]
 ) -> EspeakModel:
-    """The model with the factor of one more pace, measured on `lines`."""
-    predicted = sum(weighed(model.weights, counted(line)) for line in lines)
-    spoken = sum(spoken_s(line, words_per_minute) for line in lines)
+    """The model with the factor of one more pace, measured on the lines."""
+    predicted = sum(weighed(model.weights, each) for each in counted.values())
+    spoken = sum(spoken_s(line, words_per_minute) for line in counted)
     return replace(model, factors={**model.factors, words_per_minute: round(spoken / predicted, 6)})
 
 
-def fit_piper(
-    voice: str, lines: list[str], counted: Counted, spoken: Callable[[str, float], tuple[float, int]]
-) -> PiperModel:
-    """A neural voice's model, fitted on `lines` spoken by `spoken` (seconds of speech without the pauses between
-    sentences, and the number of sentences) at two length scales."""
+def fit_piper(voice: str, counted: Counted, spoken: Callable[[str, float], tuple[float, int]]) -> PiperModel:
+    """A neural voice's model, fitted on the lines spoken by `spoken` (seconds of speech without the pauses
+    between sentences, and the number of sentences) at two length scales."""
     rows: list[list[float]] = []
     seconds: list[float] = []
     sentences_in = {}
     for scale in FIT_SCALES:
-        for line in lines:
+        for line, each in counted.items():
             line_s, sentences_in[line] = spoken(line, scale)
-            each = counted(line)
             rows.append([*each, *(scale * value for value in each)])
             seconds.append(line_s)
     weights = fit_weights(rows, seconds)
     fixed, stretched = weights[: len(FEATURES)], weights[len(FEATURES) :]
-    every = [counted(line) for line in lines]
-    words = sum(spoken_words(line) for line in lines)
+    words = sum(spoken_words(line) for line in counted)
     pauses = sum(count - 1 for count in sentences_in.values()) * SENTENCE_PAUSE_WORDS
     return PiperModel(
         voice,
         fixed,
         stretched,
-        round(sum(weighed(fixed, each) for each in every), 6),
-        round(sum(weighed(stretched, each) for each in every), 6),
+        round(sum(weighed(fixed, each) for each in counted.values()), 6),
+        round(sum(weighed(stretched, each) for each in counted.values()), 6),
         words - pauses,
     )

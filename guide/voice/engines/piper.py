@@ -271,10 +271,8 @@ def fit(found: PiperVoiceFile, lines: list[str]) -> PiperModel:
         seconds = sum(len(trim_silence(c.audio_int16_array)) / c.sample_rate for c in chunks)
         return seconds, len(chunks)
 
-    def counted(line: str) -> tuple[float, ...]:
-        return length_model.features(line, _phonemes(line, found.espeak_voice)[1])
-
-    return length_model.fit_piper(_model_digest(found), lines, counted, spoken)
+    counted = {line: length_model.features(line, _phonemes(line, found.espeak_voice)[1]) for line in lines}
+    return length_model.fit_piper(_model_digest(found), counted, spoken)
 
 
 def _at_session_rate(samples: np.ndarray, rate: int) -> np.ndarray:

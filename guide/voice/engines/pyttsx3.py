@@ -53,6 +53,8 @@ class Pyttsx3Engine:
         self._engine: Any = None
         self._voices: list[Any] = []
         self._identities: dict[tuple[Voice, str], dict[str, str | int | float]] = {}
+        self._measured: dict[str, EspeakModel] = {}
+        """Length models measured for voices with none shipped, by voice id."""
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
         # Asked for every line: choosing the voice among the installed ones takes a millisecond each time.
@@ -126,8 +128,9 @@ class Pyttsx3Engine:
         return " ".join(clauses)
 
     def _length_model(self, voice_id: str, language: str, pace: int) -> EspeakModel:
-        """The voice's length model at a pace: shipped for the bundled voices, else measured once and kept."""
-        model = _shipped_model(voice_id)
+        """The voice's length model at a pace: shipped for the bundled voices, else measured once and kept in the
+        cache, and for the rest of the process here, as every line predicted asks for it."""
+        model = _shipped_model(voice_id) or self._measured.get(voice_id)
         if model is not None and pace in model.factors:
             return model
         cache = ClipCache(default_folder())
@@ -138,25 +141,23 @@ class Pyttsx3Engine:
             _LOG.info(FIT_NOTICE.format(voice=voice_id, pace=pace))
             model = self.measured_model(voice_id, language, [pace], model)
             cache.put_record(key, length_model.to_json(model))
+        self._measured[voice_id] = model
         return model
 
     def measured_model(
         self, voice_id: str, language: str, paces: list[int], model: EspeakModel | None = None
     ) -> EspeakModel:
         """A voice's length model (or `model`) with the factors of `paces`, measured on the corpus."""
-        lines = length_model.corpus(language)
+        counted = {line: self._counted(line, voice_id) for line in length_model.corpus(language)}
 
         def spoken_s(line: str, words_per_minute: int) -> float:
             clip = self.synthesize(line, Voice(name=voice_id, rate=words_per_minute), language)
             return len(trim_silence(clip)) / SAMPLE_RATE
 
-        def counted(line: str) -> tuple[float, ...]:
-            return self._counted(line, voice_id)
-
         if model is None:
-            model = length_model.fit_espeak(voice_id, lines, counted, spoken_s)
+            model = length_model.fit_espeak(voice_id, counted, spoken_s)
         for pace in paces:
-            model = length_model.with_pace(model, pace, lines, counted, spoken_s)
+            model = length_model.with_pace(model, pace, counted, spoken_s)
         return model
 
     def _save(self, text: str) -> np.ndarray | None:
