@@ -7,6 +7,9 @@ from types import FrameType
 
 from guide.errors import ExitCode
 
+STOP_AGAIN_S = 2.0
+"""How long after SIGTERM a worker is stopped again, should the first stop have been swallowed."""
+
 
 class Terminated(BaseException):
     """SIGTERM arrived: like KeyboardInterrupt, not an error that any `except Exception` should swallow."""
@@ -29,4 +32,9 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    # Python swallows an exception raised where it cannot raise one: in a weakref callback or a __del__, such
+    # as the one that drops an import's module lock. A worker stopped there would go on with its job, and
+    # its parent would wait for it: the stop is raised again a little later, until the worker has unwound.
+    signal.signal(signal.SIGALRM, _exit_quietly)
+    signal.setitimer(signal.ITIMER_REAL, STOP_AGAIN_S)
     raise SystemExit(ExitCode.TERMINATED)

@@ -8,6 +8,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 import wave
 from pathlib import Path
 
@@ -155,3 +156,24 @@ def test_two_renders_at_once_share_the_cache_without_harm(write_script, tmp_path
     assert [p for p in cache.rglob("*") if p.name.endswith(".part")] == []
     for entry in cache.rglob("*.wav"):
         assert len(read_wav(entry)[0]) > 0, f"{entry} is whole"
+
+
+def test_a_worker_whose_stop_is_swallowed_is_stopped_again():
+    # SIGTERM arrives while a __del__ runs, where Python swallows the exception it raises ("Exception ignored").
+    code = (
+        "import os, signal, time\n"
+        "from guide.signals import worker_signals\n"
+        "worker_signals()\n"
+        "class Dropped:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        for _ in range(100_000):\n"
+        "            pass\n"
+        "Dropped()\n"
+        "time.sleep(30)\n"
+    )
+    began = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert result.returncode == 143, result.stderr
+    assert "Exception ignored" in result.stderr, "the first stop was swallowed"
+    assert time.monotonic() - began < 10
