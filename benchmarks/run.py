@@ -92,8 +92,8 @@ def floor_synthesis(script: str) -> float:
     """espeak-ng speaking every line of the script, through the engine directly, in a fresh process."""
     code = (
         "import sys; from guide.script.library import find_script; from guide.script.loader import load_script; "
-        "from guide.rendering.session import spoken_lines; from guide.voice.engines import get_engine; "
-        f"s = load_script(find_script({script!r})); e = get_engine('pyttsx3'); "
+        "from guide.rendering.session import spoken_lines; from guide.voice.engines import Engines; "
+        f"s = load_script(find_script({script!r})); e = Engines(None).named('pyttsx3'); "
         "[e.synthesize(l.text, l.voice, s.language) for l in dict.fromkeys(spoken_lines(s))]"
     )
     return timed(lambda: subprocess.run([sys.executable, "-c", code], check=True))
@@ -343,9 +343,10 @@ def speech_seconds(bench: Bench, cache: str) -> float:
     code = (
         "from guide.script.library import find_script; from guide.script.loader import load_script; "
         "from guide.rendering.session import spoken_lines; from guide.voice.voicing import known_lengths; "
-        "from guide.voice.cache import ClipCache, default_folder; from guide.sound.pcm import SAMPLE_RATE; "
-        f"s = load_script(find_script({PIPER_SESSION!r})); "
-        "lengths, predicted = known_lengths(spoken_lines(s), s.language, ClipCache(default_folder())); "
+        "from guide.rendering.shaping import Shaping; from guide.environment import Environment; "
+        "from guide.sound.pcm import SAMPLE_RATE; "
+        f"s = load_script(find_script({PIPER_SESSION!r})); sh = Shaping.in_environment(Environment.from_process()); "
+        "lengths, predicted = known_lengths(spoken_lines(s), s.language, sh.engines, sh.cache()); "
         "assert predicted == 0; print(sum(lengths.values()) / SAMPLE_RATE)"
     )
     env = {**bench.env, "GUIDE_CACHE_DIR": cache}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from guide.environment import Environment
 from guide.errors import UsageError
 from guide.output.export import exporting, written_levelled
 from guide.output.formats import ALBUM, BITRATES, CAPTION_FORMATS, DEFAULT_BITRATE, ExportSettings, choose_format
@@ -107,18 +108,21 @@ def _prepared(script: Script | str | Path, loudness: float, no_cache: bool, opti
     if isinstance(script, Script):
         if options:
             raise UsageError(f"{', '.join(options)}: give these to guide.load, which made this script")
-        return replace(Shaping(), loudness=float(loudness), no_cache=no_cache).prepare(script, None)
+        shaping = Shaping.in_environment(Environment.from_process(), loudness=float(loudness), no_cache=no_cache)
+        return shaping.prepare(script, None)
     shaping = replace(_shaping(options), loudness=float(loudness), no_cache=no_cache)
     return shaping.prepare(*shaping.load(str(script)))
 
 
 def _shaping(options: Mapping[str, Any]) -> Shaping:
-    """The Shaping that `load`'s options ask for; a name `load` does not take is refused, saying which."""
+    """The Shaping that `load`'s options ask for, in this process's environment; a name `load` does not take is
+    refused, saying which."""
     unknown = sorted(set(options) - set(inspect.signature(load).parameters) - {"script"})
     if unknown:
         raise UsageError(f"{', '.join(unknown)}: not an option of guide.load, render or export")
     duration, vars_file = options.get("duration"), options.get("vars_file")
-    return Shaping(
+    return Shaping.in_environment(
+        Environment.from_process(),
         variables=tuple((options.get("variables") or {}).items()),
         vars_file=Path(vars_file) if vars_file is not None else None,
         duration=Duration(_duration_ms(duration), None) if duration is not None else None,

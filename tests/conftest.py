@@ -1,7 +1,10 @@
-"""Shared fixtures: an isolated clip cache, the real CLI in a subprocess, and an ALSA sink that captures."""
+"""Shared fixtures: an isolated clip cache, the program's environment, the real CLI in-process and in a
+subprocess, and an ALSA sink that captures."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import os
 import shutil
 import subprocess
@@ -12,6 +15,12 @@ from pathlib import Path
 
 import pytest
 from pulse import null_sink_server
+
+from guide.cli.main import main
+from guide.environment import Environment
+from guide.rendering.shaping import Shaping
+from guide.voice.cache import ClipCache
+from guide.voice.engines import Engines
 
 ASOUND_CAPTURE = """\
 pcm.!default {{ type file slave.pcm "null" file "{capture}" format "raw" }}
@@ -32,6 +41,53 @@ def cache_env(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The tests measure espeak-ng, hundreds of times faster than real time; the Piper tests ask for it.
     monkeypatch.setenv("GUIDE_ENGINE", "pyttsx3")
     return shared_cache
+
+
+@pytest.fixture
+def env(shared_cache: Path, data_env: Path) -> Environment:
+    """The program's environment for an in-process test, as the autouse fixtures set the process's: the shared
+    clip cache, a data folder of the test's own, and espeak-ng for `auto`; its streams keep what is written."""
+    settings = {"GUIDE_CACHE_DIR": str(shared_cache), "GUIDE_DATA_DIR": str(data_env), "GUIDE_ENGINE": "pyttsx3"}
+    return Environment.from_process(settings, stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture
+def engines(env: Environment) -> Engines:
+    return Engines.of(env)
+
+
+@pytest.fixture
+def cache(shared_cache: Path) -> ClipCache:
+    return ClipCache(shared_cache)
+
+
+@pytest.fixture
+def shaping(env: Environment) -> Shaping:
+    """A session shaped as the command line does with no options, in the test's environment."""
+    return Shaping.in_environment(env)
+
+
+@dataclasses.dataclass(frozen=True)
+class Ran:
+    """A command run in-process: its exit code and what it wrote, named as a finished process's are."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def guide(env: Environment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
+    """Run `guide ARGS...` in this process, in the test's environment (with any of its fields changed) and
+    scratch folder, with `stdin` as its input (not a terminal); returns its exit code and output."""
+
+    def run(*args: str, stdin: str = "", cwd: Path | None = None, **changes: object) -> Ran:
+        monkeypatch.chdir(cwd or tmp_path)
+        streams = {"stdin": io.StringIO(stdin), "stdout": io.StringIO(), "stderr": io.StringIO()}
+        code = main(list(args), dataclasses.replace(env, **changes, **streams))
+        return Ran(code, streams["stdout"].getvalue(), streams["stderr"].getvalue())
+
+    return run
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

@@ -53,14 +53,26 @@ def probe(path: Path) -> dict:
     return json.loads(result.stdout)
 
 
+def shaping():
+    """A session shaped as the command line does with no options, in the environment the tests' autouse fixtures
+    give this process (its clip cache, espeak-ng for `auto`): for helpers that no fixture reaches."""
+    from guide.environment import Environment
+    from guide.rendering.shaping import Shaping
+
+    return Shaping.in_environment(Environment.from_process())
+
+
+def prepared(script):
+    """A loaded script's session, voiced and levelled in this process through the real voice and cache."""
+    return shaping().prepare(script, None)
+
+
 def render(script_path: Path, variables: dict[str, str] | None = None):
     """A script's timeline and its mixed samples, rendered in this process through the real voice and cache."""
-    from guide.rendering.session import prepare
     from guide.script.loader import load_script
-    from guide.voice.cache import ClipCache, default_folder
 
     reference = load_script(script_path) if variables else None
-    session = prepare(load_script(script_path, variables), ClipCache(default_folder()), level_from=reference)
+    session = shaping().prepare(load_script(script_path, variables), reference)
     return session.timeline, np.concatenate(list(session.chunks()))
 
 

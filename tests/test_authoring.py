@@ -58,9 +58,9 @@ def test_a_tone_rises_as_you_breathe_in_and_falls_as_you_breathe_out(write_scrip
     assert pitch_at(breathe_out, 0.2) > pitch_at(breathe_out, 0.6)
 
 
-def test_a_spoken_cue_longer_than_its_phase_is_an_error_naming_the_step(run_guide, write_script):
+def test_a_spoken_cue_longer_than_its_phase_is_an_error_naming_the_step(guide, write_script):
     script = write_script(HEAD + "      - breathe: {in: 0.3, out: 4}\n")
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 3
     assert result.stderr.startswith(f"{script}:5:9: breathe: the spoken cue of the in phase lasts ")
     assert result.stderr.strip().endswith(
@@ -115,10 +115,10 @@ def test_a_script_can_include_a_fragment_of_the_built_in_library(write_script):
     assert any(c.kind is CueKind.SAY for c in timeline.cues)
 
 
-def test_an_include_loop_is_an_error_that_shows_the_loop(run_guide, write_script):
+def test_an_include_loop_is_an_error_that_shows_the_loop(guide, write_script):
     write_script("- include: session.yaml\n", "loop.yaml")
     script = write_script(HEAD + "      - include: loop.yaml\n")
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 3
     assert result.stderr.strip() == (
         f"{script.parent / 'loop.yaml'}:1:12: include: this makes a loop "
@@ -126,9 +126,9 @@ def test_an_include_loop_is_an_error_that_shows_the_loop(run_guide, write_script
     )
 
 
-def test_an_error_in_an_included_file_names_that_file(run_guide, write_script, tmp_path):
+def test_an_error_in_an_included_file_names_that_file(guide, write_script, tmp_path):
     write_script("- pause: soon\n", "broken.yaml")
-    result = run_guide("check", str(write_script(HEAD + "      - include: broken.yaml\n")))
+    result = guide("check", str(write_script(HEAD + "      - include: broken.yaml\n")))
     assert result.returncode == 3
     assert (
         result.stderr.strip()
@@ -219,19 +219,19 @@ def test_a_personalized_render_differs_where_the_variable_is_spoken_and_nowhere_
     assert differing == ["Hello, little one. Let's sit together in the garden."]
 
 
-def test_vars_file_sets_variables_and_var_wins_over_it(run_guide, write_script, tmp_path):
+def test_vars_file_sets_variables_and_var_wins_over_it(guide, write_script, tmp_path):
     script = write_script(PERSONAL)
     client = tmp_path / "client.yaml"
     client.write_text("name: Sam\nplace: the old oak tree\n")
-    result = run_guide("check", str(script), "--vars", str(client), "--var", "name=Robin")
+    result = guide("check", str(script), "--vars", str(client), "--var", "name=Robin")
     assert result.returncode == 0, result.stderr
     assert f"{script}: For Robin" in result.stdout
 
 
-def test_a_vars_file_naming_an_undeclared_variable_points_at_its_line(run_guide, write_script, tmp_path):
+def test_a_vars_file_naming_an_undeclared_variable_points_at_its_line(guide, write_script, tmp_path):
     client = tmp_path / "client.yaml"
     client.write_text("name: Sam\ncolour: blue\n")
-    result = run_guide("check", str(write_script(PERSONAL)), "--vars", str(client))
+    result = guide("check", str(write_script(PERSONAL)), "--vars", str(client))
     assert result.returncode == 3
     assert result.stderr.strip() == (
         f"{client}:2:1: colour: {tmp_path / 'session.yaml'} declares no such variable (it has: name, place)"

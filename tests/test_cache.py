@@ -57,20 +57,20 @@ def test_clips_are_kept_in_guide_cache_dir_one_per_distinct_line(run_guide, writ
     assert len(clips_in(cache)) == 2
 
 
-def test_a_second_render_is_served_from_the_cache(write_script, tmp_path, synthesized):
+def test_a_second_render_is_served_from_the_cache(write_script, tmp_path, synthesized, engines):
     script = load_script(write_script(SCRIPT))
     cache = ClipCache(tmp_path / "cache")
-    first = prepare(script, cache)
+    first = prepare(script, cache, engines)
     assert synthesized == ["The first line, spoken once.", "The second line, spoken once."]
-    second = prepare(script, cache)
+    second = prepare(script, cache, engines)
     assert len(synthesized) == 2, "nothing more was synthesized"
     assert b"".join(c.tobytes() for c in first.chunks()) == b"".join(c.tobytes() for c in second.chunks())
 
 
-def test_no_cache_synthesizes_every_line_and_keeps_nothing(run_guide, write_script, tmp_path, synthesized):
+def test_no_cache_synthesizes_every_line_and_keeps_nothing(run_guide, write_script, tmp_path, synthesized, engines):
     script = load_script(write_script(SCRIPT))
-    prepare(script, ClipCache(tmp_path / "cache"))
-    prepare(script, ClipCache(None))
+    prepare(script, ClipCache(tmp_path / "cache"), engines)
+    prepare(script, ClipCache(None), engines)
     assert len(synthesized) == 4
     empty = tmp_path / "empty"
     result = render(run_guide, write_script(SCRIPT), empty, "--no-cache")
@@ -123,7 +123,7 @@ def test_rendering_leaves_nothing_in_the_temporary_folder(run_guide, write_scrip
     assert list(temporary.iterdir()) == []
 
 
-def test_many_new_lines_are_spoken_on_every_core_and_each_is_kept(write_script, tmp_path, monkeypatch):
+def test_many_new_lines_are_spoken_on_every_core_and_each_is_kept(write_script, tmp_path, monkeypatch, engines):
     helpers: list[Forked] = []
 
     class Counted(Forked):
@@ -139,7 +139,7 @@ def test_many_new_lines_are_spoken_on_every_core_and_each_is_kept(write_script, 
         )
     )
     cache = ClipCache(tmp_path / "cache")
-    clips = voicing.speak_lines(spoken_lines(script), script.language, cache)
+    clips = voicing.speak_lines(spoken_lines(script), script.language, engines, cache)
     assert len(helpers) == min(usable_cores(), len(lines) // voicing.LINES_PER_PROCESS) - 1
     assert [line.text for line in clips] == lines
     assert all(len(clip) > SAMPLE_RATE / 2 for clip in clips.values()), "every line, wherever spoken, is heard"

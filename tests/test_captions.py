@@ -6,14 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from measure import decode, first_sound_after
+from measure import decode, first_sound_after, prepared
 
-from guide.rendering.session import prepare, spoken_line
+from guide.rendering.session import spoken_line
 from guide.rendering.timeline import CueKind
 from guide.script.loader import load_script
 from guide.script.sentences import sentences
 from guide.script.values import format_clock
-from guide.voice.cache import ClipCache, default_folder
 
 SPOKEN_SCRIPT = """\
 title: Spoken
@@ -60,7 +59,7 @@ def parse_cues(text: str, time_pattern: str) -> list[tuple[int, int, str]]:
 @pytest.fixture
 def spoken(write_script):
     script = write_script(SPOKEN_SCRIPT)
-    return script, prepare(load_script(script), ClipCache(default_folder()))
+    return script, prepared(load_script(script))
 
 
 def test_webvtt_has_one_cue_per_sentence_each_starting_as_its_words_are_heard(run_guide, spoken, tmp_path):
@@ -143,14 +142,14 @@ def test_captions_escape_what_webvtt_reserves(write_script, tmp_path):
     assert text == "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nYou &amp; me &lt;now&gt; --&gt; later\n"
 
 
-def test_cover_must_be_an_image_beside_the_script(run_guide, write_script, tmp_path):
+def test_cover_must_be_an_image_beside_the_script(guide, write_script, tmp_path):
     (tmp_path / "cover.png").write_text("not a picture")
     script = write_script(SPOKEN_SCRIPT.replace("content_note:", "cover: cover.png\ncontent_note:"))
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 3
     assert f"{script}:2:8: cover: cover.png is not a PNG or JPEG image" in result.stderr
     missing = write_script(SPOKEN_SCRIPT.replace("content_note:", "cover: art/none.jpg\ncontent_note:"))
-    result = run_guide("check", str(missing))
+    result = guide("check", str(missing))
     assert result.returncode == 3
     assert "2:8: cover: art/none.jpg: no such file beside the script" in result.stderr
 

@@ -33,9 +33,9 @@ closing:
 """
 
 
-def test_every_care_warning_names_its_place_and_why(run_guide, write_script):
+def test_every_care_warning_names_its_place_and_why(guide, write_script):
     script = write_script(CARELESS)
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 0, "warnings alone do not fail a check"
     lines = result.stderr.splitlines()
     # The session's length depends on how long the voice takes; the rest of that line does not.
@@ -58,12 +58,12 @@ def test_every_care_warning_names_its_place_and_why(run_guide, write_script):
     ]
 
 
-def test_strict_turns_warnings_into_exit_3(run_guide, write_script):
-    assert run_guide("check", "--strict", str(write_script(CARELESS))).returncode == 3
+def test_strict_turns_warnings_into_exit_3(guide, write_script):
+    assert guide("check", "--strict", str(write_script(CARELESS))).returncode == 3
 
 
-def test_a_careful_script_checks_clean_even_when_strict(run_guide, write_script):
-    result = run_guide("check", "--strict", str(write_script(CAREFUL)))
+def test_a_careful_script_checks_clean_even_when_strict(guide, write_script):
+    result = guide("check", "--strict", str(write_script(CAREFUL)))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
 
@@ -81,16 +81,16 @@ def test_a_careful_script_checks_clean_even_when_strict(run_guide, write_script)
         ("If a memory comes, you might notice it.", False),
     ],
 )
-def test_orders_are_told_apart_from_invitations(run_guide, write_script, line, flagged):
+def test_orders_are_told_apart_from_invitations(guide, write_script, line, flagged):
     script = write_script(CAREFUL.replace("You are here, today, and safe.", line))
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert ("orders rather than invites" in result.stderr) is flagged
 
 
-def test_the_built_in_sessions_check_clean_when_strict(run_guide):
+def test_the_built_in_sessions_check_clean_when_strict(guide):
     from guide.script.library import builtin_sessions
 
     for session in builtin_sessions():
-        result = run_guide("check", "--strict", session.stem)
+        result = guide("check", "--strict", session.stem)
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""

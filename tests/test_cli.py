@@ -45,8 +45,8 @@ def test_version(run_guide):
     assert (result.returncode, result.stdout.strip()) == (0, f"guide, version {__version__}")
 
 
-def test_list_shows_the_built_in_sessions_and_where_to_find_real_help(run_guide):
-    result = run_guide("list")
+def test_list_shows_the_built_in_sessions_and_where_to_find_real_help(guide):
+    result = guide("list")
     assert result.returncode == 0, result.stderr
     assert "sit-with-your-younger-self  12:00  (from " in result.stdout
     assert result.stdout.count(" with --duration)") == 7
@@ -54,8 +54,8 @@ def test_list_shows_the_built_in_sessions_and_where_to_find_real_help(run_guide)
     assert "do not replace, the care of a trauma-informed" in result.stdout
 
 
-def test_check_prints_the_plan_of_a_built_in_session_by_name(run_guide):
-    result = run_guide("check", "sit-with-your-younger-self")
+def test_check_prints_the_plan_of_a_built_in_session_by_name(guide):
+    result = guide("check", "sit-with-your-younger-self")
     assert result.returncode == 0, result.stderr
     # Whether the clips are in the cache yet depends on the tests before: the line saying how many lines are
     # predicted comes last when there are any.
@@ -90,16 +90,16 @@ def test_check_prints_the_plan_of_a_built_in_session_by_name(run_guide):
         (["check", "sit-with-your-younger-self", "--rate", "20"], "Invalid value for '--rate'"),
     ],
 )
-def test_usage_errors_exit_2_and_say_what_to_do(run_guide, tmp_path, args, message):
-    result = run_guide(*args)
+def test_usage_errors_exit_2_and_say_what_to_do(guide, tmp_path, args, message):
+    result = guide(*args)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.mp3").exists()
 
 
-def test_an_unknown_variable_lists_the_ones_the_script_declares(run_guide):
-    result = run_guide("check", "sit-with-your-younger-self", "--var", "colour=blue")
+def test_an_unknown_variable_lists_the_ones_the_script_declares(guide):
+    result = guide("check", "sit-with-your-younger-self", "--var", "colour=blue")
     assert result.stderr.strip().endswith("declares no such variable (it has: age, name, safe_place)")
 
 

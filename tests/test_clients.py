@@ -182,12 +182,11 @@ def _group_gone(group: int, within_s: float) -> bool:
     return False
 
 
-def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, monkeypatch):
+def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, monkeypatch, shaping):
     import multiprocessing
 
     from guide.output.batch import Result, run_batch
     from guide.output.formats import ExportSettings
-    from guide.rendering.shaping import Shaping
     from guide.script.clients import load_clients
 
     class NoSharedMemory:
@@ -199,7 +198,7 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
     clients_file.write_text("- client: ana\n  variables: {name: Ana}\n- client: cy\n  variables: {name: Cy}\n")
     clients, invalid = load_clients(clients_file)
     folder.mkdir()
-    outcomes = run_batch(str(script), clients, Shaping(), ExportSettings("wav"), folder, jobs=2)
+    outcomes = run_batch(str(script), clients, shaping, ExportSettings("wav"), folder, jobs=2)
     assert invalid == []
     assert [o.result for o in outcomes] == [Result.WRITTEN, Result.WRITTEN]
     assert sorted(p.name for p in folder.glob("*.wav")) == ["ana.wav", "cy.wav"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from measure import render
+from measure import prepared, render
 
 from guide.rendering.checker import care_warnings
 from guide.script import format
@@ -43,9 +43,7 @@ def test_the_readme_example_checks_clean(tmp_path):
     example = next(block for block in _yaml_blocks(readme.read_text()) if block.startswith("title:"))
     script = tmp_path / "short.yaml"
     script.write_text(example)
-    from guide.rendering.session import prepare
     from guide.script.loader import load_script
-    from guide.voice.cache import ClipCache, default_folder
 
-    session = prepare(load_script(script), ClipCache(default_folder()))
+    session = prepared(load_script(script))
     assert care_warnings(session.script, session.timeline) == []

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import decode, first_sound_after, probe, silences
+from measure import decode, first_sound_after, prepared, probe, silences
 
 from guide.rendering.mixer import DUCK_DB
-from guide.rendering.session import prepare
 from guide.rendering.timeline import CueKind
 from guide.script.loader import load_script
 from guide.script.model import Duration
 from guide.sound.loudness import clip_loudness
-from guide.voice.cache import ClipCache, default_folder
 
 TIMING_SCRIPT = """\
 title: Timing
@@ -50,7 +48,7 @@ def planned(script_path: Path, *, duration_ms: int | None = None):
     from guide.script.loader import with_overrides
 
     script = with_overrides(load_script(script_path), duration=Duration(duration_ms, None) if duration_ms else None)
-    return prepare(script, ClipCache(default_folder())).timeline
+    return prepared(script).timeline
 
 
 @pytest.mark.parametrize("suffix", [".mp3", ".wav"])

@@ -93,25 +93,23 @@ def test_a_full_disk_is_a_clear_message_and_leaves_nothing(run_guide, write_scri
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["session.yaml", out.name])
 
 
-def test_a_truncated_or_corrupt_cache_entry_is_made_again(tmp_path):
+def test_a_truncated_or_corrupt_cache_entry_is_made_again(tmp_path, engines):
     cache = ClipCache(tmp_path / "cache")
     line = Say("Rest here.", Voice(engine="pyttsx3"), Where(tmp_path / "session.yaml", 1, 1))
-    original = speak_lines([line], "en", cache)[line]
-    stored = cache._path(line_key(line, "en"))
+    original = speak_lines([line], "en", engines, cache)[line]
+    stored = cache._path(line_key(line, "en", engines))
     whole = stored.read_bytes()
     for damaged in (whole[: len(whole) // 2], b"RIFF\x00\x00garbage" * 10, b""):
         stored.write_bytes(damaged)
-        again = speak_lines([line], "en", ClipCache(tmp_path / "cache"))[line]
+        again = speak_lines([line], "en", engines, ClipCache(tmp_path / "cache"))[line]
         # Spoken afresh (espeak-ng may differ by a few samples from one call to the next), not read back.
         assert len(again) == pytest.approx(len(original), rel=0.05)
         with wave.open(str(stored), "rb") as repaired:
             assert repaired.getnframes() == len(again), "the entry is written anew, whole"
 
 
-def test_a_voice_that_fails_on_one_line_names_the_line(write_script, monkeypatch):
-    from guide.voice.engines import get_engine
-
-    engine = get_engine("pyttsx3")
+def test_a_voice_that_fails_on_one_line_names_the_line(write_script, monkeypatch, engines):
+    engine = engines.named("pyttsx3")
     real = engine.synthesize
     monkeypatch.setattr(
         engine,
@@ -120,20 +118,21 @@ def test_a_voice_that_fails_on_one_line_names_the_line(write_script, monkeypatch
     )
     script = load_script(write_script(SCRIPT))
     with pytest.raises(ScriptError, match=r"5:9: say: the voice makes no sound for 'Rest here, and let the ground"):
-        speak_lines([script.sections[0].steps[0]], "en", ClipCache(None))
+        speak_lines([script.sections[0].steps[0]], "en", engines, ClipCache(None))
 
 
 def test_a_missing_speech_library_says_what_to_install(monkeypatch):
     import pyttsx3
 
-    from guide.voice.engines.pyttsx3 import Pyttsx3Engine
+    from guide.voice.engines import pyttsx3 as engine_module
 
     def no_library(*args, **kwargs):
         raise OSError("libespeak-ng.so.1: cannot open shared object file: No such file or directory")
 
     monkeypatch.setattr(pyttsx3, "init", no_library)
+    monkeypatch.setattr(engine_module._DRIVER, "engine", None)  # as in a process that has not started it yet
     with pytest.raises(MissingDependency, match=r"no speech engine could start .*sudo apt-get install libespeak-ng1"):
-        Pyttsx3Engine().synthesize("Hello.", Voice(), "en")
+        engine_module.Pyttsx3Engine(None).synthesize("Hello.", Voice(), "en")
 
 
 def test_two_renders_at_once_share_the_cache_without_harm(write_script, tmp_path):

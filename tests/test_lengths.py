@@ -6,15 +6,16 @@ import shutil
 
 import pytest
 
-from guide.cli.main import main
 from guide.rendering.session import spoken_lines
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.sound.pcm import trim_silence
-from guide.voice.engines import get_engine, length_model, piper
+from guide.voice.engines import Engines, length_model, piper
 from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
+ENGINES = Engines(models_dir=None)
+"""The engines with nothing kept: the voices these tests speak with have shipped models."""
 PIPER_MARKS = [pytest.mark.piper, pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")]
 
 
@@ -29,7 +30,7 @@ def predicted_and_spoken(engine_name: str, session: str, rate: int) -> tuple[int
     """A built-in session's spoken samples, predicted and spoken, every line as often as it is said."""
     path = next(p for p in builtin_sessions() if p.stem == session)
     script = with_overrides(load_script(path), voice={"engine": engine_name, "rate": rate})
-    engine = get_engine(engine_name)
+    engine = ENGINES.named(engine_name)
     lines = spoken_lines(script)
     spoken = {line: len(trim_silence(engine.synthesize(line.text, line.voice, "en"))) for line in set(lines)}
     return sum(engine.predict(line.text, line.voice, "en") for line in lines), sum(spoken[line] for line in lines)
@@ -51,7 +52,7 @@ def test_piper_lengths_are_predicted_within_three_percent_over_each_session(rate
 
 
 def test_the_shipped_espeak_model_is_what_measuring_the_voice_again_finds():
-    engine = get_engine("pyttsx3")
+    engine = ENGINES.named("pyttsx3")
     assert isinstance(engine, Pyttsx3Engine)
     shipped = length_model.shipped("espeak-gmw-en")
     measured = engine.measured_model("gmw/en", "en", [80, 110, 160])
@@ -66,22 +67,22 @@ def _speaking_forbidden(monkeypatch):
         raise AssertionError("a line was spoken")
 
     for name in ("pyttsx3", "piper"):
-        monkeypatch.setattr(type(get_engine(name)), "synthesize", refuse)
+        monkeypatch.setattr(type(ENGINES.named(name)), "synthesize", refuse)
     monkeypatch.setattr(piper, "_load", refuse)
 
 
 @pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=PIPER_MARKS)])
-def test_list_and_check_speak_nothing_on_a_cold_cache(engine, monkeypatch, tmp_path, capsys):
-    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path / "cold"))
-    monkeypatch.setenv("GUIDE_ENGINE", engine)
+def test_list_and_check_speak_nothing_on_a_cold_cache(engine, guide, monkeypatch, tmp_path):
+    cold = {"cache_dir": tmp_path / "cold", "engine": engine}
     _speaking_forbidden(monkeypatch)
-    assert main(["list"]) == 0
-    assert main(["new", str(tmp_path / "mine")]) == 0
-    assert main(["check", "--strict", str(tmp_path / "mine.yaml"), "--duration", "5m"]) == 0
-    shown = capsys.readouterr().out
-    assert "sit-with-your-younger-self  12:00" in shown
-    assert "lines not spoken yet: timed by the voice's model" in shown
-    assert f"voice: {engine}" in shown
+    listed = guide("list", **cold)
+    assert listed.returncode == 0, listed.stderr
+    assert "sit-with-your-younger-self  12:00" in listed.stdout
+    assert guide("new", "mine", **cold).returncode == 0
+    checked = guide("check", "--strict", "mine.yaml", "--duration", "5m", **cold)
+    assert checked.returncode == 0, checked.stderr
+    assert "lines not spoken yet: timed by the voice's model" in checked.stdout
+    assert f"voice: {engine}" in checked.stdout
 
 
 VOICED = """\
@@ -96,18 +97,22 @@ sections:
 """
 
 
-def test_a_system_voice_with_no_shipped_model_is_measured_once_at_each_pace_saying_so(run_guide, write_script):
+def test_a_system_voice_with_no_shipped_model_is_measured_once_at_each_pace_saying_so(
+    run_guide, write_script, tmp_path
+):
     script = write_script(VOICED.format(voice="{name: gmw/en-gb-scotland}"))
     notice = "Measuring the voice gmw/en-gb-scotland at {} words per minute once, so that its lengths are known"
-    first = run_guide("check", str(script))
+    # Processes of their own, so that the measure is seen to be kept on disk, not in memory.
+    fresh = {"GUIDE_CACHE_DIR": str(tmp_path / "fresh")}
+    first = run_guide("check", str(script), env=fresh)
     assert first.returncode == 0, first.stderr
     assert notice.format(110) in first.stderr
-    again = run_guide("check", str(script))
+    again = run_guide("check", str(script), env=fresh)
     assert "Measuring" not in again.stderr, "the measure is kept"
     assert again.stdout == first.stdout
-    slower = run_guide("check", str(script), "--rate", "90")
+    slower = run_guide("check", str(script), "--rate", "90", env=fresh)
     assert notice.format(90) in slower.stderr
-    assert "Measuring" not in run_guide("check", str(script), "--rate", "110").stderr
+    assert "Measuring" not in run_guide("check", str(script), "--rate", "110", env=fresh).stderr
 
 
 @needs_piper
@@ -129,10 +134,10 @@ def test_a_piper_voice_the_user_adds_is_measured_once_saying_so(run_guide, write
     assert "voice calm at 110 words per minute" in first.stdout
 
 
-def test_what_list_prints_is_the_same_before_and_after_a_session_is_spoken(run_guide, tmp_path):
-    env = {"GUIDE_CACHE_DIR": str(tmp_path / "fresh")}
-    cold = run_guide("list", env=env)
+def test_what_list_prints_is_the_same_before_and_after_a_session_is_spoken(guide, tmp_path):
+    fresh = {"cache_dir": tmp_path / "fresh"}
+    cold = guide("list", **fresh)
     assert cold.returncode == 0, cold.stderr
-    spoken = run_guide("export", "when-you-are-triggered", "-o", str(tmp_path / "t.wav"), env=env)
+    spoken = guide("export", "when-you-are-triggered", "-o", str(tmp_path / "t.wav"), **fresh)
     assert spoken.returncode == 0, spoken.stderr
-    assert run_guide("list", env=env).stdout == cold.stdout
+    assert guide("list", **fresh).stdout == cold.stdout

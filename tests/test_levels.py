@@ -20,6 +20,7 @@ from guide.sound.loudness import integrated_loudness
 from guide.sound.pcm import SAMPLE_RATE
 from guide.sound.sounds import ambience_loop
 from guide.voice.cache import ClipCache
+from guide.voice.engines import Engines
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
 
@@ -117,32 +118,34 @@ def writes(monkeypatch) -> list[Path]:
     return written
 
 
-def exported(script: Path, cache: ClipCache, out: Path) -> Path:
+def exported(script: Path, cache: ClipCache, engines: Engines, out: Path) -> Path:
     with export_module.exporting(out, ExportSettings("wav")) as write:
-        write(prepare(load_script(script), cache))
+        write(prepare(load_script(script), cache, engines))
     return out
 
 
-def test_a_built_in_session_is_written_once_on_its_first_render_and_lands_on_target(tmp_path, writes):
+def test_a_built_in_session_is_written_once_on_its_first_render_and_lands_on_target(tmp_path, writes, engines):
     path = next(p for p in builtin_sessions() if p.stem == "when-you-are-triggered")
-    out = exported(path, ClipCache(tmp_path / "cache"), tmp_path / "first.wav")
+    out = exported(path, ClipCache(tmp_path / "cache"), engines, tmp_path / "first.wav")
     assert len(writes) == 1, "the usual trim was close enough: no second pass"
     assert ebur128(out)[0] == pytest.approx(-16, abs=TRIM_TOLERANCE_LU + 0.05)
 
 
-def test_a_session_far_from_the_usual_trim_is_measured_as_written_and_written_again(tmp_path, writes, write_script):
+def test_a_session_far_from_the_usual_trim_is_measured_as_written_and_written_again(
+    tmp_path, writes, write_script, engines
+):
     script, cache = write_script(SPARSE_SCRIPT), ClipCache(tmp_path / "cache")
-    provisional = prepare(load_script(script), cache)
+    provisional = prepare(load_script(script), cache, engines)
     assert provisional.provisional is not None
     first_pass = integrated_loudness(c / 32768 for c in provisional.chunks())
     assert abs(first_pass - LOUDNESS_LUFS) > TRIM_TOLERANCE_LU, "the usual trim misses this session"
 
-    first = exported(script, cache, tmp_path / "first.wav")
+    first = exported(script, cache, engines, tmp_path / "first.wav")
     assert len(writes) >= 2
     assert ebur128(first)[0] == pytest.approx(-16, abs=TRIM_TOLERANCE_LU + 0.05)
     # The trim that proved right is kept: the next render is written once, and is the same file.
     passes = len(writes)
-    again = exported(script, cache, tmp_path / "again.wav")
+    again = exported(script, cache, engines, tmp_path / "again.wav")
     assert len(writes) == passes + 1
-    assert prepare(load_script(script), cache).provisional is None
+    assert prepare(load_script(script), cache, engines).provisional is None
     assert again.read_bytes() == first.read_bytes()

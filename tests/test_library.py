@@ -6,16 +6,16 @@ import math
 
 import numpy as np
 import pytest
+from measure import prepared, shaping
 
 from guide.rendering.checker import care_warnings
 from guide.rendering.mixer import Mix
-from guide.rendering.session import plan_without_speaking, prepare
+from guide.rendering.session import plan_without_speaking
 from guide.rendering.timeline import CueKind
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Duration, Say
 from guide.sound.pcm import SILENCE_THRESHOLD, ms_to_samples
-from guide.voice.cache import ClipCache, default_folder
 
 PRACTICES = {
     "sit-with-your-younger-self",
@@ -32,7 +32,7 @@ SESSIONS = sorted(p.stem for p in builtin_sessions())
 def session_for(name: str, duration_ms: int | None = None):
     path = next(p for p in builtin_sessions() if p.stem == name)
     target = Duration(duration_ms, None) if duration_ms else None
-    return prepare(with_overrides(load_script(path), duration=target), ClipCache(default_folder()))
+    return prepared(with_overrides(load_script(path), duration=target))
 
 
 def test_there_is_one_session_for_each_practice():
@@ -94,6 +94,6 @@ def test_no_spoken_line_is_cut_off_or_runs_into_the_next(name):
 def test_the_plan_guide_check_prints_is_the_plan_that_plays(name):
     path = next(p for p in builtin_sessions() if p.stem == name)
     played = session_for(name).timeline
-    timeline, predicted = plan_without_speaking(load_script(path), ClipCache(default_folder()))
+    timeline, predicted = plan_without_speaking(load_script(path), shaping().engines, shaping().cache())
     assert predicted == 0, "every line was spoken, and is timed from its clip"
     assert timeline == played

@@ -70,10 +70,10 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("data", "expected"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE])
-def test_hostile_files_end_in_one_placed_line_and_exit_3(run_guide, tmp_path, data, expected):
+def test_hostile_files_end_in_one_placed_line_and_exit_3(guide, tmp_path, data, expected):
     script = tmp_path / "hostile.yaml"
     script.write_bytes(data)
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()

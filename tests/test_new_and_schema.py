@@ -21,12 +21,12 @@ from guide.script.loader import load_script
 from guide.script.schema import included_file_schema, script_schema
 
 
-def test_new_writes_a_starter_that_checks_clean_when_strict(run_guide, tmp_path):
-    result = run_guide("new", "evening-calm")
+def test_new_writes_a_starter_that_checks_clean_when_strict(guide, tmp_path):
+    result = guide("new", "evening-calm")
     assert result.returncode == 0, result.stderr
     path = tmp_path / "evening-calm.yaml"
     assert yaml.safe_load(path.read_text())["title"] == "Evening Calm"
-    check = run_guide("check", "--strict", str(path))
+    check = guide("check", "--strict", str(path))
     assert check.returncode == 0, check.stderr
     assert check.stderr == ""
     assert "# " in path.read_text(), "the starter explains itself in comments"
@@ -40,31 +40,31 @@ def test_new_gives_the_script_the_mode_any_new_file_gets(tmp_path, umask):
     assert (tmp_path / "mine.yaml").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_new_never_overwrites_a_file(run_guide, tmp_path):
+def test_new_never_overwrites_a_file(guide, tmp_path):
     existing = tmp_path / "mine.yaml"
     existing.write_text("my careful work\n")
-    result = run_guide("new", "mine.yaml")
+    result = guide("new", "mine.yaml")
     assert result.returncode == 2
     assert result.stderr.strip() == "guide: mine.yaml already exists; choose another name, or move that file first"
     assert existing.read_text() == "my careful work\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"], "no temporary file is left behind"
 
 
-def test_new_from_a_built_in_copies_it_and_its_includes_still_resolve(run_guide, tmp_path):
-    result = run_guide("new", "my-version", "--from", "sit-with-your-younger-self")
+def test_new_from_a_built_in_copies_it_and_its_includes_still_resolve(guide, tmp_path):
+    result = guide("new", "my-version", "--from", "sit-with-your-younger-self")
     assert result.returncode == 0, result.stderr
     copy = tmp_path / "my-version.yaml"
     assert copy.read_text() == (scripts_dir() / "sit-with-your-younger-self.yaml").read_text()
-    assert run_guide("check", "--strict", str(copy)).returncode == 0
+    assert guide("check", "--strict", str(copy)).returncode == 0
 
 
-def test_the_schema_is_a_valid_json_schema(run_guide):
-    result = run_guide("schema")
+def test_the_schema_is_a_valid_json_schema(guide):
+    result = guide("schema")
     assert result.returncode == 0
     printed = json.loads(result.stdout)
     jsonschema.Draft202012Validator.check_schema(printed)
     assert printed == script_schema()
-    assert json.loads(run_guide("schema", "--included").stdout) == included_file_schema()
+    assert json.loads(guide("schema", "--included").stdout) == included_file_schema()
 
 
 VALID_SCRIPTS = [TIMING_SCRIPT, SHORT_SCRIPT, PERSONAL, CAREFUL, CARELESS, HELLO]

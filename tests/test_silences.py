@@ -11,17 +11,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from measure import decode, probe, quiet_runs
+from measure import decode, prepared, probe, quiet_runs
 
 from guide.output import condensing, crc16
 from guide.output.condensing import Cut, condensed
 from guide.output.export import exporting
 from guide.output.formats import ExportSettings
 from guide.output.mp3 import FRAME_SAMPLES
-from guide.rendering.session import prepare
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
-from guide.voice.cache import ClipCache, default_folder
 
 KEEP = ms_to_samples(condensing.KEEP_MS)
 SCRIPT = """\
@@ -91,9 +89,9 @@ def test_putting_each_cut_back_gives_the_stream_back(samples, chunk):
 def _export(script_path: Path, out: Path, bitrate: str = "64k") -> np.ndarray:
     """Export a script in this process; the samples written, as mixed."""
     with exporting(out, ExportSettings("mp3", bitrate)) as write:
-        write(prepare(load_script(script_path), ClipCache(default_folder())))
+        write(prepared(load_script(script_path)))
     # Prepared again, at the level the export settled on and kept.
-    return np.concatenate(list(prepare(load_script(script_path), ClipCache(default_folder())).chunks()))
+    return np.concatenate(list(prepared(load_script(script_path)).chunks()))
 
 
 def _snr_db(mixed: np.ndarray, decoded: np.ndarray) -> float:

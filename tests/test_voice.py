@@ -11,7 +11,7 @@ import pytest
 
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
-from guide.voice.engines import get_engine
+from guide.voice.engines import Engines
 
 PASSAGE = (
     "Find a position that feels supported, sitting or lying down. "
@@ -23,7 +23,7 @@ PASSAGE = (
 
 @pytest.mark.parametrize("rate", [60, 75, 90, 100, 110, 120, 150, 200, 250])
 def test_the_speech_rate_is_honoured_within_ten_percent(rate: int) -> None:
-    clip = trim_silence(get_engine("pyttsx3").synthesize(PASSAGE, Voice(rate=rate), "en"))
+    clip = trim_silence(Engines(None).named("pyttsx3").synthesize(PASSAGE, Voice(rate=rate), "en"))
     words_per_minute = len(PASSAGE.split()) / (len(clip) / SAMPLE_RATE / 60)
     assert words_per_minute == pytest.approx(rate, rel=0.10)
 
@@ -32,8 +32,8 @@ def test_the_first_long_line_of_a_process_is_spoken_in_full() -> None:
     # pyttsx3 writes no file for a process's first save when the audio runs past about 15 seconds.
     long_line = " ".join([PASSAGE] * 2)
     code = (
-        "import sys; from guide.voice.engines import get_engine; from guide.script.model import Voice; "
-        f"clip = get_engine('pyttsx3').synthesize({long_line!r}, Voice(rate=110), 'en'); "
+        "import sys; from guide.voice.engines import Engines; from guide.script.model import Voice; "
+        f"clip = Engines(None).named('pyttsx3').synthesize({long_line!r}, Voice(rate=110), 'en'); "
         "sys.stderr.write(str(len(clip)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -46,8 +46,8 @@ def test_the_first_line_of_every_process_is_spoken_at_its_pace() -> None:
     # pyttsx3 queues its own settings (a rate of 200) for espeak-ng's thread as it starts; one of every four
     # processes or so spoke its first line at that pace when they reached espeak-ng after the line's own.
     code = (
-        "import sys; from guide.voice.engines import get_engine; from guide.script.model import Voice; "
-        f"clip = get_engine('pyttsx3').synthesize({' '.join([PASSAGE] * 2)!r}, Voice(rate=110), 'en'); "
+        "import sys; from guide.voice.engines import Engines; from guide.script.model import Voice; "
+        f"clip = Engines(None).named('pyttsx3').synthesize({' '.join([PASSAGE] * 2)!r}, Voice(rate=110), 'en'); "
         "sys.stdout.write(str(len(clip)))"
     )
     lengths = [
@@ -58,7 +58,7 @@ def test_the_first_line_of_every_process_is_spoken_at_its_pace() -> None:
 
 
 def test_trimming_removes_only_the_quiet_padding_at_either_end() -> None:
-    clip = get_engine("pyttsx3").synthesize("Rest here.", Voice(), "en")
+    clip = Engines(None).named("pyttsx3").synthesize("Rest here.", Voice(), "en")
     trimmed = trim_silence(clip)
     assert len(clip) - len(trimmed) > SAMPLE_RATE * 0.3, "espeak-ng pads each line with silence"
     assert abs(int(trimmed[0])) > 328 and abs(int(trimmed[-1])) > 328
@@ -68,7 +68,7 @@ def test_trimming_removes_only_the_quiet_padding_at_either_end() -> None:
 
 @pytest.mark.parametrize(("language", "voice_id"), [("en", "gmw/en"), ("en-US", "gmw/en-us"), ("fr", "roa/fr")])
 def test_the_language_picks_the_default_voice(language: str, voice_id: str) -> None:
-    assert get_engine("pyttsx3").identity(Voice(), language)["voice"] == voice_id
+    assert Engines(None).named("pyttsx3").identity(Voice(), language)["voice"] == voice_id
 
 
 def test_a_missing_espeak_library_is_exit_4_with_the_install_command(run_guide, write_script, tmp_path: Path) -> None:
@@ -90,8 +90,8 @@ def test_lines_spoken_one_after_another_are_each_whole_and_unmixed() -> None:
     # next line's file; each line must sound the same whatever came before it.
     lines = [" ".join([PASSAGE] * 2), "Rest here.", PASSAGE, "Breathe.", " ".join([PASSAGE] * 3), "You are safe."]
     code = (
-        "import sys; from guide.voice.engines import get_engine; from guide.script.model import Voice; "
-        "from guide.sound.pcm import trim_silence; engine = get_engine('pyttsx3'); "
+        "import sys; from guide.voice.engines import Engines; from guide.script.model import Voice; "
+        "from guide.sound.pcm import trim_silence; engine = Engines(None).named('pyttsx3'); "
         f"lines = {lines!r}; "
         "lengths = [len(trim_silence(engine.synthesize(t, Voice(rate=110), 'en'))) for t in lines + lines]; "
         "sys.stderr.write(' '.join(map(str, lengths)))"
@@ -111,4 +111,4 @@ def test_every_speech_engine_the_format_names_has_a_module():
     from guide.voice.engines import ENGINE_CLASSES
 
     assert sorted(ENGINE_CLASSES) == sorted(SPEECH_ENGINES)
-    assert [get_engine(name).name for name in SPEECH_ENGINES] == list(SPEECH_ENGINES)
+    assert [Engines(None).named(name).name for name in SPEECH_ENGINES] == list(SPEECH_ENGINES)

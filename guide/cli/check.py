@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from guide.cli.options import session_options
+from guide.environment import Environment
 from guide.errors import ExitCode, ScriptError
 from guide.rendering.checker import care_warnings
 from guide.rendering.session import voice_description, word_count
@@ -18,7 +19,7 @@ from guide.script.values import format_clock, format_span
 @click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 3 if there are any.")
 @session_options
-def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> ExitCode:
+def check(env: Environment, scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> ExitCode:
     """Validate scripts, print their plan, and warn where care is missing.
 
     For each SCRIPT, prints when each section starts and how long it lasts, the
@@ -35,33 +36,33 @@ def check(scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> ExitCode:
         try:
             script, timeline, predicted = shaping.plan(ref)
         except ScriptError as error:
-            click.echo(error.message, err=True)
+            env.err(error.message)
             failed = True
             continue
-        _print_plan(script, timeline, predicted)
+        _print_plan(env, script, timeline, predicted, voice_description(script, shaping.engines))
         warnings = care_warnings(script, timeline)
         for warning in warnings:
-            click.echo(str(warning), err=True)
+            env.err(str(warning))
         failed = failed or (strict and bool(warnings))
     return ExitCode.INVALID_SCRIPT if failed else ExitCode.OK
 
 
-def _print_plan(script: Script, timeline: Timeline, predicted: int) -> None:
-    click.echo(f"{script.path}: {script.title}")
+def _print_plan(env: Environment, script: Script, timeline: Timeline, predicted: int, voice: str) -> None:
+    env.out(f"{script.path}: {script.title}")
     width = max(len(chapter.title) for chapter in timeline.chapters)
     for chapter in timeline.chapters:
         length = format_clock(chapter.end_ms - chapter.start_ms)
-        click.echo(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
+        env.out(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
     open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
-    click.echo(
+    env.out(
         f"  total {format_clock(timeline.length_ms)}, {word_count(script):,} words, "
         + (f"{format_span(open_practice)} of open silence" if open_practice else "no open silence")
         + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
     )
     shortest, longest = timeline.reach_ms
     if shortest != longest:
-        click.echo(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
-    click.echo(f"  voice: {voice_description(script)} at {script.voice.rate} words per minute")
+        env.out(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
+    env.out(f"  voice: {voice} at {script.voice.rate} words per minute")
     if predicted:
         lines = "line" if predicted == 1 else "lines"
-        click.echo(f"  ({predicted} {lines} not spoken yet: timed by the voice's model; a render times them exactly)")
+        env.out(f"  ({predicted} {lines} not spoken yet: timed by the voice's model; a render times them exactly)")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from guide.cli.options import session_options
+from guide.environment import Environment
 from guide.errors import ExitCode
 from guide.output.batch import Result, run_batch
 from guide.output.export import exporting
@@ -68,6 +68,7 @@ from guide.voice.cores import usable_cores
 )
 @session_options
 def export_command(
+    env: Environment,
     script_ref: str,
     out: Path,
     fmt: str | None,
@@ -106,24 +107,25 @@ def export_command(
             with click.progressbar(
                 length=len(spoken_lines(script)),
                 label="Voicing lines",
-                file=sys.stderr,
-                hidden=not sys.stderr.isatty(),
+                file=env.stderr,
+                hidden=not env.stderr_isatty,
             ) as voicing:
                 session = shaping.prepare(script, level_from, voicing.update)
             with click.progressbar(
                 length=session.timeline.length_ms,
                 label=f"Writing {out.name}",
-                file=sys.stderr,
-                hidden=not sys.stderr.isatty(),
+                file=env.stderr,
+                hidden=not env.stderr_isatty,
             ) as bar:
                 written = write(session, bar.update)
-        click.echo(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).", err=True)
+        env.err(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).")
         return ExitCode.OK
     settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)
-    return _export_for_clients(script_ref, clients_file, out, settings, shaping, force, jobs)
+    return _export_for_clients(env, script_ref, clients_file, out, settings, shaping, force, jobs)
 
 
 def _export_for_clients(
+    env: Environment,
     script_ref: str,
     clients_file: Path,
     folder: Path,
@@ -137,21 +139,19 @@ def _export_for_clients(
     shaping.load(script_ref)  # the script itself must be sound before any client is tried
     clients, invalid = load_clients(clients_file)
     for error in invalid:
-        click.echo(error.message, err=True)
+        env.err(error.message)
     folder.mkdir(parents=True, exist_ok=True)
     with click.progressbar(
-        length=len(clients), label="Rendering for clients", file=sys.stderr, hidden=not sys.stderr.isatty()
+        length=len(clients), label="Rendering for clients", file=env.stderr, hidden=not env.stderr_isatty
     ) as bar:
         outcomes = run_batch(
             script_ref, clients, shaping, settings, folder, force=force, jobs=jobs, done=lambda _: bar.update(1)
         )
     for outcome in outcomes:
-        click.echo(outcome.message, err=True)
+        env.err(outcome.message)
     tally = {result: sum(o.result is result for o in outcomes) for result in Result}
     failed = tally[Result.FAILED] + len(invalid)
-    click.echo(
-        f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.", err=True
-    )
+    env.err(f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.")
     if invalid:
         return ExitCode.INVALID_SCRIPT
     failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]

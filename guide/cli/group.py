@@ -69,4 +69,5 @@ def cli(debug: bool) -> None:
       guide export sit-with-your-younger-self -o session.mp3 --duration 15m
       guide check my-session.yaml
     """
-    # main() reads --debug itself, before Click parses anything, so that any error can show its traceback.
+    # main() reads --debug itself, before Click parses anything, so that any error can show its traceback; and
+    # hands every command its Environment as the context's object.

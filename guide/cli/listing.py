@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from guide.environment import Environment
 from guide.rendering.shaping import Shaping
 from guide.script import library
 from guide.script.values import format_clock
@@ -17,20 +18,21 @@ THERAPY_NOTE = (
 
 
 @click.command(name="list")
-def list_command() -> None:
+@click.pass_obj
+def list_command(env: Environment) -> None:
     """List the built-in sessions, with their length and what each is for.
 
     Lengths are as the voice's model predicts them, without speaking a word, so
     they are the same before and after a session has been played; a render can
     differ from them by a few seconds.
     """
-    shaping = Shaping()
+    shaping = Shaping.in_environment(env)
     for path in library.builtin_sessions():
         script, timeline, _ = shaping.plan(str(path), predicted_only=True)
         shortest, longest = timeline.reach_ms
-        click.echo(
+        env.out(
             f"{path.stem}  {format_clock(timeline.length_ms)}"
             f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
         )
-        click.echo(f"  {script.title}: {script.description or ''}".rstrip(": "))
-    click.echo("\n" + textwrap.fill(THERAPY_NOTE, width=78))
+        env.out(f"  {script.title}: {script.description or ''}".rstrip(": "))
+    env.out("\n" + textwrap.fill(THERAPY_NOTE, width=78))

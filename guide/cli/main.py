@@ -10,6 +10,7 @@ import traceback
 import click
 
 from guide.cli.group import cli
+from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, ScriptError
 from guide.signals import Terminated, raise_on_sigterm
 
@@ -17,46 +18,54 @@ from guide.signals import Terminated, raise_on_sigterm
 class _Notices(logging.Handler):
     """What the program says of work done once (measuring a new voice), as a line on standard error."""
 
+    def __init__(self, env: Environment):
+        super().__init__()
+        self.env = env
+
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(record.getMessage(), err=True)
+        self.env.err(record.getMessage())
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code; the only place that turns errors into exits."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Run the command line in an environment (this process's, unless given) and return its exit code; the only
+    place that turns errors into exits."""
+    argv = sys.argv[1:] if argv is None else argv
+    env = Environment.from_process() if env is None else env
+    debug = "--debug" in argv
     notices = logging.getLogger("guide")
-    if not any(isinstance(handler, _Notices) for handler in notices.handlers):
-        notices.addHandler(_Notices())
-        notices.setLevel(logging.INFO)
-        notices.propagate = False
+    for handler in [h for h in notices.handlers if isinstance(h, _Notices)]:
+        notices.removeHandler(handler)
+    notices.addHandler(_Notices(env))
+    notices.setLevel(logging.INFO)
+    notices.propagate = False
     raise_on_sigterm()
     try:
-        returned = cli.main(args=argv, prog_name="guide", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="guide", standalone_mode=False, obj=env)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
-        error.show()
+        error.show(file=env.stderr)
         return ExitCode.USAGE if isinstance(error, click.UsageError) else error.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("\nStopped.", err=True)
+        env.err("\nStopped.")
         return ExitCode.INTERRUPTED
     except Terminated:
-        click.echo("\nStopped.", err=True)
+        env.err("\nStopped.")
         return ExitCode.TERMINATED
     except ScriptError as error:
-        click.echo(error.message, err=True)
+        env.err(error.message)
         return error.exit_code
     except GuideError as error:
         if debug:
-            traceback.print_exc()
-        click.echo(f"guide: {error.message}", err=True)
+            traceback.print_exc(file=env.stderr)
+        env.err(f"guide: {error.message}")
         return error.exit_code
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except Exception as error:  # the last guard: a bug is reported, never shown as a raw traceback
         if debug:
-            traceback.print_exc()
-        click.echo(f"guide: internal error: {error!r} (run with --debug for the traceback)", err=True)
+            traceback.print_exc(file=env.stderr)
+        env.err(f"guide: internal error: {error!r} (run with --debug for the traceback)")
         return ExitCode.FAILURE
     return ExitCode.OK if returned is None else int(returned)
 

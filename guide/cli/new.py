@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from guide.environment import Environment
 from guide.script import library
 from guide.script.starter import write_starter
 
@@ -18,7 +19,8 @@ from guide.script.starter import write_starter
     metavar="SESSION",
     help="Start from a copy of a built-in session (see `guide list`) instead of the starter.",
 )
-def new(name: str, builtin: str | None) -> None:
+@click.pass_obj
+def new(env: Environment, name: str, builtin: str | None) -> None:
     """Write a new script, NAME.yaml, to start from.
 
     The starter is commented, key by key, and already follows the care rules:
@@ -27,4 +29,4 @@ def new(name: str, builtin: str | None) -> None:
     An existing file is never overwritten.
     """
     path = write_starter(Path(name), library.find_script(builtin) if builtin else None)
-    click.echo(f"Wrote {path}. Check it with: guide check --strict {path}", err=True)
+    env.err(f"Wrote {path}. Check it with: guide check --strict {path}")

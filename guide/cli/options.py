@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from guide.environment import Environment
 from guide.rendering.shaping import Shaping
 from guide.rendering.targets import LOUDNESS_LUFS
 from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
@@ -40,10 +41,13 @@ class VariableType(click.ParamType):
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that shape a session, shared by check, play and export; the command gets them as `shaping`."""
+    """The options that shape a session, shared by check, play and export; the command gets its environment
+    first, and the options as `shaping`."""
 
+    @click.pass_obj
     @functools.wraps(command)
     def with_shaping(
+        env: Environment,
         variables: tuple[tuple[str, str], ...],
         vars_file: Path | None,
         duration: int | None,
@@ -55,17 +59,18 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         no_ambience: bool,
         **arguments: Any,
     ) -> Any:
-        shaping = Shaping(
-            variables,
-            vars_file,
-            Duration(duration, None) if duration else None,
-            tuple((field, value) for field, value in (("engine", engine), ("rate", rate)) if value),
-            no_cache,
-            loudness,
-            no_bells,
-            no_ambience,
+        shaping = Shaping.in_environment(
+            env,
+            variables=variables,
+            vars_file=vars_file,
+            duration=Duration(duration, None) if duration else None,
+            voice=tuple((field, value) for field, value in (("engine", engine), ("rate", rate)) if value),
+            no_cache=no_cache,
+            loudness=loudness,
+            no_bells=no_bells,
+            no_ambience=no_ambience,
         )
-        return command(shaping=shaping, **arguments)
+        return command(env, shaping=shaping, **arguments)
 
     options = [
         click.option(

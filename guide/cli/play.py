@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
-from pathlib import Path
 
 import click
 
 from guide.cli.options import session_options
+from guide.environment import Environment
 from guide.errors import ExitCode, NoAudioDevice, UsageError, export_suggestion
 from guide.play import alsa
-from guide.play import resume as resume_places
 from guide.play.devices import open_output
 from guide.play.display import PlayDisplay
 from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
+from guide.play.resume import ResumePlaces
 from guide.rendering.live import LiveSession
 from guide.rendering.session import voice_description
 from guide.rendering.shaping import Shaping
@@ -41,7 +40,13 @@ from guide.script.values import format_clock
 @click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
 @session_options
 def play(
-    script_ref: str, resume: bool, from_section: str | None, device: str | None, quiet: bool, shaping: Shaping
+    env: Environment,
+    script_ref: str,
+    resume: bool,
+    from_section: str | None,
+    device: str | None,
+    quiet: bool,
+    shaping: Shaping,
 ) -> ExitCode:
     """Play a session through the audio output. Use headphones, somewhere you will not be disturbed.
 
@@ -59,32 +64,32 @@ def play(
     Ctrl+C quits as q does. Wherever it stops, --resume continues from there.
     """
     if device == "list":
-        _list_devices()
+        _list_devices(env)
         return ExitCode.OK
     script, level_from = shaping.load(script_ref)
     try:
-        outcome = _play(script, level_from, shaping, device, resume, from_section, quiet)
+        outcome = _play(env, script, level_from, shaping, device, resume, from_section, quiet)
     except NoAudioDevice as error:
         raise error.about(script_ref) from None
     if outcome.underruns:
         times = "once" if outcome.underruns == 1 else f"{outcome.underruns} times"
-        click.echo(
+        env.err(
             f"The sound stopped for a moment {times}: the machine was too busy to keep up. An export plays "
-            f"without gaps: {export_suggestion(script_ref)}",
-            err=True,
+            f"without gaps: {export_suggestion(script_ref)}"
         )
     if outcome.ending is not Ending.FINISHED:
         at = format_clock(outcome.heard_ms)
-        click.echo(f"Stopped at {at}. To go on from there later: guide play {script_ref} --resume", err=True)
+        env.err(f"Stopped at {at}. To go on from there later: guide play {script_ref} --resume")
         return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK
     if script.reflect and not quiet:
-        click.echo("\nTo reflect on, if you like:")
+        env.out("\nTo reflect on, if you like:")
         for prompt in script.reflect:
-            click.echo(f"  • {prompt}")
+            env.out(f"  • {prompt}")
     return ExitCode.OK
 
 
 def _play(
+    env: Environment,
     script: Script,
     level_from: Script | None,
     shaping: Shaping,
@@ -95,17 +100,18 @@ def _play(
 ) -> Outcome:
     """Play the session through the device, and remember where it stopped."""
     path = script.path
+    places = ResumePlaces(env.data_dir)
     output = open_output(device)
     try:
-        live = LiveSession(script, shaping.cache(), shaping.loudness, level_from)
-        start_ms = _start_ms(live, path, resume, from_section)
+        live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
+        start_ms = _start_ms(env, live, places.stopped_at(path) if resume else None, resume, from_section)
         if not quiet:
-            _introduce(script, live)
+            _introduce(env, script, live, voice_description(script, shaping.engines))
         outcome = None
-        with listening(sys.stdin, sys.stdout) as keys:
+        with listening(env.stdin, env.stdout) as keys:
             if keys is not None and not quiet:
-                click.echo(KEYS_HINT + "\n")
-            display = None if quiet else PlayDisplay(sys.stdout, live=sys.stdout.isatty())
+                env.out(KEYS_HINT + "\n")
+            display = None if quiet else PlayDisplay(env.stdout, live=env.stdout_isatty)
             player = Player(live, output, display, keys, start_ms)
             try:
                 outcome = player.run()
@@ -113,7 +119,7 @@ def _play(
                 if display is not None:
                     display.finish()
                 finished = outcome is not None and outcome.ending is Ending.FINISHED
-                resume_places.remember(path, None if finished else player.heard_ms())
+                places.remember(path, None if finished else player.heard_ms())
     finally:
         output.close()
     return outcome
@@ -122,17 +128,18 @@ def _play(
 KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
 
 
-def _introduce(script: Script, live: LiveSession) -> None:
+def _introduce(env: Environment, script: Script, live: LiveSession, voice: str) -> None:
     length = f"  ({format_clock(live.whole().timeline.length_ms)})" if live.is_whole() else ""
-    click.echo(f"{script.title}{length}")
+    env.out(f"{script.title}{length}")
     if script.content_note:
-        click.echo(textwrap.fill(script.content_note.strip(), width=78))
-    click.echo(f"Voice: {voice_description(script)}")
-    click.echo()
+        env.out(textwrap.fill(script.content_note.strip(), width=78))
+    env.out(f"Voice: {voice}")
+    env.out()
 
 
-def _start_ms(live: LiveSession, path: Path, resume: bool, from_section: str | None) -> int:
-    """Where to start: a section asked for, the place the last play stopped, or the beginning."""
+def _start_ms(env: Environment, live: LiveSession, stopped: int | None, resume: bool, from_section: str | None) -> int:
+    """Where to start: a section asked for, the place the last play stopped (`stopped`, with `resume`), or the
+    beginning."""
     if from_section is not None:
         chapters = live.whole().timeline.chapters
         for number, chapter in enumerate(chapters, 1):
@@ -141,9 +148,8 @@ def _start_ms(live: LiveSession, path: Path, resume: bool, from_section: str | N
         listed = ", ".join(f"{n} {c.title!r}" for n, c in enumerate(chapters, 1))
         raise UsageError(f"--from {from_section}: no such section; the sections are: {listed}")
     if resume:
-        stopped = resume_places.stopped_at(path)
         if stopped is None:
-            click.echo("Nothing to resume for this session: starting from the beginning.", err=True)
+            env.err("Nothing to resume for this session: starting from the beginning.")
             return 0
         timeline = live.whole().timeline
         if stopped >= timeline.length_ms:
@@ -154,10 +160,10 @@ def _start_ms(live: LiveSession, path: Path, resume: bool, from_section: str | N
     return 0
 
 
-def _list_devices() -> None:
+def _list_devices(env: Environment) -> None:
     library = alsa.library()
     if library is None:
-        click.echo("Choosing a device needs ALSA (Linux); here the default output plays.")
+        env.out("Choosing a device needs ALSA (Linux); here the default output plays.")
         return
     for name, description in alsa.output_devices(library):
-        click.echo(f"{name}\n    {description}" if description else name)
+        env.out(f"{name}\n    {description}" if description else name)

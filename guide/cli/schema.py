@@ -6,12 +6,14 @@ import json
 
 import click
 
+from guide.environment import Environment
 from guide.script.schema import included_file_schema, script_schema
 
 
 @click.command()
 @click.option("--included", is_flag=True, help="The schema of an included file (a list of steps) instead.")
-def schema(included: bool) -> None:
+@click.pass_obj
+def schema(env: Environment, included: bool) -> None:
     """Print the JSON Schema of the script format.
 
     Point your editor at it to complete and check scripts as you type. With the
@@ -22,4 +24,4 @@ def schema(included: bool) -> None:
       # yaml-language-server: $schema=inner-guide.schema.json
     """
     document = included_file_schema() if included else script_schema()
-    click.echo(json.dumps(document, indent=2))
+    env.out(json.dumps(document, indent=2))

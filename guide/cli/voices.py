@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from guide.environment import Environment
 from guide.errors import UsageError
 from guide.play.devices import open_output
 from guide.script.format import DEFAULT_RATE, RATE_RANGE, SPEECH_ENGINES
 from guide.script.model import Voice
-from guide.voice.engines import engine_for, get_engine, piper
+from guide.voice.engines import Engines, piper
 from guide.voice.engines.base import VoiceInfo
 
 
@@ -17,7 +18,8 @@ from guide.voice.engines.base import VoiceInfo
 @click.option("--say", "sample", metavar="TEXT", help="Speak TEXT through the audio output, to hear a voice.")
 @click.option("--voice", "voice_id", metavar="ID", help="With --say: the voice to speak with (an id listed here).")
 @click.option("--rate", type=click.IntRange(*RATE_RANGE), default=DEFAULT_RATE, show_default=True, help="With --say.")
-def voices(language: str | None, sample: str | None, voice_id: str | None, rate: int) -> None:
+@click.pass_obj
+def voices(env: Environment, language: str | None, sample: str | None, voice_id: str | None, rate: int) -> None:
     """List every voice the speech engines have, or hear one.
 
     The natural voice, Piper, comes with the `neural` extra; more Piper voices
@@ -29,17 +31,18 @@ def voices(language: str | None, sample: str | None, voice_id: str | None, rate:
       guide voices --language en
       guide voices --say "You are safe now." --voice en_US-joe-medium
     """
-    listed = [v for name in sorted(SPEECH_ENGINES) for v in get_engine(name).voices()]
+    engines = Engines.of(env)
+    listed = [v for name in sorted(SPEECH_ENGINES) for v in engines.named(name).voices()]
     if sample is not None:
-        _say(sample, voice_id, rate, listed)
+        _say(env, engines, sample, voice_id, rate, listed)
         return
     shown = [v for v in listed if language is None or _speaks(v.language, language)]
     id_width = max((len(v.id) for v in shown), default=0)
     language_width = max((len(v.language) for v in shown), default=0)
     for v in shown:
-        click.echo(f"{v.engine:<8} {v.id:<{id_width}}  {v.language:<{language_width}}  {v.sample_rate} Hz  {v.note}")
+        env.out(f"{v.engine:<8} {v.id:<{id_width}}  {v.language:<{language_width}}  {v.sample_rate} Hz  {v.note}")
     if not any(v.engine == "piper" for v in listed):
-        click.echo(f"\nFor the natural voice, {piper.INSTALL_HINT}.", err=True)
+        env.err(f"\nFor the natural voice, {piper.INSTALL_HINT}.")
 
 
 def _speaks(languages: str, wanted: str) -> bool:
@@ -50,13 +53,15 @@ def _speaks(languages: str, wanted: str) -> bool:
     )
 
 
-def _say(text: str, voice_id: str | None, rate: int, listed: list[VoiceInfo]) -> None:
+def _say(
+    env: Environment, engines: Engines, text: str, voice_id: str | None, rate: int, listed: list[VoiceInfo]
+) -> None:
     chosen = next((v for v in listed if v.id == voice_id), None)
     if voice_id is not None and chosen is None:
         raise UsageError(f"--voice {voice_id}: no such voice; `guide voices` lists them")
     voice = Voice(engine=chosen.engine if chosen else "auto", name=voice_id, rate=rate)
-    engine = engine_for(voice, "en")
-    click.echo(f"{engine.describe(voice, 'en')}:", err=True)
+    engine = engines.for_voice(voice, "en")
+    env.err(f"{engine.describe(voice, 'en')}:")
     samples = engine.synthesize(text, voice, "en")
     output = open_output(None)
     try:

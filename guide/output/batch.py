@@ -14,12 +14,12 @@ from typing import Any
 from guide import __version__
 from guide.atomic import write_text
 from guide.errors import ExitCode, GuideError, ScriptError, Where
-from guide.fingerprint import digest
 from guide.output.export import exporting
 from guide.output.formats import ExportSettings
 from guide.rendering.session import voice_description
 from guide.rendering.shaping import Shaping
 from guide.script.clients import Client
+from guide.script.fingerprint import digest
 from guide.script.model import Script
 from guide.signals import worker_signals
 from guide.voice.cache import CLIP_FORMAT
@@ -160,7 +160,7 @@ def fingerprint(script: Script, level_from: Script | None, shaping: Shaping, set
             "clips": CLIP_FORMAT,
             "script": script,
             "levelled_from": level_from,
-            "voice": voice_description(script),
+            "voice": voice_description(script, shaping.engines),
             "loudness": shaping.loudness,
             "settings": settings,
         }

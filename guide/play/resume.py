@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -11,44 +10,39 @@ from guide.atomic import write_text
 from guide.errors import RenderError
 
 
-def state_file() -> Path:
-    """`GUIDE_DATA_DIR/resume.json`, or the same in the user's data folder."""
-    if os.environ.get("GUIDE_DATA_DIR"):
-        return Path(os.environ["GUIDE_DATA_DIR"]) / "resume.json"
-    import platformdirs
+class ResumePlaces:
+    """Where the last interrupted play of each script stopped, in `resume.json` in a data folder."""
 
-    return platformdirs.user_data_path("inner-guide") / "resume.json"
+    def __init__(self, data_dir: Path):
+        self.file = data_dir / "resume.json"
 
+    def stopped_at(self, script: Path) -> int | None:
+        """Where the last interrupted play of the script stopped, in ms, if it was interrupted."""
+        place = self._places().get(str(script.resolve()))
+        if not isinstance(place, dict) or not isinstance(place.get("ms"), int):
+            return None
+        return place["ms"]
 
-def _places() -> dict[str, dict[str, float]]:
-    try:
-        places = json.loads(state_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return places if isinstance(places, dict) else {}
+    def remember(self, script: Path, ms: int | None) -> None:
+        """Keep where a play of the script stopped, or forget it (None: it was played to the end). Failing to
+        keep it is never worth failing the play for, so an unwritable data folder is passed over."""
+        places = self._places()
+        key = str(script.resolve())
+        if ms is None and key not in places:
+            return
+        if ms is None:
+            del places[key]
+        else:
+            places[key] = {"ms": ms, "when": round(time.time())}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_text(self.file, json.dumps(places, indent=1, sort_keys=True) + "\n")
+        except (OSError, RenderError):
+            pass
 
-
-def stopped_at(script: Path) -> int | None:
-    """Where the last interrupted play of the script stopped, in ms, if it was interrupted."""
-    place = _places().get(str(script.resolve()))
-    if not isinstance(place, dict) or not isinstance(place.get("ms"), int):
-        return None
-    return place["ms"]
-
-
-def remember(script: Path, ms: int | None) -> None:
-    """Keep where a play of the script stopped, or forget it (None: it was played to the end). Failing to
-    keep it is never worth failing the play for, so an unwritable data folder is passed over."""
-    places = _places()
-    key = str(script.resolve())
-    if ms is None and key not in places:
-        return
-    if ms is None:
-        del places[key]
-    else:
-        places[key] = {"ms": ms, "when": round(time.time())}
-    try:
-        state_file().parent.mkdir(parents=True, exist_ok=True)
-        write_text(state_file(), json.dumps(places, indent=1, sort_keys=True) + "\n")
-    except (OSError, RenderError):
-        pass
+    def _places(self) -> dict[str, dict[str, float]]:
+        try:
+            places = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return places if isinstance(places, dict) else {}

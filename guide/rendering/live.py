@@ -13,6 +13,7 @@ from guide.rendering.session import Gains, Session, all_steps, assemble, known_t
 from guide.rendering.timeline import CueKind
 from guide.script.model import Say, Script, Silence, Step
 from guide.voice.cache import ClipCache
+from guide.voice.engines import Engines
 from guide.voice.voicing import load_voices, speak_lines
 
 WAIT_S = 0.05
@@ -24,13 +25,17 @@ class LiveSession:
     The trim is the one measured for the script before, or else the usual one, so that the first sound
     comes at once; every part is mixed with it, so the parts join without a seam."""
 
-    def __init__(self, script: Script, cache: ClipCache, loudness: float, level_from: Script | None = None):
+    def __init__(
+        self, script: Script, cache: ClipCache, engines: Engines, loudness: float, level_from: Script | None = None
+    ):
         self.script = script
         self.loudness = loudness
         self._lines = spoken_lines(script)
         # The neural voice's model takes a while to load: it loads while the trim is found and the device opens.
-        threading.Thread(target=load_voices, args=(self._lines, script.language), name="loading", daemon=True).start()
-        self.trim = known_trim(level_from or script, cache, loudness)
+        threading.Thread(
+            target=load_voices, args=(self._lines, script.language, engines), name="loading", daemon=True
+        ).start()
+        self.trim = known_trim(level_from or script, cache, engines, loudness)
         self._clips: dict[Say, np.ndarray] = {}
         self._gains = Gains(cache)
         self._failure: BaseException | None = None
@@ -39,6 +44,7 @@ class LiveSession:
         """(lines voiced, the part's session, the ms up to which it is exact)."""
         self._ready = threading.Condition()
         self._cache = cache
+        self._engines = engines
         threading.Thread(target=self._voice, name="voicing", daemon=True).start()
 
     def _voice(self) -> None:
@@ -46,7 +52,7 @@ class LiveSession:
         must keep the device fed, never does more than a part at a time."""
         try:
             for line in self._lines:
-                clip = speak_lines([line], self.script.language, self._cache)[line]
+                clip = speak_lines([line], self.script.language, self._engines, self._cache)[line]
                 # Found here, so that the player's thread only looks it up when the line is mixed.
                 self._gains.gain_db(clip, self.loudness + self.trim, line)
                 with self._ready:

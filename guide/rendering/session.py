@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from guide.errors import ScriptError, UsageError, Where
-from guide.fingerprint import digest
 from guide.rendering.mixer import Bed, Levels, Mix, Sound, as_int16
 from guide.rendering.targets import LOUDNESS_LUFS
 from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
+from guide.script.fingerprint import digest
 from guide.script.format import MAX_SESSION_MS
 from guide.script.model import Bell, BreathPhase, Recording, Say, Script, Step
 from guide.script.values import format_span
@@ -24,7 +24,7 @@ from guide.sound.loudness import clip_loudness, integrated_loudness
 from guide.sound.pcm import FULL_SCALE, db_to_gain, samples_to_ms, to_float
 from guide.sound.sounds import ambience_loop, breath_tone, load_sound
 from guide.voice.cache import CLIP_FORMAT, ClipCache
-from guide.voice.engines import engine_for
+from guide.voice.engines import Engines
 from guide.voice.voicing import Progress, known_lengths, line_key, speak_lines
 
 BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
@@ -112,8 +112,8 @@ def word_count(script: Script) -> int:
     return sum(len(step.text.split()) for step in all_steps(script) if isinstance(step, Say))
 
 
-def voice_description(script: Script) -> str:
-    return engine_for(script.voice, script.language).describe(script.voice, script.language)
+def voice_description(script: Script, engines: Engines) -> str:
+    return engines.for_voice(script.voice, script.language).describe(script.voice, script.language)
 
 
 def all_steps(script: Script) -> Iterator[Step]:
@@ -139,6 +139,7 @@ def spoken_line(step: Step | None) -> Say | None:
 def prepare(
     script: Script,
     cache: ClipCache,
+    engines: Engines,
     progress: Progress | None = None,
     loudness: float = LOUDNESS_LUFS,
     level_from: Script | None = None,
@@ -150,15 +151,15 @@ def prepare(
     (the script with its own variables), so that a client's name changes the line that speaks it and
     nothing else; once measured, it is kept in the cache. A script's own trim, never measured before, is
     predicted: the session is `provisional`, and whoever writes it whole measures it as it goes."""
-    clips = speak_lines(spoken_lines(script), script.language, cache, progress)
+    clips = speak_lines(spoken_lines(script), script.language, engines, cache, progress)
     gains = Gains(cache)
-    key = level_key(level_from or script, loudness)
+    key = level_key(level_from or script, loudness, engines)
     trim = cache.get_measure(key)
     if trim is None and level_from is None:
         return _provisional(script, Provisional(clips, gains, loudness, INITIAL_TRIM_DB, cache, key))
     if trim is None:
         assert level_from is not None
-        reference_clips = speak_lines(spoken_lines(level_from), level_from.language, cache)
+        reference_clips = speak_lines(spoken_lines(level_from), level_from.language, engines, cache)
         trim = _measured_trim(level_from, reference_clips, loudness, gains)
         cache.put_measure(key, trim)
     return assemble(script, clips, loudness, trim, gains)
@@ -182,17 +183,17 @@ def _provisional(script: Script, provisional: Provisional) -> Session:
     return replace(assemble(script, p.clips, p.loudness, p.trim_db, p.gains), provisional=p)
 
 
-def level_key(script: Script, loudness: float) -> str:
+def level_key(script: Script, loudness: float, engines: Engines) -> str:
     """What a session's trim depends on: the script, the files it names, how each line sounds (the cache
     keys of the lines), and the target."""
-    lines = [line_key(line, script.language) for line in spoken_lines(script)]
+    lines = [line_key(line, script.language, engines) for line in spoken_lines(script)]
     return digest({"script": script, "lines": lines, "loudness": loudness, "clips": CLIP_FORMAT})
 
 
-def known_trim(script: Script, cache: ClipCache, loudness: float) -> float:
+def known_trim(script: Script, cache: ClipCache, engines: Engines, loudness: float) -> float:
     """The trim measured for the script before, or else the usual one: for playing, which starts before
     the whole session could be measured."""
-    trim = cache.get_measure(level_key(script, loudness))
+    trim = cache.get_measure(level_key(script, loudness, engines))
     return INITIAL_TRIM_DB if trim is None else trim
 
 
@@ -218,11 +219,11 @@ def _corrected_trim(trim_db: float, measured: float, loudness: float) -> float |
     return trim_db + loudness - measured
 
 
-def plan_without_speaking(script: Script, cache: ClipCache | None) -> tuple[Timeline, int]:
+def plan_without_speaking(script: Script, engines: Engines, cache: ClipCache | None) -> tuple[Timeline, int]:
     """The script's timeline from each line's length as spoken before (in `cache`) or else as its voice's model
     predicts it, and how many lines were predicted. Levelling changes no sound's length, so with every line in
     the cache this is the timeline `prepare` makes; a render settles the predicted lines from their clips."""
-    lengths, predicted = known_lengths(spoken_lines(script), script.language, cache)
+    lengths, predicted = known_lengths(spoken_lines(script), script.language, engines, cache)
     return plan_session(script, lambda step: _raw_length(step, lengths)), predicted
 
 

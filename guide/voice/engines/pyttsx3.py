@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 
 from guide.errors import MissingDependency, RenderError
-from guide.fingerprint import digest
 from guide.native import stderr_silenced
+from guide.script.fingerprint import digest
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
 from guide.sound.sounds import load_sound
-from guide.voice.cache import ClipCache, default_folder
+from guide.voice.cache import ClipCache
 from guide.voice.engines import espeak, length_model
 from guide.voice.engines.base import VoiceInfo, package_version
 from guide.voice.engines.length_model import EspeakModel
@@ -42,16 +42,27 @@ _ESPEAK = threading.Lock()
 them until it is done."""
 
 
+class _Driver:
+    """pyttsx3's engine and its voices: espeak-ng can be initialized only once a process."""
+
+    engine: Any = None
+    voices: list[Any] = []
+
+
+_DRIVER = _Driver()
+
+
 class Pyttsx3Engine:
-    """One pyttsx3 engine per process: espeak-ng can be initialized only once."""
+    """The system voice, through the one pyttsx3 driver of the process; measured length models are kept in
+    `models_dir`."""
 
     name = "pyttsx3"
     forks = sys.platform == "linux"
     """espeak-ng speaks in the calling thread on Linux (see `_espeak_synchronous`); SAPI5 and NSSS do not."""
 
-    def __init__(self) -> None:
-        self._engine: Any = None
-        self._voices: list[Any] = []
+    def __init__(self, models_dir: Path | None, voices_dir: Path | None = None) -> None:
+        # voices_dir is for voice files; the system's voices are installed with the system.
+        self._models = ClipCache(models_dir)
         self._identities: dict[tuple[Voice, str], dict[str, str | int | float]] = {}
         self._measured: dict[str, EspeakModel] = {}
         """Length models measured for voices with none shipped, by voice id."""
@@ -79,7 +90,7 @@ class Pyttsx3Engine:
         note = f"{self._backend()}: clear and fast, plainly synthetic"
         return [
             VoiceInfo(self.name, str(v.id), ",".join(map(str, v.languages or [])) or "?", SAMPLE_RATE, note)
-            for v in self._voices
+            for v in _DRIVER.voices
         ]
 
     def load(self, voice: Voice, language: str) -> None:
@@ -133,14 +144,13 @@ class Pyttsx3Engine:
         model = _shipped_model(voice_id) or self._measured.get(voice_id)
         if model is not None and pace in model.factors:
             return model
-        cache = ClipCache(default_folder())
         key = digest({"length model": length_model.MODEL_FORMAT, "voice": voice_id, "backend": self._backend()})
-        kept = length_model.from_json(cache.get_record(key))
+        kept = length_model.from_json(self._models.get_record(key))
         model = kept if isinstance(kept, EspeakModel) else None
         if model is None or pace not in model.factors:
             _LOG.info(FIT_NOTICE.format(voice=voice_id, pace=pace))
             model = self.measured_model(voice_id, language, [pace], model)
-            cache.put_record(key, length_model.to_json(model))
+            self._models.put_record(key, length_model.to_json(model))
         self._measured[voice_id] = model
         return model
 
@@ -168,8 +178,8 @@ class Pyttsx3Engine:
             target = Path(folder) / "line.wav"
             # pyttsx3 prints "Audio saved to ..." for every file; the terminal belongs to the player.
             with contextlib.redirect_stdout(io.StringIO()):
-                self._engine.save_to_file(text, str(target))
-                self._engine.runAndWait()
+                _DRIVER.engine.save_to_file(text, str(target))
+                _DRIVER.engine.runAndWait()
             return load_sound(target) if target.exists() else None
 
     def _started(self) -> Any:
@@ -177,26 +187,27 @@ class Pyttsx3Engine:
             return self._start()
 
     def _start(self) -> Any:
-        if self._engine is None:
+        if _DRIVER.engine is None:
             try:
                 import pyttsx3
             except ImportError:
                 raise MissingDependency("pyttsx3 is not installed: pip install pyttsx3") from None
             try:
                 with stderr_silenced():
-                    self._engine = pyttsx3.init()
+                    _DRIVER.engine = pyttsx3.init()
             except Exception as error:  # pyttsx3 raises whatever its platform driver raises
                 raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
-            self._voices = list(self._engine.getProperty("voices") or [])
+            _DRIVER.voices = list(_DRIVER.engine.getProperty("voices") or [])
             # pyttsx3 lets its driver go in __del__, which prints an error when it runs as the interpreter
             # tears its modules down; let it go before that.
             atexit.register(self._release)
             if sys.platform.startswith("linux"):
                 _espeak_synchronous()
-        return self._engine
+        return _DRIVER.engine
 
-    def _release(self) -> None:
-        self._engine = None
+    @staticmethod
+    def _release() -> None:
+        _DRIVER.engine = None
 
     def _backend(self) -> str:
         self._started()
@@ -219,8 +230,8 @@ class Pyttsx3Engine:
         settings = self._settings(voice)
         if not sys.platform.startswith("linux"):
             if voice_id:
-                self._engine.setProperty("voice", voice_id)
-            self._engine.setProperty("rate", settings[0])
+                _DRIVER.engine.setProperty("voice", voice_id)
+            _DRIVER.engine.setProperty("rate", settings[0])
             return
         from pyttsx3.drivers import _espeak
         from pyttsx3.drivers.espeak import EspeakDriver
@@ -237,13 +248,13 @@ class Pyttsx3Engine:
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
         if voice.name:
-            if not any(v.id == voice.name for v in self._voices):
+            if not any(v.id == voice.name for v in _DRIVER.voices):
                 raise MissingDependency(
                     f"the voice {voice.name!r} is not installed for pyttsx3; remove `name:` to use the "
                     f"default voice for the script's language"
                 )
             return voice.name
-        return _voice_for_language(self._voices, language)
+        return _voice_for_language(_DRIVER.voices, language)
 
 
 def _shipped_model(voice_id: str) -> EspeakModel | None:

@@ -1,4 +1,4 @@
-"""Digests of what a piece of audio is made from, so that work done once is not done again."""
+"""Digests of what a piece of audio is made from (the model, its files), so that work done once is not done again."""
 
 from __future__ import annotations
 

@@ -1,0 +1,84 @@
+"""Where the program runs: its standard streams, its folders and its settings, read from the process once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+APP_NAME = "inner-guide"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What the program takes from the process it runs in, made once (by the command line, or the Python API)
+    and handed down: no other module reads `os.environ` for the program's settings, so a test builds its own
+    and runs a command in-process."""
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    stdin_isatty: bool
+    stdout_isatty: bool
+    stderr_isatty: bool
+    cache_dir: Path
+    """Spoken clips, measured levels and voices' length models (`GUIDE_CACHE_DIR`)."""
+    data_dir: Path
+    """What the program keeps for the person: where each play stopped (`GUIDE_DATA_DIR`)."""
+    voices_dir: Path | None
+    """Piper voices beyond the bundled one (`GUIDE_VOICES_DIR`)."""
+    engine: str | None
+    """The engine `auto` means (`GUIDE_ENGINE`), or None to choose the best installed."""
+
+    @classmethod
+    def from_process(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> Environment:
+        """The environment of this process, or of `environ` and the streams given."""
+        environ = os.environ if environ is None else environ
+        streams = (stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
+        return cls(
+            *streams,
+            *(_is_terminal(stream) for stream in streams),
+            cache_dir=_folder(environ, "GUIDE_CACHE_DIR") or _platform_folder("user_cache_path") / "clips",
+            data_dir=_folder(environ, "GUIDE_DATA_DIR") or _platform_folder("user_data_path"),
+            voices_dir=_folder(environ, "GUIDE_VOICES_DIR"),
+            engine=environ.get("GUIDE_ENGINE") or None,
+        )
+
+    def out(self, text: str = "") -> None:
+        """A line of what the command was asked for, on standard output."""
+        click.echo(text, file=self.stdout)
+
+    def err(self, text: str) -> None:
+        """A line about the work (progress, notices, errors), on standard error."""
+        click.echo(text, file=self.stderr)
+
+
+def _folder(environ: Mapping[str, str], name: str) -> Path | None:
+    return Path(environ[name]) if environ.get(name) else None
+
+
+def _platform_folder(kind: str) -> Path:
+    # Imported only where no folder was given: platformdirs costs a few milliseconds at start.
+    import platformdirs
+
+    folder: Path = getattr(platformdirs, kind)(APP_NAME)
+    return folder
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # a stream with no isatty, or one already closed
+        return False
