@@ -7,6 +7,7 @@ import textwrap
 import click
 
 from guide.environment import Environment
+from guide.errors import ExitCode
 from guide.rendering.shaping import Shaping
 from guide.script import library
 from guide.script.values import format_clock
@@ -19,7 +20,7 @@ THERAPY_NOTE = (
 
 @click.command(name="list")
 @click.pass_obj
-def list_command(env: Environment) -> None:
+def list_command(env: Environment) -> ExitCode:
     """List the built-in sessions, with their length and what each is for.
 
     Lengths are as the voice's model predicts them, without speaking a word, so
@@ -36,3 +37,4 @@ def list_command(env: Environment) -> None:
         )
         env.out(f"  {script.title}: {script.description or ''}".rstrip(": "))
     env.out("\n" + textwrap.fill(THERAPY_NOTE, width=78))
+    return ExitCode.OK

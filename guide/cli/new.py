@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from guide.environment import Environment
+from guide.errors import ExitCode
 from guide.script import library
 from guide.script.starter import write_starter
 
@@ -20,7 +21,7 @@ from guide.script.starter import write_starter
     help="Start from a copy of a built-in session (see `guide list`) instead of the starter.",
 )
 @click.pass_obj
-def new(env: Environment, name: str, builtin: str | None) -> None:
+def new(env: Environment, name: str, builtin: str | None) -> ExitCode:
     """Write a new script, NAME.yaml, to start from.
 
     The starter is commented, key by key, and already follows the care rules:
@@ -30,3 +31,4 @@ def new(env: Environment, name: str, builtin: str | None) -> None:
     """
     path = write_starter(Path(name), library.find_script(builtin) if builtin else None)
     env.err(f"Wrote {path}. Check it with: guide check --strict {path}")
+    return ExitCode.OK

@@ -7,13 +7,14 @@ import json
 import click
 
 from guide.environment import Environment
+from guide.errors import ExitCode
 from guide.script.schema import included_file_schema, script_schema
 
 
 @click.command()
 @click.option("--included", is_flag=True, help="The schema of an included file (a list of steps) instead.")
 @click.pass_obj
-def schema(env: Environment, included: bool) -> None:
+def schema(env: Environment, included: bool) -> ExitCode:
     """Print the JSON Schema of the script format.
 
     Point your editor at it to complete and check scripts as you type. With the
@@ -25,3 +26,4 @@ def schema(env: Environment, included: bool) -> None:
     """
     document = included_file_schema() if included else script_schema()
     env.out(json.dumps(document, indent=2))
+    return ExitCode.OK

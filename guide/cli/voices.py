@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from guide.environment import Environment
-from guide.errors import UsageError
+from guide.errors import ExitCode, UsageError
 from guide.play.devices import open_output
 from guide.script.format import DEFAULT_RATE, RATE_RANGE, SPEECH_ENGINES
 from guide.script.model import Voice
@@ -19,7 +19,7 @@ from guide.voice.engines.base import VoiceInfo
 @click.option("--voice", "voice_id", metavar="ID", help="With --say: the voice to speak with (an id listed here).")
 @click.option("--rate", type=click.IntRange(*RATE_RANGE), default=DEFAULT_RATE, show_default=True, help="With --say.")
 @click.pass_obj
-def voices(env: Environment, language: str | None, sample: str | None, voice_id: str | None, rate: int) -> None:
+def voices(env: Environment, language: str | None, sample: str | None, voice_id: str | None, rate: int) -> ExitCode:
     """List every voice the speech engines have, or hear one.
 
     The natural voice, Piper, comes with the `neural` extra; more Piper voices
@@ -35,7 +35,7 @@ def voices(env: Environment, language: str | None, sample: str | None, voice_id:
     listed = [v for name in sorted(SPEECH_ENGINES) for v in engines.named(name).voices()]
     if sample is not None:
         _say(env, engines, sample, voice_id, rate, listed)
-        return
+        return ExitCode.OK
     shown = [v for v in listed if language is None or _speaks(v.language, language)]
     id_width = max((len(v.id) for v in shown), default=0)
     language_width = max((len(v.language) for v in shown), default=0)
@@ -43,6 +43,7 @@ def voices(env: Environment, language: str | None, sample: str | None, voice_id:
         env.out(f"{v.engine:<8} {v.id:<{id_width}}  {v.language:<{language_width}}  {v.sample_rate} Hz  {v.note}")
     if not any(v.engine == "piper" for v in listed):
         env.err(f"\nFor the natural voice, {piper.INSTALL_HINT}.")
+    return ExitCode.OK
 
 
 def _speaks(languages: str, wanted: str) -> bool:
