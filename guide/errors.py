@@ -55,7 +55,14 @@ class ScriptError(GuideError):
 
     def __reduce__(self) -> tuple[type[ScriptError], tuple[Where, str]]:
         # Made again from its parts when it crosses from a helper process.
-        return ScriptError, (self.where, self.reason)
+        return type(self), (self.where, self.reason)
+
+
+class PlacedUsageError(ScriptError):
+    """A setting given in a file beside the script (a client's duration) that cannot be used as given: placed
+    as a script error is, and ending as a usage error does."""
+
+    exit_code = ExitCode.USAGE
 
 
 class UsageError(GuideError):

@@ -119,7 +119,6 @@ def test_what_changed_is_rendered_again_and_nothing_else(run_guide, batch):
         ("- client: ana\n- client: ana\n", "2:11: client: ana is already listed at line 1"),
         ("- client: ana\n  colour: blue\n", "2:3: colour: unknown key in a client"),
         ("- variables: {name: Ana}\n", "1:3: a client needs `client:`"),
-        ("- client: ana\n  duration: 1s\n", "2:13: client ana: duration: 1s is too short"),
         ("- client: ana\n  voice: {rate: 900}\n", "2:17: rate: expected words per minute from 60 to 250"),
     ],
 )
@@ -129,6 +128,15 @@ def test_a_bad_clients_file_or_entry_is_reported_at_its_line(run_guide, batch, c
     result = run_guide("export", str(script), "--clients", str(clients_file), "-o", str(folder))
     assert result.returncode == 3
     assert f"{clients_file}:{message}" in result.stderr
+
+
+def test_a_clients_length_out_of_reach_is_a_usage_error_at_its_line_with_the_range(run_guide, batch):
+    script, clients_file, folder = batch
+    clients_file.write_text("- client: ana\n  duration: 1s\n")
+    result = run_guide("export", str(script), "--clients", str(clients_file), "-o", str(folder))
+    assert result.returncode == 2, "a length asked for, as --duration is"
+    assert f"{clients_file}:2:13: client ana: duration: 1s is too short" in result.stderr
+    assert "this script can last from " in result.stderr
 
 
 def test_clients_need_a_folder_and_force_needs_clients(run_guide, batch, tmp_path):

@@ -45,7 +45,7 @@ TOLERANCE_MS = 20
 
 
 def planned(script_path: Path, *, duration_ms: int | None = None):
-    from guide.script.loader import with_overrides
+    from guide.script.overrides import with_overrides
 
     script = with_overrides(load_script(script_path), duration=Duration(duration_ms, None) if duration_ms else None)
     return prepared(script).timeline

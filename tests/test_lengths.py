@@ -8,7 +8,8 @@ import pytest
 
 from guide.rendering.session import spoken_lines
 from guide.script.library import builtin_sessions
-from guide.script.loader import load_script, with_overrides
+from guide.script.loader import load_script
+from guide.script.overrides import with_overrides
 from guide.sound.pcm import trim_silence
 from guide.voice.engines import Engines, length_model, piper
 from guide.voice.engines.pyttsx3 import Pyttsx3Engine

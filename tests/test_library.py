@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import math
+import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
-from measure import prepared, shaping
+from measure import decode, prepared, shaping
 
+from guide.errors import UsageError
 from guide.rendering.checker import care_warnings
 from guide.rendering.mixer import Mix
 from guide.rendering.session import plan_without_speaking
 from guide.rendering.timeline import CueKind
+from guide.rendering.versions import versions
 from guide.script.library import builtin_sessions
-from guide.script.loader import load_script, with_overrides
-from guide.script.model import Duration, Say
-from guide.sound.pcm import SILENCE_THRESHOLD, ms_to_samples
+from guide.script.loader import load_script
+from guide.script.model import Duration, Keep, Say
+from guide.script.overrides import with_overrides
+from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, ms_to_samples
 
 PRACTICES = {
     "sit-with-your-younger-self",
@@ -52,16 +56,53 @@ def test_each_session_carries_the_care_rules(name):
     assert len({a for a in anchors if a in every_line}) >= 3, "more than one anchor is offered"
 
 
+LENGTHS = {name: (5, 10, 20, 45) for name in SESSIONS} | {"when-you-are-triggered": (3, 5, 10, 15)}
+"""The lengths in minutes each session is made at, from its shortest to its longest."""
+
+
 @pytest.mark.parametrize("name", SESSIONS)
-def test_each_session_renders_at_its_shortest_default_and_three_times_default_length(name):
-    default = session_for(name)
-    shortest = math.ceil(default.timeline.reach_ms[0] / 1000) * 1000
-    targets = [shortest, default.script.duration.ms, 3 * default.script.duration.ms]
-    assert targets[2] <= default.timeline.reach_ms[1], "three times the default is within reach"
-    for target in targets:
-        session = session_for(name, target)
-        rendered = sum(len(chunk) for chunk in session.chunks())
-        assert abs(rendered - ms_to_samples(target)) <= ms_to_samples(500)
+def test_each_session_lasts_every_length_in_its_range_measured_on_its_decoded_audio(name, guide, tmp_path):
+    for minutes in LENGTHS[name]:
+        out = tmp_path / f"{name}-{minutes}m.wav"
+        result = guide("export", name, "--duration", f"{minutes}m", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        heard = decode(out)
+        assert abs(len(heard) - minutes * 60 * SAMPLE_RATE) <= SAMPLE_RATE / 2, f"{minutes}m"
+        assert np.abs(heard[-30 * SAMPLE_RATE :]).max() > 1000, "the close is heard at the end"
+        out.unlink()
+
+
+@pytest.mark.parametrize("name", SESSIONS)
+def test_each_session_checks_clean_when_strict_at_its_shortest_and_longest(name, guide):
+    for minutes in (LENGTHS[name][0], LENGTHS[name][-1]):
+        checked = guide("check", "--strict", name, "--duration", f"{minutes}m")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("name", SESSIONS)
+def test_at_its_shortest_a_session_leaves_out_what_its_marks_say_and_no_more(name):
+    script = load_script(next(p for p in builtin_sessions() if p.stem == name))
+    shortest = with_overrides(script, duration=Duration(LENGTHS[name][0] * 60_000, None))
+    timeline, _ = plan_without_speaking(shortest, shaping().engines, shaping().cache())
+    kept = {cue.step.keep for cue in timeline.cues if cue.step is not None}
+    left_out = {step.keep for step in timeline.left_out}
+    assert Keep.ALWAYS in kept and Keep.ALWAYS not in left_out, "what is always in stays"
+    assert Keep.LONGER not in kept, "nothing is brought in for a short session"
+    # Content goes in order: once a mark's content goes, all of every mark that goes before it has gone.
+    assert max(kept) < min(left_out)
+    # And no more goes than the length needs: with the content of the next mark back in, it cannot be made.
+    richer = min(left_out)
+    if richer is not Keep.LONGER:
+        version = next(v for v in versions(shortest) if v.keep is richer).script
+        every_step_kept = replace(
+            version,
+            sections=tuple(
+                replace(section, steps=tuple(replace(step, keep=Keep.ALWAYS) for step in section.steps))
+                for section in version.sections
+            ),
+        )
+        with pytest.raises(UsageError, match="too short|shrink"):
+            plan_without_speaking(every_step_kept, shaping().engines, shaping().cache())
 
 
 @pytest.mark.parametrize("name", SESSIONS)
@@ -97,3 +138,16 @@ def test_the_plan_guide_check_prints_is_the_plan_that_plays(name):
     timeline, predicted = plan_without_speaking(load_script(path), shaping().engines, shaping().cache())
     assert predicted == 0, "every line was spoken, and is timed from its clip"
     assert timeline == played
+
+
+def test_list_shows_each_sessions_range_and_it_holds_every_length_promised(guide):
+    listed = guide("list")
+    assert listed.returncode == 0, listed.stderr
+    for name in SESSIONS:
+        row = next(line for line in listed.stdout.splitlines() if line.startswith(f"{name}  "))
+        shortest, longest = re.search(r"\(from (\S+) to (\S+) with --duration\)", row).groups()
+        assert _seconds(shortest) <= LENGTHS[name][0] * 60 and _seconds(longest) >= LENGTHS[name][-1] * 60, row
+
+
+def _seconds(clock: str) -> int:
+    return sum(int(part) * 60**power for power, part in enumerate(reversed(clock.split(":"))))

@@ -17,8 +17,9 @@ from guide.errors import MissingDependency, Where
 from guide.rendering.session import prepare, voice_description
 from guide.rendering.timeline import CueKind
 from guide.script.library import find_script
-from guide.script.loader import load_script, with_overrides
+from guide.script.loader import load_script
 from guide.script.model import Say, Voice
+from guide.script.overrides import with_overrides
 from guide.sound.pcm import SAMPLE_RATE
 from guide.voice.engines import Engines, piper
 from guide.voice.voicing import line_key

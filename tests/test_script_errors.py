@@ -167,7 +167,7 @@ BAD_SCRIPTS = [
     (
         "an option a step does not take",
         MINIMAL_HEAD + "      - pause: 2s\n        volume: -3dB\n",
-        "6:9: volume: unknown option; `pause` takes no options",
+        "6:9: volume: unknown option; `pause` takes: keep",
     ),
     (
         "a bell file that leaves the folder",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from guide.cli.notices import left_out_notice, unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode, ScriptError
@@ -55,10 +56,13 @@ def _print_plan(env: Environment, script: Script, timeline: Timeline, predicted:
         env.out(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
     open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
     env.out(
-        f"  total {format_clock(timeline.length_ms)}, {word_count(script):,} words, "
+        f"  total {format_clock(timeline.length_ms)}, {word_count(timeline):,} words, "
         + (f"{format_span(open_practice)} of open silence" if open_practice else "no open silence")
         + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
     )
+    for notice in (left_out_notice(script, timeline), unmet_notice(timeline)):
+        if notice is not None:
+            env.out(f"  {notice}")
     shortest, longest = timeline.reach_ms
     if shortest != longest:
         env.out(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode
@@ -118,6 +119,8 @@ def export_command(
                 hidden=not env.stderr_isatty,
             ) as bar:
                 written = write(session, bar.update)
+        if (notice := unmet_notice(session.timeline)) is not None:
+            env.err(notice)
         env.err(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).")
         return ExitCode.OK
     settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)

@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode, NoAudioDevice, UsageError, export_suggestion
@@ -16,7 +17,7 @@ from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
 from guide.play.resume import ResumePlaces
 from guide.rendering.live import LiveSession
-from guide.rendering.session import voice_description
+from guide.rendering.session import plan_without_speaking, voice_description
 from guide.rendering.shaping import Shaping
 from guide.rendering.timeline import CueKind
 from guide.script.model import Script
@@ -67,6 +68,8 @@ def play(
         _list_devices(env)
         return ExitCode.OK
     script, level_from = shaping.load(script_ref)
+    if script.duration is not None and script.duration.flexible:
+        _say_if_unmet(env, script, shaping)
     try:
         outcome = _play(env, script, level_from, shaping, device, resume, from_section, quiet)
     except NoAudioDevice as error:
@@ -123,6 +126,14 @@ def _play(
     finally:
         output.close()
     return outcome
+
+
+def _say_if_unmet(env: Environment, script: Script, shaping: Shaping) -> None:
+    """Say before the first word, from the lines' predicted lengths, when the script's own length is out of
+    reach at the voice settings asked for."""
+    notice = unmet_notice(plan_without_speaking(script, shaping.engines, shaping.cache())[0])
+    if notice is not None:
+        env.err(notice)
 
 
 KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"

@@ -21,6 +21,7 @@ from guide.rendering.shaping import Shaping
 from guide.script.clients import Client
 from guide.script.fingerprint import digest
 from guide.script.model import Script
+from guide.script.values import format_clock
 from guide.signals import worker_signals
 from guide.voice.cache import CLIP_FORMAT
 
@@ -108,10 +109,18 @@ def render_job(job: Job) -> Report:
     """Render one client's file."""
     try:
         with exporting(job.out, job.settings) as write:
-            written = write(job.shaping.prepare(*job.shaping.load(job.script_ref)))
+            session = job.shaping.prepare(*job.shaping.load(job.script_ref))
+            written = write(session)
     except GuideError as error:
         return _reported(error)
-    return ExitCode.OK, "wrote " + ", ".join(str(path) for path in written), None
+    said = "wrote " + ", ".join(str(path) for path in written)
+    timeline = session.timeline
+    if timeline.unmet_ms is not None:
+        said += (
+            f" ({format_clock(timeline.length_ms)}: the script's own {format_clock(timeline.unmet_ms)} is out of "
+            "reach at this client's voice)"
+        )
+    return ExitCode.OK, said, None
 
 
 def _reported(error: GuideError) -> Report:

@@ -11,7 +11,7 @@ import numpy as np
 from guide.rendering.mixer import DUCK_ATTACK_MS
 from guide.rendering.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
 from guide.rendering.timeline import CueKind
-from guide.script.model import Say, Script, Silence, Step
+from guide.script.model import Keep, Say, Script, Silence, Step
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
 from guide.voice.voicing import load_voices, speak_lines
@@ -101,15 +101,17 @@ class LiveSession:
         return self.whole(), True
 
     def _first_part(self) -> tuple[Session, int]:
-        """The session's steps up to the first line not yet voiced, or the first `silence` when the script
-        has a target duration (until every line is known, the silences' scale is not), and how far its
-        mix is exact."""
+        """The session's steps up to the first line not yet voiced, or, when the script has a target
+        duration, the first `silence` or optional step (until every line is known, neither the silences'
+        scale nor the content the length keeps is), and how far its mix is exact."""
         kept: list[Step] = []
         with self._ready:
             clips = dict(self._clips)
         for step in all_steps(self.script):
             line = spoken_line(step)
-            if (line is not None and line not in clips) or (isinstance(step, Silence) and self.script.duration):
+            if line is not None and line not in clips:
+                break
+            if self.script.duration and (isinstance(step, Silence) or step.keep is not Keep.ALWAYS):
                 break
             kept.append(step)
         part = assemble(_truncated(self.script, len(kept)), clips, self.loudness, self.trim, self._gains, True)

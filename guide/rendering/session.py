@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guide.errors import ScriptError, UsageError, Where
+from guide.errors import PlacedUsageError, ScriptError, UsageError, Where
 from guide.rendering.mixer import Bed, Levels, Mix, Sound, as_int16
 from guide.rendering.targets import LOUDNESS_LUFS
 from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
@@ -108,8 +108,9 @@ class Session:
         return as_int16(self.mix.chunks(self.levels))
 
 
-def word_count(script: Script) -> int:
-    return sum(len(step.text.split()) for step in all_steps(script) if isinstance(step, Say))
+def word_count(timeline: Timeline) -> int:
+    """The words the session speaks at its length (breathing cues aside)."""
+    return sum(len(cue.step.text.split()) for cue in timeline.cues if isinstance(cue.step, Say))
 
 
 def voice_description(script: Script, engines: Engines) -> str:
@@ -232,9 +233,12 @@ def plan_session(script: Script, length: Callable[[Step], int]) -> Timeline:
     try:
         timeline = plan(script, lambda step: samples_to_ms(length(step)))
     except FitError as error:
-        if script.duration is not None and script.duration.where is not None:
-            raise ScriptError(script.duration.where, f"duration: {error}") from None
-        raise UsageError(f"--duration: {error}") from None
+        asked = script.duration.where if script.duration is not None else None
+        if asked is None:
+            raise UsageError(f"--duration: {error}") from None
+        # The script's own length is the author's to fix; a client's was asked for, as --duration is.
+        placed = ScriptError if asked.path == script.path else PlacedUsageError
+        raise placed(asked, f"duration: {error}") from None
     if timeline.length_ms > MAX_SESSION_MS:
         where = script.duration.where if script.duration and script.duration.where else Where(script.path, 1, 1)
         raise ScriptError(

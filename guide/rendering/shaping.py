@@ -13,8 +13,9 @@ from guide.rendering.targets import LOUDNESS_LUFS
 from guide.rendering.timeline import Timeline
 from guide.script import library
 from guide.script.clients import Client
-from guide.script.loader import load_script, with_overrides
+from guide.script.loader import load_script
 from guide.script.model import Duration, Script
+from guide.script.overrides import with_overrides
 from guide.script.readers import load_variables
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines

@@ -1,13 +1,16 @@
-"""Planning a script into a timeline of cues at exact millisecond times, fitting `duration` by scaling silences."""
+"""Planning a script into a timeline of cues at exact millisecond times, fitting `duration` by scaling silences
+and, where that is not enough, by leaving out or bringing in the content its author marked optional."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import Enum
 
 from guide.errors import ScriptError
+from guide.rendering.versions import Version, versions
 from guide.script.format import BELL_STRIKE_MS
 from guide.script.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
 from guide.script.values import format_span
@@ -62,7 +65,14 @@ class Timeline:
     scale: float
     """The factor every `silence` was multiplied by to meet the target duration (1 without one)."""
     reach_ms: tuple[int, int]
-    """The shortest and longest the session can be made by scaling its silences."""
+    """The shortest and longest the session can be made, by scaling its silences and leaving out or bringing in
+    its optional content."""
+    left_out: tuple[Step, ...] = ()
+    """The script's steps that are not in this session: optional content a length left out, and `longer`
+    content it did not bring in."""
+    unmet_ms: int | None = None
+    """A flexible length the script asked for that could not be reached, when the session was planned at the
+    nearest it can be instead."""
 
     def cue_at(self, ms: int) -> Cue | None:
         """The cue that holds the timeline at a moment (a bell's ring-out does not hold it)."""
@@ -85,16 +95,69 @@ class FitError(ValueError):
 SoundLength = Callable[[Step], int]
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """A version of the script laid out at its natural pace, and the lengths its silences can take it to."""
+
+    version: Version
+    steps: list[tuple[int, Step]]
+    natural: Timeline
+    reach: tuple[int, int]
+
+    def holds(self, target: int) -> bool:
+        return self.reach[0] - FIT_TOLERANCE_MS <= target <= self.reach[1] + FIT_TOLERANCE_MS
+
+
 def plan(script: Script, sound_ms: SoundLength) -> Timeline:
-    """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing cue)."""
-    steps = list(_steps_in_order(script))
-    natural = _layout(script, steps, sound_ms, scale=1.0)
+    """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing
+    cue). A target duration is met by the first version of the script (see `versions`) whose silences can
+    stretch or shrink to it."""
+    candidates = [_candidate(version, sound_ms) for version in versions(script)]
+    reach = (min(c.reach[0] for c in candidates), max(c.reach[1] for c in candidates))
+    if script.duration is None:
+        return _planned(candidates[0], candidates[0].natural, reach)
+    target = script.duration.ms
+    for candidate in candidates:
+        if candidate.holds(target):
+            with contextlib.suppress(FitError):
+                return _planned(candidate, _fit(candidate, sound_ms, target, reach), reach)
+    nearest = min(candidates, key=lambda c: min(abs(target - c.reach[0]), abs(target - c.reach[1])))
+    if script.duration.flexible:
+        reachable = min(nearest.reach, key=lambda ms: abs(target - ms))
+        return replace(_planned(nearest, _fit(nearest, sound_ms, reachable, reach), reach), unmet_ms=target)
+    if reach[0] < target < reach[1]:
+        lengths = " or ".join(f"{format_span(low)} to {format_span(high)}" for low, high in _spans(candidates))
+        raise FitError(
+            f"{format_span(target)} falls between the lengths this script can take with more or less of its "
+            f"optional content: {lengths}"
+        )
+    _fit(nearest, sound_ms, target, reach)
+    raise AssertionError("a target out of every version's reach cannot be fitted")
+
+
+def _candidate(version: Version, sound_ms: SoundLength) -> _Candidate:
+    steps = list(_steps_in_order(version.script))
+    natural = _layout(version.script, steps, sound_ms, scale=1.0)
     silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
     fixed = natural.length_ms - silent
-    reach = (fixed + math.ceil(silent * MIN_SCALE), fixed + math.floor(silent * MAX_SCALE))
-    if script.duration is None:
-        return replace(natural, reach_ms=reach)
-    return replace(_fit(script, steps, sound_ms, natural, script.duration.ms, reach), reach_ms=reach)
+    return _Candidate(
+        version, steps, natural, (fixed + math.ceil(silent * MIN_SCALE), fixed + math.floor(silent * MAX_SCALE))
+    )
+
+
+def _spans(candidates: list[_Candidate]) -> list[tuple[int, int]]:
+    """The lengths the versions can reach, as runs with no gap in them."""
+    spans: list[tuple[int, int]] = []
+    for low, high in sorted(c.reach for c in candidates):
+        if spans and low <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], high))
+        else:
+            spans.append((low, high))
+    return spans
+
+
+def _planned(candidate: _Candidate, timeline: Timeline, reach: tuple[int, int]) -> Timeline:
+    return replace(timeline, reach_ms=reach, left_out=candidate.version.left_out)
 
 
 def _steps_in_order(script: Script) -> Iterator[tuple[int, Step]]:
@@ -167,14 +230,10 @@ def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapt
     return tuple(Chapter(title, bounds[i], bounds[i + 1]) for i, title in enumerate(titles))
 
 
-def _fit(
-    script: Script,
-    steps: list[tuple[int, Step]],
-    sound_ms: SoundLength,
-    natural: Timeline,
-    target: int,
-    reach: tuple[int, int],
-) -> Timeline:
+def _fit(candidate: _Candidate, sound_ms: SoundLength, target: int, reach: tuple[int, int]) -> Timeline:
+    """The candidate's silences scaled to meet `target`; FitError, saying the script's `reach`, where they
+    cannot."""
+    script, steps, natural = candidate.version.script, candidate.steps, candidate.natural
     silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
     fixed = natural.length_ms - silent
     if not silent:

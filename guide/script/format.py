@@ -14,6 +14,9 @@ PITCH_RANGE = (-12.0, 12.0)
 BELLS = ("bowl", "chime", "soft")
 BEDS = ("brown-noise", "pink-noise", "ocean-waves")
 CUES = ("voice", "tone", "none")
+KEEP = ("always", "usually", "sometimes", "longer")
+"""When a step or section is in the session (`keep:`), from what stays at every length to what comes in only
+at longer ones; `guide.script.model.Keep` holds them in this order."""
 MAX_PAUSE_MS = 3_600_000
 MAX_TEXT_CHARS = 2000
 """The longest text a key may hold, placeholders filled: a spoken line of about 350 words."""
@@ -68,20 +71,34 @@ BREATHING = {
     "cycles": Field("count", "How many breaths (default 1)."),
 }
 
+KEEP_OPTION = {
+    "keep": Field(
+        "keep",
+        "When this is in the session: always (the default), usually, sometimes (left out first when the length "
+        "asks for less), or longer (in only when the length asks for more than the rest can give).",
+    )
+}
+"""An option of every kind of step, and of a section."""
+
 STEPS = {
     "say": StepKind(
         Field("text", "A line spoken aloud, then the script's gap."),
-        {"voice": Field("voice_choice", "A profile from voices:, or a voice mapping, for this line.")},
+        {"voice": Field("voice_choice", "A profile from voices:, or a voice mapping, for this line."), **KEEP_OPTION},
     ),
-    "pause": StepKind(Field("duration", "A fixed silence.")),
-    "silence": StepKind(Field("duration", "Open practice time; stretches or shrinks to meet the script's duration.")),
+    "pause": StepKind(Field("duration", "A fixed silence."), dict(KEEP_OPTION)),
+    "silence": StepKind(
+        Field("duration", "Open practice time; stretches or shrinks to meet the script's duration."), dict(KEEP_OPTION)
+    ),
     "bell": StepKind(
         Field("bell", "A built-in bell (bowl, chime, soft) or a sound file; it rings on under what follows."),
-        {"volume": Field("decibels", "Level of the bell, such as -6dB.")},
+        {"volume": Field("decibels", "Level of the bell, such as -6dB."), **KEEP_OPTION},
     ),
     "breathe": StepKind(
         Field("breathing", "Paced breathing; each phase starts on time."),
-        {"cue": Field("cue", "voice (spoken cues, the default), tone (a soft rising and falling tone) or none.")},
+        {
+            "cue": Field("cue", "voice (spoken cues, the default), tone (a soft rising and falling tone) or none."),
+            **KEEP_OPTION,
+        },
     ),
     "affirm": StepKind(
         Field("texts", "Statements, each spoken and followed by a pause, repeat times over."),
@@ -89,18 +106,22 @@ STEPS = {
             "pause": Field("duration", "Silence after each statement (default 5s)."),
             "repeat": Field("count", "How many times each statement is said (default 1)."),
             "voice": Field("voice_choice", "A profile from voices:, or a voice mapping, for the statements."),
+            **KEEP_OPTION,
         },
     ),
-    "include": StepKind(Field("file", "The steps of another file: a list of steps, or a mapping with steps:.")),
+    "include": StepKind(
+        Field("file", "The steps of another file: a list of steps, or a mapping with steps:."), dict(KEEP_OPTION)
+    ),
     "sound": StepKind(
         Field("file", "A recorded clip (WAV, MP3, OGG or FLAC), such as the practitioner's own voice."),
-        {"volume": Field("decibels", "Level of the clip, such as -3dB.")},
+        {"volume": Field("decibels", "Level of the clip, such as -3dB."), **KEEP_OPTION},
     ),
 }
 
 SECTION = {
     "title": Field("text", "The section's title: a chapter of the session.", required=True),
     "steps": Field("steps", "What happens in the section, in order.", required=True),
+    **KEEP_OPTION,
 }
 
 TOP_LEVEL = {

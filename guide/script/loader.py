@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from guide.errors import ScriptError, UsageError, Where
 from guide.script import cover, format, library
@@ -14,6 +14,7 @@ from guide.script.model import (
     Bell,
     BreathPhase,
     Duration,
+    Keep,
     Pause,
     Recording,
     Say,
@@ -48,39 +49,6 @@ def load_script(
     if root is None:
         raise ScriptError(Where(path, 1, 1), "the file is empty; a script needs at least a title and sections")
     return ScriptReader(path, Shared(stack=[path.resolve()])).script(root, dict(variables or {}), dict(given_at or {}))
-
-
-def with_overrides(
-    script: Script,
-    *,
-    duration: Duration | None = None,
-    voice: Mapping[str, Any] | None = None,
-    no_bells: bool = False,
-    no_ambience: bool = False,
-) -> Script:
-    """The script with a target duration, voice settings for every line (--rate, a client's voice),
-    --no-bells and --no-ambience applied."""
-
-    def each_step(change: Callable[[Step], Step]) -> Script:
-        return replace(
-            script,
-            sections=tuple(replace(s, steps=tuple(map(change, s.steps))) for s in script.sections),
-            closing=tuple(map(change, script.closing)),
-        )
-
-    if no_bells:
-        # The bell's moment stays, so the session keeps its pacing.
-        script = each_step(lambda s: Pause(format.BELL_STRIKE_MS, s.where) if isinstance(s, Bell) else s)
-    if no_ambience:
-        script = replace(script, ambience=None)
-    if voice:
-        script = each_step(
-            lambda s: replace(s, voice=replace(s.voice, **voice)) if isinstance(s, Say | BreathPhase) else s
-        )
-        script = replace(script, voice=replace(script.voice, **voice))
-    if duration is not None:
-        script = replace(script, duration=duration)
-    return script
 
 
 class ScriptReader(ValueReader):
@@ -119,19 +87,40 @@ class ScriptReader(ValueReader):
             variables=self.shared.variables,
             ambience=optional("ambience", self.ambience),
             sections=self.items(fields["sections"], "sections", self.section),
-            closing=optional("closing", lambda n: self.steps(n, "closing")) or (),
+            closing=optional("closing", self.closing) or (),
             reflect=optional("reflect", lambda n: self.texts(n, "reflect")) or (),
         )
+        if all(step.keep is not Keep.ALWAYS for section in script.sections for step in section.steps):
+            raise self.fail(
+                fields["sections"],
+                "sections: every step is marked keep:, so at its shortest the session would hold no practice; "
+                "leave the heart of it without keep: (always)",
+            )
         unused = tuple((name, at) for name, (_, at) in declared.items() if name not in self.shared.used)
         return replace(script, unused_variables=unused)
 
     def section(self, node: Node) -> Section:
         fields = self.mapping(node, "a section", format.SECTION)
+        steps = self.steps(fields["steps"], "steps")
         return Section(
             title=self.text(fields["title"], "title"),
-            steps=self.steps(fields["steps"], "steps"),
+            steps=_kept(steps, self.keep(fields["keep"])) if "keep" in fields else steps,
             where=self.at(node),
         )
+
+    def closing(self, node: Node) -> tuple[Step, ...]:
+        steps = self.steps(node, "closing")
+        optional = next((step for step in steps if step.keep is not Keep.ALWAYS), None)
+        if optional is not None:
+            raise ScriptError(
+                optional.where,
+                f"keep: {optional.keep.name.lower()} in the closing: the grounding close plays at every length, "
+                "and when the listener leaves early; remove keep: here",
+            )
+        return steps
+
+    def keep(self, node: Node) -> Keep:
+        return Keep[self.choice(node, "keep", format.KEEP).upper()]
 
     def steps(self, node: Node, name: str) -> tuple[Step, ...]:
         return tuple(step for steps in self.items(node, name, self.step) for step in steps)
@@ -162,11 +151,15 @@ class ScriptReader(ValueReader):
         declared = format.STEPS[kind].options
         for key, (key_node, _) in keys.items():
             if key != kind and key not in declared:
-                allowed = f"; `{kind}` takes: {', '.join(declared)}" if declared else f"; `{kind}` takes no options"
-                raise self.fail(key_node, f"{key}: unknown option{suggest(key, tuple(declared))}{allowed}")
+                raise self.fail(
+                    key_node,
+                    f"{key}: unknown option{suggest(key, tuple(declared))}; `{kind}` takes: {', '.join(declared)}",
+                )
         value = keys[kind][1]
         options = {key: keys[key][1] for key in declared if key in keys}
         made: list[Step] = getattr(self, f"step_{kind}")(node, value, options)
+        if "keep" in options:
+            made = list(_kept(made, self.keep(options["keep"])))
         self.shared.steps += len(made)
         if self.shared.steps > format.MAX_STEPS:
             raise self.fail(
@@ -316,3 +309,9 @@ class ScriptReader(ValueReader):
         gain = self.decibels(fields["volume"], "volume") if "volume" in fields else -24.0
         fade = self.duration(fields["fade"], "fade") if "fade" in fields else 8000
         return Ambience(sound, gain, fade)
+
+
+def _kept(steps: Iterable[Step], keep: Keep) -> tuple[Step, ...]:
+    """Steps marked with `keep`, each keeping its own mark where it goes sooner (a `sometimes` line in a
+    `usually` section goes with the other `sometimes` content)."""
+    return tuple(replace(step, keep=max(step.keep, keep)) for step in steps)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 
 from guide.errors import Where
 from guide.script.format import DEFAULT_GAP_MS, DEFAULT_RATE
+
+
+class Keep(IntEnum):
+    """When a step is in the session, in the order content is left out as a length asks for less: `sometimes`
+    first, then `usually`; `always` stays at every length. `longer` content is in only at lengths the rest
+    cannot stretch to."""
+
+    ALWAYS = 0
+    USUALLY = 1
+    SOMETIMES = 2
+    LONGER = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class Say:
     text: str
     voice: Voice
     where: Where = field(compare=False)
+    keep: Keep = Keep.ALWAYS
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class Pause:
 
     ms: int
     where: Where = field(compare=False)
+    keep: Keep = Keep.ALWAYS
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,7 @@ class Silence:
 
     ms: int
     where: Where = field(compare=False)
+    keep: Keep = Keep.ALWAYS
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class Bell:
     sound: Path
     gain_db: float
     where: Where = field(compare=False)
+    keep: Keep = Keep.ALWAYS
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class Recording:
     sound: Path
     gain_db: float
     where: Where = field(compare=False)
+    keep: Keep = Keep.ALWAYS
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,7 @@ class BreathPhase:
     voice: Voice
     where: Where = field(compare=False)
     """The `breathe` step it comes from."""
+    keep: Keep = Keep.ALWAYS
 
 
 Step = Say | Pause | Silence | Bell | Recording | BreathPhase
@@ -111,6 +129,9 @@ class Duration:
 
     ms: int
     where: Where | None
+    flexible: bool = False
+    """A script's own length that gives way, to the nearest it can reach, when voice settings the listener
+    chose put it out of reach; a length asked for is never flexible."""
 
 
 @dataclass(frozen=True)

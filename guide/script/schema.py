@@ -27,6 +27,7 @@ _SCALARS: dict[str, dict[str, Any]] = {
     "seconds": {"type": "number", "minimum": 0, "maximum": 600},
     "count": {"type": "integer", "minimum": 1, "maximum": 1000},
     "cue": {"enum": list(format.CUES)},
+    "keep": {"enum": list(format.KEEP)},
     "file": {"type": "string", "minLength": 1},
     "bell": {"anyOf": [{"enum": list(format.BELLS)}, {"type": "string", "minLength": 1}]},
     "bed": {"anyOf": [{"enum": list(format.BEDS)}, {"type": "string", "minLength": 1}]},
