@@ -85,16 +85,16 @@ def export_suggestion(script: str | None) -> str:
 
 
 class NoAudioDevice(MissingDependency):
-    """No sound output could be opened; the message says how to listen later instead, naming the session
-    once it is known."""
+    """No sound output could be opened; the message says how to listen later instead, with the command that
+    exports what was to play once it is known."""
 
-    def __init__(self, reason: str, script: str | None = None):
-        super().__init__(f"{reason}; to listen later, export instead: {export_suggestion(script)}")
+    def __init__(self, reason: str, export_command: str | None = None):
+        super().__init__(f"{reason}; to listen later, export instead: {export_command or export_suggestion(None)}")
         self.reason = reason
 
-    def about(self, script: str) -> NoAudioDevice:
-        """The same error, its hint naming the session that was to play."""
-        return NoAudioDevice(self.reason, script)
+    def about(self, export_command: str) -> NoAudioDevice:
+        """The same error, its hint the command that exports what was to play."""
+        return NoAudioDevice(self.reason, export_command)
 
 
 class RenderError(GuideError):

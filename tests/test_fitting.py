@@ -180,3 +180,37 @@ def test_check_says_what_a_length_leaves_out(guide, write_script):
         in (checked.stdout)
     )
     assert "Welcome" not in checked.stdout
+
+
+WORDY = """\
+title: Wordy
+duration: 40s
+sections:
+  - title: One
+    steps:
+      - say: You can open your eyes, pause or stop at any time, and nothing here has to be done well.
+      - say: Let the ground hold you, and notice your feet, your hands, and the sounds in the room.
+      - silence: 20s
+closing:
+  - say: You are here, today, an adult, and safe.
+"""
+
+
+def test_a_slower_voice_renders_at_the_nearest_length_saying_so_in_one_line(guide, write_script, tmp_path):
+    from measure import decode
+
+    script = write_script(WORDY)
+    out = tmp_path / "slow.wav"
+    slow = guide("export", str(script), "--rate", "60", "-o", str(out))
+    assert slow.returncode == 0, slow.stderr
+    [notice] = [line for line in slow.stderr.splitlines() if "out of reach" in line]
+    assert notice.startswith("At these voice settings the script's own 0:40 is out of reach: the session lasts ")
+    checked = guide("check", str(script), "--rate", "60")
+    shortest = checked.stdout.split("--duration can make it from ")[1].split()[0]
+    assert f"the session lasts {shortest}, as near as it can come" in notice
+    minutes, seconds = map(int, shortest.split(":"))
+    assert abs(len(decode(out)) - (minutes * 60 + seconds) * 22050) <= 22050, "made at its shortest"
+    asked = guide("export", str(script), "--rate", "60", "--duration", "40s", "-o", str(out))
+    assert asked.returncode == 2
+    assert "--duration: 40s is too short" in asked.stderr and "this script can last from " in asked.stderr
+    assert "out of reach" not in guide("export", str(script), "-o", str(out)).stderr, "its own voice reaches it"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,6 +25,7 @@ from guide.output.formats import (
 from guide.rendering.session import spoken_lines
 from guide.rendering.shaping import Shaping
 from guide.script.clients import load_clients
+from guide.script.model import Script
 from guide.script.values import format_clock
 from guide.voice.cores import usable_cores
 
@@ -103,28 +105,37 @@ def export_command(
         if force:
             raise click.UsageError("--force goes with --clients; a single export always writes its file")
         settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript)
-        with exporting(out, settings) as write:
-            script, level_from = shaping.load(script_ref)
-            with click.progressbar(
-                length=len(spoken_lines(script)),
-                label="Voicing lines",
-                file=env.stderr,
-                hidden=not env.stderr_isatty,
-            ) as voicing:
-                session = shaping.prepare(script, level_from, voicing.update)
-            with click.progressbar(
-                length=session.timeline.length_ms,
-                label=f"Writing {out.name}",
-                file=env.stderr,
-                hidden=not env.stderr_isatty,
-            ) as bar:
-                written = write(session, bar.update)
-        if (notice := unmet_notice(session.timeline)) is not None:
-            env.err(notice)
-        env.err(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).")
-        return ExitCode.OK
+        return export_one(env, lambda: shaping.load(script_ref), shaping, out, settings)
     settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)
     return _export_for_clients(env, script_ref, clients_file, out, settings, shaping, force, jobs)
+
+
+def export_one(
+    env: Environment,
+    load: Callable[[], tuple[Script, Script | None]],
+    shaping: Shaping,
+    out: Path,
+    settings: ExportSettings,
+) -> ExitCode:
+    """Write one session to `out`, showing progress on a terminal: the script `load` gives (loaded once the
+    file is known to be writable), levelled from the one beside it."""
+    with exporting(out, settings) as write:
+        script, level_from = load()
+        with click.progressbar(
+            length=len(spoken_lines(script)), label="Voicing lines", file=env.stderr, hidden=not env.stderr_isatty
+        ) as voicing:
+            session = shaping.prepare(script, level_from, voicing.update)
+        with click.progressbar(
+            length=session.timeline.length_ms,
+            label=f"Writing {out.name}",
+            file=env.stderr,
+            hidden=not env.stderr_isatty,
+        ) as bar:
+            written = write(session, bar.update)
+    if (notice := unmet_notice(session.timeline)) is not None:
+        env.err(notice)
+    env.err(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).")
+    return ExitCode.OK
 
 
 def _export_for_clients(

@@ -20,6 +20,10 @@ COMMANDS = {
     "new": ("guide.cli.new:new", "Write a new script, NAME.yaml, to start from."),
     "play": ("guide.cli.play:play", "Play a session through the audio output."),
     "schema": ("guide.cli.schema:schema", "Print the JSON Schema of the script format."),
+    "timer": (
+        "guide.cli.timer:timer",
+        "A silent sit with bells, from 1m to 4h: played, or written to a file.",
+    ),
     "voices": ("guide.cli.voices:voices", "List every voice the speech engines have, or hear one."),
 }
 """Each command: where it is defined, and the first line of its help (a test keeps the two the same)."""

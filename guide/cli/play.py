@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 
 import click
@@ -17,7 +18,7 @@ from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
 from guide.play.resume import ResumePlaces
 from guide.rendering.live import LiveSession
-from guide.rendering.session import plan_without_speaking, voice_description
+from guide.rendering.session import plan_without_speaking, spoken_lines, voice_description
 from guide.rendering.shaping import Shaping
 from guide.rendering.timeline import CueKind
 from guide.script.model import Script
@@ -70,25 +71,45 @@ def play(
     script, level_from = shaping.load(script_ref)
     if script.duration is not None and script.duration.flexible:
         _say_if_unmet(env, script, shaping)
+    places = ResumePlaces(env.data_dir)
+    outcome = play_script(
+        env, script, level_from, shaping, device, quiet, export_suggestion(script_ref), places, resume, from_section
+    )
+    if outcome.ending is not Ending.FINISHED:
+        at = format_clock(outcome.heard_ms)
+        env.err(f"Stopped at {at}. To go on from there later: guide play {shlex.quote(script_ref)} --resume")
+    if outcome.ending is Ending.FINISHED and script.reflect and not quiet:
+        env.out("\nTo reflect on, if you like:")
+        for prompt in script.reflect:
+            env.out(f"  • {prompt}")
+    return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK
+
+
+def play_script(
+    env: Environment,
+    script: Script,
+    level_from: Script | None,
+    shaping: Shaping,
+    device: str | None,
+    quiet: bool,
+    export_command: str,
+    places: ResumePlaces | None = None,
+    resume: bool = False,
+    from_section: str | None = None,
+) -> Outcome:
+    """Play a session through the device, keep where it stopped in `places` (if given), and say if the sound had
+    a gap (with `export_command`, which makes a file that plays without one)."""
     try:
-        outcome = _play(env, script, level_from, shaping, device, resume, from_section, quiet)
+        outcome = _play(env, script, level_from, shaping, device, places, resume, from_section, quiet)
     except NoAudioDevice as error:
-        raise error.about(script_ref) from None
+        raise error.about(export_command) from None
     if outcome.underruns:
         times = "once" if outcome.underruns == 1 else f"{outcome.underruns} times"
         env.err(
             f"The sound stopped for a moment {times}: the machine was too busy to keep up. An export plays "
-            f"without gaps: {export_suggestion(script_ref)}"
+            f"without gaps: {export_command}"
         )
-    if outcome.ending is not Ending.FINISHED:
-        at = format_clock(outcome.heard_ms)
-        env.err(f"Stopped at {at}. To go on from there later: guide play {script_ref} --resume")
-        return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK
-    if script.reflect and not quiet:
-        env.out("\nTo reflect on, if you like:")
-        for prompt in script.reflect:
-            env.out(f"  • {prompt}")
-    return ExitCode.OK
+    return outcome
 
 
 def _play(
@@ -97,19 +118,21 @@ def _play(
     level_from: Script | None,
     shaping: Shaping,
     device: str | None,
+    places: ResumePlaces | None,
     resume: bool,
     from_section: str | None,
     quiet: bool,
 ) -> Outcome:
     """Play the session through the device, and remember where it stopped."""
     path = script.path
-    places = ResumePlaces(env.data_dir)
     output = open_output(device)
     try:
         live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
-        start_ms = _start_ms(env, live, places.stopped_at(path) if resume else None, resume, from_section)
+        stopped = places.stopped_at(path) if places is not None and resume else None
+        start_ms = _start_ms(env, live, stopped, resume, from_section)
         if not quiet:
-            _introduce(env, script, live, voice_description(script, shaping.engines))
+            spoken = bool(spoken_lines(script))
+            _introduce(env, script, live, voice_description(script, shaping.engines) if spoken else None)
         outcome = None
         with listening(env.stdin, env.stdout) as keys:
             if keys is not None and not quiet:
@@ -122,7 +145,8 @@ def _play(
                 if display is not None:
                     display.finish()
                 finished = outcome is not None and outcome.ending is Ending.FINISHED
-                places.remember(path, None if finished else player.heard_ms())
+                if places is not None:
+                    places.remember(path, None if finished else player.heard_ms())
     finally:
         output.close()
     return outcome
@@ -139,12 +163,13 @@ def _say_if_unmet(env: Environment, script: Script, shaping: Shaping) -> None:
 KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
 
 
-def _introduce(env: Environment, script: Script, live: LiveSession, voice: str) -> None:
+def _introduce(env: Environment, script: Script, live: LiveSession, voice: str | None) -> None:
     length = f"  ({format_clock(live.whole().timeline.length_ms)})" if live.is_whole() else ""
     env.out(f"{script.title}{length}")
     if script.content_note:
         env.out(textwrap.fill(script.content_note.strip(), width=78))
-    env.out(f"Voice: {voice}")
+    if voice is not None:
+        env.out(f"Voice: {voice}")
     env.out()
 
 

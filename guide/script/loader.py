@@ -51,6 +51,11 @@ def load_script(
     return ScriptReader(path, Shared(stack=[path.resolve()])).script(root, dict(variables or {}), dict(given_at or {}))
 
 
+def load_fragment(path: Path) -> tuple[Step, ...]:
+    """The steps of a file scripts include (a built-in fragment), validated as an `include` reads them."""
+    return tuple(ScriptReader(path, Shared(stack=[])).included_steps(path.resolve()))
+
+
 class ScriptReader(ValueReader):
     """Turns the node tree of a script file, or of a file it includes, into the model."""
 
@@ -220,6 +225,10 @@ class ScriptReader(ValueReader):
             raise self.fail(value, f"include: this makes a loop ({chain}); remove one of the includes")
         if len(self.shared.stack) > MAX_INCLUDE_DEPTH:
             raise self.fail(value, f"include: includes nest more than {MAX_INCLUDE_DEPTH} deep; flatten some of them")
+        return self.included_steps(included)
+
+    def included_steps(self, included: Path) -> list[Step]:
+        """The steps of a file that scripts include: a list of steps, or a mapping with `steps`."""
         root = compose_file(included)
         if root is None:
             raise ScriptError(Where(included, 1, 1), "the file is empty; an included file holds a list of steps")

@@ -138,7 +138,8 @@ class Duration:
 class Script:
     """A whole meditation script, validated."""
 
-    path: Path
+    path: Path = field(compare=False)
+    """Where it was read from: what it says and the files it names make its sound, not where it lies."""
     title: str
     sections: tuple[Section, ...]
     closing: tuple[Step, ...] = ()
