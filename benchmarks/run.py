@@ -92,7 +92,7 @@ def floor_synthesis(script: str) -> float:
     """espeak-ng speaking every line of the script, through the engine directly, in a fresh process."""
     code = (
         "import sys; from guide.script.library import find_script; from guide.script.loader import load_script; "
-        "from guide.rendering.session import spoken_lines; from guide.voice.engines import Engines; "
+        "from guide.rendering.steps import spoken_lines; from guide.voice.engines import Engines; "
         f"s = load_script(find_script({script!r})); e = Engines(None).named('pyttsx3'); "
         "[e.synthesize(l.text, l.voice, s.language) for l in dict.fromkeys(spoken_lines(s))]"
     )
@@ -342,7 +342,7 @@ def speech_seconds(bench: Bench, cache: str) -> float:
     """The seconds of speech an export made: each of its session's lines once, as its clips in the cache last."""
     code = (
         "from guide.script.library import find_script; from guide.script.loader import load_script; "
-        "from guide.rendering.session import spoken_lines; from guide.voice.voicing import known_lengths; "
+        "from guide.rendering.steps import spoken_lines; from guide.voice.voicing import known_lengths; "
         "from guide.rendering.shaping import Shaping; from guide.environment import Environment; "
         "from guide.sound.pcm import SAMPLE_RATE; "
         f"s = load_script(find_script({PIPER_SESSION!r})); sh = Shaping.in_environment(Environment.from_process()); "

@@ -12,17 +12,18 @@ from guide.errors import RenderError
 
 
 @contextlib.contextmanager
-def replacing(*targets: Path) -> Iterator[list[Path]]:
+def replacing(*targets: Path, mode: int | None = None) -> Iterator[list[Path]]:
     """Temporary files beside each target, to write in the block; when it completes they are renamed over
-    the targets together, and otherwise removed, so an existing file is replaced only by a complete one."""
+    the targets together, and otherwise removed, so an existing file is replaced only by a complete one.
+    They get `mode`, or else the mode any new file would."""
     temporaries: list[Path] = []
     try:
         for target in targets:
             _add_temporary_beside(target, temporaries)
         yield temporaries
-        mode = new_file_mode()
+        mode = new_file_mode() if mode is None else mode
         for temporary, target in zip(temporaries, targets, strict=True):
-            # A temporary file is private to its owner; the result gets the mode any new file would.
+            # A temporary file is private to its owner; the result gets the mode asked for.
             temporary.chmod(mode)
             os.replace(temporary, target)
     except OSError as error:
@@ -33,9 +34,9 @@ def replacing(*targets: Path) -> Iterator[list[Path]]:
             temporary.unlink(missing_ok=True)
 
 
-def write_text(target: Path, text: str) -> None:
-    """Write a text file (UTF-8) whole or not at all."""
-    with replacing(target) as (temporary,):
+def write_text(target: Path, text: str, mode: int | None = None) -> None:
+    """Write a text file (UTF-8) whole or not at all, with `mode` or the mode any new file would get."""
+    with replacing(target, mode=mode) as (temporary,):
         temporary.write_text(text, encoding="utf-8")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -34,6 +34,11 @@ class Environment:
     """Piper voices beyond the bundled one (`GUIDE_VOICES_DIR`)."""
     engine: str | None
     """The engine `auto` means (`GUIDE_ENGINE`), or None to choose the best installed."""
+    journal_passphrase: str | None = field(default=None, repr=False)
+    """The journal's passphrase (`GUIDE_JOURNAL_PASSPHRASE`), for reading and writing a locked journal without
+    being asked; never shown."""
+    editor: str | None = None
+    """The editor `guide journal write` opens (`VISUAL`, or `EDITOR`); None lets Click choose."""
 
     @classmethod
     def from_process(
@@ -54,6 +59,8 @@ class Environment:
             data_dir=_folder(environ, "GUIDE_DATA_DIR") or _platform_folder("user_data_path"),
             voices_dir=_folder(environ, "GUIDE_VOICES_DIR"),
             engine=environ.get("GUIDE_ENGINE") or None,
+            journal_passphrase=environ.get("GUIDE_JOURNAL_PASSPHRASE") or None,
+            editor=environ.get("VISUAL") or environ.get("EDITOR") or None,
         )
 
     def out(self, text: str = "") -> None:

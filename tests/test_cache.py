@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from guide.rendering.session import prepare, spoken_lines
+from guide.rendering.session import prepare
+from guide.rendering.steps import spoken_lines
 from guide.script.loader import load_script
 from guide.sound.pcm import SAMPLE_RATE
 from guide.voice import voicing

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from measure import decode, first_sound_after, prepared
 
-from guide.rendering.session import spoken_line
+from guide.rendering.steps import spoken_line
 from guide.rendering.timeline import CueKind
 from guide.script.loader import load_script
 from guide.script.sentences import sentences

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from guide.rendering.session import spoken_lines
+from guide.rendering.steps import spoken_lines
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script
 from guide.script.overrides import with_overrides

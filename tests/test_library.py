@@ -12,7 +12,7 @@ from measure import decode, prepared, shaping
 from guide.errors import UsageError
 from guide.rendering.checker import care_warnings
 from guide.rendering.mixer import Mix
-from guide.rendering.session import plan_without_speaking
+from guide.rendering.planning import plan_without_speaking
 from guide.rendering.timeline import CueKind
 from guide.rendering.versions import versions
 from guide.script.library import builtin_sessions

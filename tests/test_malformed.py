@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guide.errors import ScriptError, UsageError
-from guide.rendering.session import plan_session
+from guide.rendering.planning import plan_session
 from guide.script import format
 from guide.script.library import builtin_sessions
 from guide.script.loader import load_script

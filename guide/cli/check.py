@@ -9,8 +9,9 @@ from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode, ScriptError
 from guide.rendering.checker import care_warnings
-from guide.rendering.session import voice_description, word_count
+from guide.rendering.session import voice_description
 from guide.rendering.shaping import Shaping
+from guide.rendering.steps import word_count
 from guide.rendering.timeline import CueKind, Timeline
 from guide.script.model import Script
 from guide.script.values import format_clock, format_span

@@ -22,8 +22,8 @@ from guide.output.formats import (
     ExportSettings,
     choose_format,
 )
-from guide.rendering.session import spoken_lines
 from guide.rendering.shaping import Shaping
+from guide.rendering.steps import spoken_lines
 from guide.script.clients import load_clients
 from guide.script.model import Script
 from guide.script.values import format_clock

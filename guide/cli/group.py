@@ -16,6 +16,7 @@ COMMANDS = {
         "guide.cli.export:export_command",
         "Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV.",
     ),
+    "journal": ("guide.cli.journal:journal", "Your private journal: check-ins, letters, reflections and triggers."),
     "list": ("guide.cli.listing:list_command", "List the built-in sessions, with their length and what each is for."),
     "new": ("guide.cli.new:new", "Write a new script, NAME.yaml, to start from."),
     "play": ("guide.cli.play:play", "Play a session through the audio output."),

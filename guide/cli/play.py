@@ -7,6 +7,7 @@ import textwrap
 
 import click
 
+from guide.cli import checkin
 from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
@@ -18,8 +19,10 @@ from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
 from guide.play.resume import ResumePlaces
 from guide.rendering.live import LiveSession
-from guide.rendering.session import plan_without_speaking, spoken_lines, voice_description
+from guide.rendering.planning import plan_without_speaking
+from guide.rendering.session import voice_description
 from guide.rendering.shaping import Shaping
+from guide.rendering.steps import spoken_lines
 from guide.rendering.timeline import CueKind
 from guide.script.model import Script
 from guide.script.values import format_clock
@@ -40,6 +43,12 @@ from guide.script.values import format_clock
     help="The ALSA output device to play through; `--device list` shows them.",
 )
 @click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
+@click.option(
+    "--no-checkin",
+    is_flag=True,
+    help="No check-in this time (on a terminal, a play asks how you feel before and after; "
+    "`guide journal checkins off` turns it off for good).",
+)
 @session_options
 def play(
     env: Environment,
@@ -48,6 +57,7 @@ def play(
     from_section: str | None,
     device: str | None,
     quiet: bool,
+    no_checkin: bool,
     shaping: Shaping,
 ) -> ExitCode:
     """Play a session through the audio output. Use headphones, somewhere you will not be disturbed.
@@ -72,13 +82,16 @@ def play(
     if script.duration is not None and script.duration.flexible:
         _say_if_unmet(env, script, shaping)
     places = ResumePlaces(env.data_dir)
+    before = checkin.before_session(env) if checkin.wanted(env, no_checkin, quiet) else None
     outcome = play_script(
         env, script, level_from, shaping, device, quiet, export_suggestion(script_ref), places, resume, from_section
     )
     if outcome.ending is not Ending.FINISHED:
         at = format_clock(outcome.heard_ms)
         env.err(f"Stopped at {at}. To go on from there later: guide play {shlex.quote(script_ref)} --resume")
-    if outcome.ending is Ending.FINISHED and script.reflect and not quiet:
+    if before is not None:
+        checkin.after_session(env, script, script_ref, before, outcome)
+    elif outcome.ending is Ending.FINISHED and script.reflect and not quiet:
         env.out("\nTo reflect on, if you like:")
         for prompt in script.reflect:
             env.out(f"  • {prompt}")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guide.rendering.session import Session, spoken_line
+from guide.rendering.session import Session
+from guide.rendering.steps import spoken_line
 from guide.script.sentences import sentences
 from guide.script.values import format_timestamp
 from guide.sound.pcm import FULL_SCALE, SAMPLE_RATE, SILENCE_THRESHOLD, samples_to_ms

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from guide.rendering.session import Session, spoken_line
+from guide.rendering.session import Session
+from guide.rendering.steps import spoken_line
 from guide.rendering.timeline import CueKind
 from guide.script.values import format_clock, format_span
 

@@ -39,7 +39,11 @@ class Keys:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop reading, and wait until the reader has: a key typed after this is the terminal's again, for
+        whatever reads it next (a check-in's answer), never taken as a key."""
         self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def take(self) -> str | None:
         """The next key pressed, if any."""

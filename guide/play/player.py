@@ -42,6 +42,8 @@ class Outcome:
     """Where the listener was when it ended."""
     underruns: int = 0
     """How often the device ran dry waiting for the next block (a gap in the sound)."""
+    section: str | None = None
+    """The title of the section it ended in."""
 
 
 class Player:
@@ -70,6 +72,8 @@ class Player:
         self.interrupts = 0
         self.offered = False
         self.paused = False
+        self._timeline: Timeline | None = None
+        """The timeline of the part of the session last played from: where the section it ends in is found."""
         self.ending: Outcome | None = None
 
     def run(self) -> Outcome:
@@ -83,6 +87,7 @@ class Player:
                     self._wait()
                     continue
                 session, whole = self.live.session_until(samples_to_ms(self.position) + BLOCK_MS + 1)
+                self._timeline = session.timeline
                 length = ms_to_samples(session.timeline.length_ms) if whole else None
                 if length is not None and self.position >= length:
                     self.output.drain()
@@ -94,7 +99,8 @@ class Player:
                 self._show(session, whole)
         finally:
             signal.signal(signal.SIGINT, previous)
-        return replace(self.ending, underruns=self.output.underruns)
+        chapter = self._timeline.chapter_at(self.ending.heard_ms) if self._timeline is not None else None
+        return replace(self.ending, underruns=self.output.underruns, section=chapter.title if chapter else None)
 
     def heard_ms(self) -> int:
         """The moment of the session being heard now."""

@@ -8,8 +8,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from guide.errors import GuideError
 from guide.rendering.mixer import DUCK_ATTACK_MS
-from guide.rendering.session import Gains, Session, all_steps, assemble, known_trim, spoken_line, spoken_lines
+from guide.rendering.planning import choosing_lengths, chosen_content
+from guide.rendering.session import Gains, Session, assemble, known_trim
+from guide.rendering.steps import all_steps, spoken_line, spoken_lines
 from guide.rendering.timeline import CueKind
 from guide.script.model import Keep, Say, Script, Silence, Step
 from guide.voice.cache import ClipCache
@@ -30,7 +33,10 @@ class LiveSession:
     ):
         self.script = script
         self.loudness = loudness
-        self._lines = spoken_lines(script)
+        # What the script's length keeps, chosen now from the voice's predicted lengths as an export chooses
+        # it, so that the parts can be mixed past its first optional step.
+        self._content = chosen_content(script, engines)
+        self._lines = spoken_lines(self._content)
         # The neural voice's model takes a while to load: it loads while the trim is found and the device opens.
         threading.Thread(
             target=load_voices, args=(self._lines, script.language, engines), name="loading", daemon=True
@@ -51,20 +57,40 @@ class LiveSession:
         """Voice each line in order, then mix the whole session: here, so that the player's thread, which
         must keep the device fed, never does more than a part at a time."""
         try:
-            for line in self._lines:
-                clip = speak_lines([line], self.script.language, self._engines, self._cache)[line]
-                # Found here, so that the player's thread only looks it up when the line is mixed.
-                self._gains.gain_db(clip, self.loudness + self.trim, line)
-                with self._ready:
-                    self._clips[line] = clip
-                    self._ready.notify_all()
-            whole = assemble(self.script, dict(self._clips), self.loudness, self.trim, self._gains)
+            self._voice_lines(self._lines)
+            try:
+                whole = assemble(self._content, dict(self._clips), self.loudness, self.trim, self._gains)
+            except GuideError:
+                if self._content is self.script:
+                    raise
+                # The spoken lines came out a little longer or shorter than predicted, and the content chosen
+                # cannot reach the length: the script chooses again, as an export of it would.
+                self._voice_lines(spoken_lines(self.script))
+                whole = assemble(
+                    self.script,
+                    dict(self._clips),
+                    self.loudness,
+                    self.trim,
+                    self._gains,
+                    predicted=choosing_lengths(self.script, self._engines),
+                )
             with self._ready:
                 self._whole = whole
                 self._ready.notify_all()
         except BaseException as error:  # handed to the player's thread, which reports it
             with self._ready:
                 self._failure = error
+                self._ready.notify_all()
+
+    def _voice_lines(self, lines: list[Say]) -> None:
+        for line in lines:
+            if line in self._clips:
+                continue
+            clip = speak_lines([line], self.script.language, self._engines, self._cache)[line]
+            # Found here, so that the player's thread only looks it up when the line is mixed.
+            self._gains.gain_db(clip, self.loudness + self.trim, line)
+            with self._ready:
+                self._clips[line] = clip
                 self._ready.notify_all()
 
     def _voiced(self) -> int:
@@ -107,14 +133,14 @@ class LiveSession:
         kept: list[Step] = []
         with self._ready:
             clips = dict(self._clips)
-        for step in all_steps(self.script):
+        for step in all_steps(self._content):
             line = spoken_line(step)
             if line is not None and line not in clips:
                 break
-            if self.script.duration and (isinstance(step, Silence) or step.keep is not Keep.ALWAYS):
+            if self._content.duration and (isinstance(step, Silence) or step.keep is not Keep.ALWAYS):
                 break
             kept.append(step)
-        part = assemble(_truncated(self.script, len(kept)), clips, self.loudness, self.trim, self._gains, True)
+        part = assemble(_truncated(self._content, len(kept)), clips, self.loudness, self.trim, self._gains, True)
         # Whatever comes next starts no earlier than where the part's last step ends; the bed starts to
         # dip before speech, so the part is exact only until that dip could begin.
         ends = [cue.end_ms for cue in part.timeline.cues if cue.kind is not CueKind.GAP]

@@ -5,29 +5,27 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from guide.errors import PlacedUsageError, ScriptError, UsageError, Where
 from guide.rendering.mixer import Bed, Levels, Mix, Sound, as_int16
+from guide.rendering.planning import Predicted, choosing_lengths, plan_session
+from guide.rendering.steps import all_steps, spoken_line, spoken_lines
 from guide.rendering.targets import LOUDNESS_LUFS
-from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, FitError, Timeline, plan
+from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, Timeline
 from guide.script.fingerprint import digest
-from guide.script.format import MAX_SESSION_MS
 from guide.script.model import Bell, BreathPhase, Recording, Say, Script, Step
-from guide.script.values import format_span
 from guide.sound.dynamics import Limited, limit_whole
 from guide.sound.loudness import clip_loudness, integrated_loudness
 from guide.sound.pcm import FULL_SCALE, db_to_gain, samples_to_ms, to_float
 from guide.sound.sounds import ambience_loop, breath_tone, load_sound
 from guide.voice.cache import CLIP_FORMAT, ClipCache
 from guide.voice.engines import Engines
-from guide.voice.voicing import Progress, known_lengths, line_key, speak_lines
+from guide.voice.voicing import Progress, line_key, speak_lines
 
-BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
 LINE_CEILING_DBTP = -1.5
 """The ceiling of each spoken line alone: its sharpest true peaks are limited to this as it is levelled, before
 anything is mixed with it, leaving room for a bell or the bed beneath it."""
@@ -88,6 +86,7 @@ class Provisional:
     trim_db: float
     cache: ClipCache
     key: str
+    predicted: Predicted
 
 
 @dataclass(frozen=True)
@@ -108,33 +107,8 @@ class Session:
         return as_int16(self.mix.chunks(self.levels))
 
 
-def word_count(timeline: Timeline) -> int:
-    """The words the session speaks at its length (breathing cues aside)."""
-    return sum(len(cue.step.text.split()) for cue in timeline.cues if isinstance(cue.step, Say))
-
-
 def voice_description(script: Script, engines: Engines) -> str:
     return engines.for_voice(script.voice, script.language).describe(script.voice, script.language)
-
-
-def all_steps(script: Script) -> Iterator[Step]:
-    for section in script.sections:
-        yield from section.steps
-    yield from script.closing
-
-
-def spoken_lines(script: Script) -> list[Say]:
-    """Every line the voice speaks: the script's own, and the spoken breathing cues."""
-    return [line for step in all_steps(script) if (line := spoken_line(step)) is not None]
-
-
-def spoken_line(step: Step | None) -> Say | None:
-    """What the voice says for a step: a line, or a breathing phase's spoken cue; None for any other step."""
-    if isinstance(step, Say):
-        return step
-    if isinstance(step, BreathPhase) and step.cue == "voice":
-        return Say(BREATH_CUE_WORDS[step.phase], step.voice, step.where)
-    return None
 
 
 def prepare(
@@ -154,16 +128,17 @@ def prepare(
     predicted: the session is `provisional`, and whoever writes it whole measures it as it goes."""
     clips = speak_lines(spoken_lines(script), script.language, engines, cache, progress)
     gains = Gains(cache)
+    predicted = choosing_lengths(script, engines)
     key = level_key(level_from or script, loudness, engines)
     trim = cache.get_measure(key)
     if trim is None and level_from is None:
-        return _provisional(script, Provisional(clips, gains, loudness, INITIAL_TRIM_DB, cache, key))
+        return _provisional(script, Provisional(clips, gains, loudness, INITIAL_TRIM_DB, cache, key, predicted))
     if trim is None:
         assert level_from is not None
         reference_clips = speak_lines(spoken_lines(level_from), level_from.language, engines, cache)
-        trim = _measured_trim(level_from, reference_clips, loudness, gains)
+        trim = _measured_trim(level_from, reference_clips, loudness, gains, choosing_lengths(level_from, engines))
         cache.put_measure(key, trim)
-    return assemble(script, clips, loudness, trim, gains)
+    return assemble(script, clips, loudness, trim, gains, predicted=predicted)
 
 
 def settled(session: Session, measured: float, final: bool) -> Session | None:
@@ -181,7 +156,7 @@ def settled(session: Session, measured: float, final: bool) -> Session | None:
 
 def _provisional(script: Script, provisional: Provisional) -> Session:
     p = provisional
-    return replace(assemble(script, p.clips, p.loudness, p.trim_db, p.gains), provisional=p)
+    return replace(assemble(script, p.clips, p.loudness, p.trim_db, p.gains, predicted=p.predicted), provisional=p)
 
 
 def level_key(script: Script, loudness: float, engines: Engines) -> str:
@@ -198,10 +173,12 @@ def known_trim(script: Script, cache: ClipCache, engines: Engines, loudness: flo
     return INITIAL_TRIM_DB if trim is None else trim
 
 
-def _measured_trim(script: Script, clips: dict[Say, np.ndarray], loudness: float, gains: Gains) -> float:
+def _measured_trim(
+    script: Script, clips: dict[Say, np.ndarray], loudness: float, gains: Gains, predicted: Predicted
+) -> float:
     trim = INITIAL_TRIM_DB
     for _ in range(TRIM_ROUNDS):
-        measured = integrated_loudness(assemble(script, clips, loudness, trim, gains).mix.chunks())
+        measured = integrated_loudness(assemble(script, clips, loudness, trim, gains, predicted=predicted).mix.chunks())
         corrected = _corrected_trim(trim, measured, loudness)
         if corrected is None:
             break
@@ -220,46 +197,6 @@ def _corrected_trim(trim_db: float, measured: float, loudness: float) -> float |
     return trim_db + loudness - measured
 
 
-def plan_without_speaking(script: Script, engines: Engines, cache: ClipCache | None) -> tuple[Timeline, int]:
-    """The script's timeline from each line's length as spoken before (in `cache`) or else as its voice's model
-    predicts it, and how many lines were predicted. Levelling changes no sound's length, so with every line in
-    the cache this is the timeline `prepare` makes; a render settles the predicted lines from their clips."""
-    lengths, predicted = known_lengths(spoken_lines(script), script.language, engines, cache)
-    return plan_session(script, lambda step: _raw_length(step, lengths)), predicted
-
-
-def plan_session(script: Script, length: Callable[[Step], int]) -> Timeline:
-    """Plan with each step's sound `length` in samples, a duration out of reach reported where it was asked."""
-    try:
-        timeline = plan(script, lambda step: samples_to_ms(length(step)))
-    except FitError as error:
-        asked = script.duration.where if script.duration is not None else None
-        if asked is None:
-            raise UsageError(f"--duration: {error}") from None
-        # The script's own length is the author's to fix; a client's was asked for, as --duration is.
-        placed = ScriptError if asked.path == script.path else PlacedUsageError
-        raise placed(asked, f"duration: {error}") from None
-    if timeline.length_ms > MAX_SESSION_MS:
-        where = script.duration.where if script.duration and script.duration.where else Where(script.path, 1, 1)
-        raise ScriptError(
-            where,
-            f"the session would last {format_span(timeline.length_ms)}, longer than the "
-            f"{format_span(MAX_SESSION_MS)} a session may; shorten its pauses and silences, or split it",
-        )
-    return timeline
-
-
-def _raw_length(step: Step, lengths: dict[Say, int]) -> int:
-    line = spoken_line(step)
-    if line is not None:
-        return lengths[line]
-    if isinstance(step, Bell | Recording):
-        return len(load_sound(step.sound))
-    if isinstance(step, BreathPhase) and step.cue == "tone" and (tone := breath_tone(step.phase, step.ms)) is not None:
-        return len(tone)
-    return 0
-
-
 def assemble(
     script: Script,
     clips: dict[Say, np.ndarray],
@@ -267,15 +204,17 @@ def assemble(
     trim_db: float,
     gains: Gains,
     open_ended: bool = False,
+    predicted: Predicted = None,
 ) -> Session:
     """The session with every sound at its level for `loudness` plus `trim_db`, from its voiced lines;
     `gains` keeps the gain found for each sound from one call to the next. An `open_ended` session is the
-    first part of a longer one: its mix neither fades out nor ends."""
+    first part of a longer one: its mix neither fades out nor ends. `predicted` chooses the optional content
+    (see `plan_session`)."""
     sounds: dict[Step, Sound] = {}
     for step in all_steps(script):
         if step not in sounds and (sound := _sound(step, clips, loudness, trim_db, gains)) is not None:
             sounds[step] = sound
-    timeline = plan_session(script, lambda step: len(sounds[step]) if step in sounds else 0)
+    timeline = plan_session(script, lambda step: len(sounds[step]) if step in sounds else 0, predicted)
     speech = [
         (cue.start_ms, cue.start_ms + samples_to_ms(len(sounds[cue.step])))
         for cue in timeline.cues

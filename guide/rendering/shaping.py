@@ -8,7 +8,8 @@ from typing import Any
 
 from guide.environment import Environment
 from guide.errors import Where
-from guide.rendering.session import Session, plan_without_speaking, prepare
+from guide.rendering.planning import plan_without_speaking
+from guide.rendering.session import Session, prepare
 from guide.rendering.targets import LOUDNESS_LUFS
 from guide.rendering.timeline import Timeline
 from guide.script import library

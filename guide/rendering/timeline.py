@@ -108,15 +108,20 @@ class _Candidate:
         return self.reach[0] - FIT_TOLERANCE_MS <= target <= self.reach[1] + FIT_TOLERANCE_MS
 
 
-def plan(script: Script, sound_ms: SoundLength) -> Timeline:
+def plan(script: Script, sound_ms: SoundLength, chosen_by: SoundLength | None = None) -> Timeline:
     """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing
     cue). A target duration is met by the first version of the script (see `versions`) whose silences can
-    stretch or shrink to it."""
+    stretch or shrink to it, judged by `chosen_by` where given (the voice's predicted lengths, which are the
+    same before a line is spoken as after, so that a play chooses as an export does), else by the sounds."""
     candidates = [_candidate(version, sound_ms) for version in versions(script)]
     reach = (min(c.reach[0] for c in candidates), max(c.reach[1] for c in candidates))
     if script.duration is None:
         return _planned(candidates[0], candidates[0].natural, reach)
     target = script.duration.ms
+    if chosen_by is not None and len(candidates) > 1:
+        judged = [_candidate(c.version, chosen_by).holds(target) for c in candidates]
+        first = judged.index(True) if True in judged else 0
+        candidates = [candidates[first], *candidates[:first], *candidates[first + 1 :]]
     for candidate in candidates:
         if candidate.holds(target):
             with contextlib.suppress(FitError):

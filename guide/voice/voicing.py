@@ -61,10 +61,7 @@ def known_lengths(
         if cache is not None and (clip := cache.get(line_key(line, language, engines))) is not None:
             lengths[line] = len(clip)
             continue
-        try:
-            length = engines.for_voice(line.voice, language).predict(line.text, line.voice, language)
-        except ValueError as error:  # a voice setting this engine cannot honour
-            raise ScriptError(line.where, f"voice: {error}") from None
+        length = _predicted(line, language, engines)
         if length is None:
             unpredictable.append(line)
         else:
@@ -72,6 +69,25 @@ def known_lengths(
             predicted += 1
     spoken = speak_lines(unpredictable, language, engines, cache or ClipCache(None))
     return lengths | {line: len(clip) for line, clip in spoken.items()}, predicted
+
+
+def predicted_lengths(lines: Iterable[Say], language: str, engines: Engines) -> dict[Say, int] | None:
+    """Each distinct line's length in samples as its voice's model predicts it, whether or not it was spoken
+    before, so that what it decides is the same every time; None when a voice cannot predict."""
+    lengths = {}
+    for line in dict.fromkeys(lines):
+        length = _predicted(line, language, engines)
+        if length is None:
+            return None
+        lengths[line] = length
+    return lengths
+
+
+def _predicted(line: Say, language: str, engines: Engines) -> int | None:
+    try:
+        return engines.for_voice(line.voice, language).predict(line.text, line.voice, language)
+    except ValueError as error:  # a voice setting this engine cannot honour
+        raise ScriptError(line.where, f"voice: {error}") from None
 
 
 def load_voices(lines: Iterable[Say], language: str, engines: Engines) -> None:

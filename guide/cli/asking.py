@@ -1,0 +1,89 @@
+"""Asking the person at the terminal: a line, a number from 0 to 10, a few lines, a passphrase unseen."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+from guide.environment import Environment
+from guide.errors import UsageError
+from guide.journal.entries import DISTRESS_RANGE
+from guide.journal.sealing import Seal, opened
+from guide.journal.store import Journal
+
+
+def ask(env: Environment, question: str) -> str:
+    """One line answered (Enter alone answers ""); an ended input answers "" too."""
+    env.stdout.write(question + " ")
+    env.stdout.flush()
+    return env.stdin.readline().strip()
+
+
+def ask_distress(env: Environment, question: str) -> int | None:
+    """A distress rating from 0 to 10, or None when Enter skips it; asked again, gently, for anything else."""
+    low, high = DISTRESS_RANGE
+    while True:
+        answer = ask(env, f"{question}, from {low} to {high}? (Enter skips)")
+        if not answer:
+            return None
+        if answer.isdigit() and low <= int(answer) <= high:
+            return int(answer)
+        env.out(f"  A whole number from {low} to {high}, or Enter to skip.")
+
+
+def ask_lines(env: Environment, question: str) -> str:
+    """A line or more, ended by an empty line; Enter alone at once skips it."""
+    env.out(f"{question} (an empty line ends; Enter skips)")
+    lines: list[str] = []
+    while line := env.stdin.readline().rstrip("\n"):
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def ask_unseen(env: Environment, question: str) -> str:
+    """A line typed without being shown, as a passphrase is."""
+    env.stdout.write(question + " ")
+    env.stdout.flush()
+    with _no_echo(env):
+        answer = env.stdin.readline().rstrip("\n")
+    env.out()
+    return answer
+
+
+def journal_seal(env: Environment, journal: Journal) -> Seal | None:
+    """The seal that opens a locked journal, from GUIDE_JOURNAL_PASSPHRASE or asked on the terminal; None for a
+    journal that is not locked."""
+    lock = journal.lock()
+    if lock is None:
+        return None
+    return opened(lock, passphrase(env, "The journal's passphrase:"))
+
+
+def passphrase(env: Environment, question: str) -> str:
+    """GUIDE_JOURNAL_PASSPHRASE, or the passphrase asked on the terminal; off a terminal without it, a refusal."""
+    if env.journal_passphrase is not None:
+        return env.journal_passphrase
+    if not (env.stdin_isatty and env.stdout_isatty):
+        raise UsageError(
+            "the journal is locked: run this on a terminal to be asked its passphrase, or set GUIDE_JOURNAL_PASSPHRASE"
+        )
+    return ask_unseen(env, question)
+
+
+@contextlib.contextmanager
+def _no_echo(env: Environment) -> Iterator[None]:
+    if not env.stdin_isatty or sys.platform == "win32":
+        yield
+        return
+    import termios
+
+    fd = env.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)

@@ -1,0 +1,71 @@
+"""The check-in around a play, on a terminal only: distress from 0 to 10 and a few words before and after, the
+script's reflections, kept in the journal with how far the session was heard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guide.cli.asking import ask, ask_distress, ask_lines, journal_seal
+from guide.environment import Environment
+from guide.journal.care import care_note
+from guide.journal.entries import NewEntry
+from guide.journal.store import Journal
+from guide.play.player import Ending, Outcome
+from guide.script.model import Script
+
+CHECKINS_SETTING = "checkins"
+"""`off` when the person turned check-ins off for good (`guide journal checkins off`)."""
+DISTRESS_QUESTION = "How much distress do you feel right now"
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the person said before the session."""
+
+    distress: int | None
+    feelings: str
+
+
+def wanted(env: Environment, no_checkin: bool, quiet: bool) -> bool:
+    """Whether to check in: on a terminal, unless --no-checkin or --quiet, or check-ins were turned off."""
+    if no_checkin or quiet or not (env.stdin_isatty and env.stdout_isatty):
+        return False
+    with Journal(env.data_dir) as journal:
+        return journal.setting(CHECKINS_SETTING) != "off"
+
+
+def before_session(env: Environment) -> Before:
+    env.out("Before you begin, a moment to check in. Any question can be skipped with Enter.")
+    distress = ask_distress(env, DISTRESS_QUESTION)
+    feelings = ask(env, "A few words for how you feel, if you like:")
+    env.out()
+    return Before(distress, feelings)
+
+
+def after_session(env: Environment, script: Script, session: str, before: Before, outcome: Outcome) -> None:
+    """Ask how it was (unless the play was broken off with Ctrl+C), and keep it all in the journal."""
+    distress, feelings, reflections = None, "", []
+    if outcome.ending is not Ending.INTERRUPTED:
+        env.out("\nA moment to check in again. Any question can be skipped with Enter.")
+        distress = ask_distress(env, DISTRESS_QUESTION)
+        feelings = ask(env, "A few words for how you feel now, if you like:")
+        for prompt in script.reflect:
+            answer = ask_lines(env, f"\n{prompt}")
+            if answer:
+                reflections.append(f"{prompt}\n{answer}")
+    words = [f"Before: {before.feelings}" if before.feelings else "", f"After: {feelings}" if feelings else ""]
+    entry = NewEntry(
+        kind="checkin",
+        text="\n\n".join(part for part in ["\n".join(w for w in words if w), *reflections] if part),
+        session=session,
+        before=before.distress,
+        after=distress,
+        heard_ms=outcome.heard_ms,
+        stopped_at=None if outcome.ending is Ending.FINISHED else outcome.section,
+    )
+    with Journal(env.data_dir) as journal:
+        journal.add(entry, journal_seal(env, journal))
+        note = care_note(journal)
+    env.out("Kept in your journal (guide journal list).")
+    if note is not None:
+        env.out("\n" + note)

@@ -1,0 +1,1 @@
+"""The private journal: check-ins around a session, letters, reflections and triggers, in SQLite."""

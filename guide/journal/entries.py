@@ -1,0 +1,54 @@
+"""A journal entry as the person sees it, and as `guide journal list --json` prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+WRITTEN_KINDS = ("note", "letter-to", "letter-from", "reflection")
+"""What `guide journal write --kind` makes."""
+KINDS = (*WRITTEN_KINDS, "trigger", "checkin")
+DISTRESS_RANGE = (0, 10)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry, its words open (or still sealed, when read without the passphrase)."""
+
+    id: int
+    kind: str
+    created: datetime
+    session: str | None
+    text: str
+    before: int | None = None
+    """Distress before the session, 0 to 10, for a check-in."""
+    after: int | None = None
+    heard_ms: int | None = None
+    """How far the session was heard, for a check-in."""
+    stopped_at: str | None = None
+    """The section it stopped in, for a check-in that did not reach the end."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "created": self.created.isoformat(timespec="seconds"),
+            "session": self.session,
+            "before": self.before,
+            "after": self.after,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to keep: its words, and for a check-in what the session was and how it went."""
+
+    kind: str
+    text: str
+    session: str | None = None
+    before: int | None = None
+    after: int | None = None
+    heard_ms: int | None = None
+    stopped_at: str | None = None

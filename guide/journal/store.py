@@ -1,0 +1,213 @@
+"""The journal's SQLite file: readable by its owner alone, brought up to date on opening, never repaired."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from guide.errors import GuideError, UsageError
+from guide.journal.entries import Entry, NewEntry
+from guide.journal.migrations import MIGRATIONS
+from guide.journal.sealing import Lock, Seal
+
+FILE_NAME = "journal.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+"""How long a write waits for another process's to finish: two writers at once both keep their entries."""
+_COLUMNS = "id, kind, created, session, text, before, after, heard_ms, stopped_at, sealed"
+
+
+class JournalDamaged(GuideError):
+    """A journal file SQLite cannot read as a database: reported by name, and left as it is."""
+
+
+class Journal:
+    """The journal in a data folder: `journal.sqlite3`, in WAL mode, its folder 0700 and its files 0600."""
+
+    def __init__(self, data_dir: Path):
+        self.path = data_dir / FILE_NAME
+        data_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(data_dir, 0o700)
+        # Made by us before SQLite opens it, so that it is never readable by others, not even for a moment;
+        # SQLite gives its -wal and -shm files the same mode.
+        os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(self.path, 0o600)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._check()
+            self._wal()
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def add(self, entry: NewEntry, seal: Seal | None = None) -> int:
+        """Keep an entry, its words sealed when the journal is locked; its id."""
+        lock = self.lock()
+        if lock is not None and seal is None:
+            raise UsageError("the journal is locked: give its passphrase to write in it")
+        text = seal.seal(entry.text) if lock is not None and seal is not None else entry.text
+        with self._writing() as db:
+            cursor = db.execute(
+                "INSERT INTO entries (kind, created, session, text, before, after, heard_ms, stopped_at, sealed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.kind,
+                    datetime.now().astimezone().isoformat(timespec="seconds"),
+                    entry.session,
+                    text,
+                    entry.before,
+                    entry.after,
+                    entry.heard_ms,
+                    entry.stopped_at,
+                    int(lock is not None),
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def entries(self, seal: Seal | None = None, kind: str | None = None, since: datetime | None = None) -> list[Entry]:
+        """Every entry, oldest first, with its words opened by `seal` (a sealed entry without one is refused)."""
+        query = f"SELECT {_COLUMNS} FROM entries" + (" WHERE kind = ?" if kind else "") + " ORDER BY created, id"
+        rows = self._read(query, (kind,) if kind else ())
+        found = [self._entry(row, seal) for row in rows]
+        return [e for e in found if since is None or e.created >= since]
+
+    def distress(self) -> list[tuple[int, int | None, int | None]]:
+        """Each check-in's id, and its distress before and after, oldest first: numbers only, never sealed."""
+        rows = self._read("SELECT id, before, after FROM entries WHERE kind = 'checkin' ORDER BY created, id")
+        return [(int(i), before, after) for i, before, after in rows]
+
+    def entry(self, entry_id: int, seal: Seal | None = None) -> Entry | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
+        return self._entry(rows[0], seal) if rows else None
+
+    def delete(self, entry_id: int) -> bool:
+        with self._writing() as db:
+            return db.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount > 0
+
+    def forget(self) -> int:
+        """Delete the journal whole, its files and all: how many entries it held."""
+        count = int(self._read("SELECT count(*) FROM entries")[0][0])
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        return count
+
+    def setting(self, name: str) -> str | None:
+        rows = self._read("SELECT value FROM settings WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
+    def set_setting(self, name: str, value: str | None) -> None:
+        with self._writing() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE name = ?", (name,))
+            else:
+                db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, value))
+
+    def lock(self) -> Lock | None:
+        """The passphrase's lock, when the journal is locked."""
+        kept = self.setting("lock")
+        return Lock.from_json(kept) if kept is not None else None
+
+    def seal_all(self, lock: Lock, seal: Seal) -> None:
+        """Lock the journal: every entry's words sealed, in one transaction, so none is left half done."""
+        with self._writing() as db:
+            for entry_id, text in db.execute("SELECT id, text FROM entries WHERE sealed = 0").fetchall():
+                db.execute("UPDATE entries SET text = ?, sealed = 1 WHERE id = ?", (seal.seal(text), entry_id))
+            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('lock', ?)", (lock.to_json(),))
+
+    def open_all(self, seal: Seal) -> None:
+        """Unlock the journal: every entry's words opened, in one transaction."""
+        opened = [
+            (seal.open(text), entry_id)
+            for entry_id, text in self._read("SELECT id, text FROM entries WHERE sealed = 1")
+        ]
+        with self._writing() as db:
+            db.executemany("UPDATE entries SET text = ?, sealed = 0 WHERE id = ?", opened)
+            db.execute("DELETE FROM settings WHERE name = 'lock'")
+
+    def _entry(self, row: tuple, seal: Seal | None) -> Entry:
+        entry_id, kind, created, session, text, before, after, heard_ms, stopped_at, sealed = row
+        if sealed:
+            if seal is None:
+                raise UsageError("the journal is locked: give its passphrase to read it")
+            text = seal.open(text)
+        return Entry(
+            entry_id, kind, datetime.fromisoformat(created), session, text, before, after, heard_ms, stopped_at
+        )
+
+    def _read(self, query: str, parameters: tuple = ()) -> list[tuple]:
+        try:
+            return self._db.execute(query, parameters).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that holds the write lock from its start, so two processes never interleave."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
+
+    def _check(self) -> None:
+        """Read the whole file once: a damaged one is refused before anything is written to it."""
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(problems[:3]))
+
+    def _wal(self) -> None:
+        """WAL mode, so that readers and a writer never wait for each other. Switching to it takes the file for
+        a moment; another process opening the journal at the same instant is waited for."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _migrate(self) -> None:
+        with self._writing() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(MIGRATIONS):
+                raise UsageError(
+                    f"{self.path} was written by a newer Inner Guide (journal version {version}); upgrade to read it"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def _damaged(self, error: sqlite3.DatabaseError) -> GuideError:
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            return GuideError(f"the journal {self.path} is busy in another Inner Guide; try again in a moment")
+        return JournalDamaged(
+            f"the journal {self.path} cannot be read ({error}); it was left exactly as it is. Move it aside to start "
+            "a new one, or restore it from a copy"
+        )

@@ -1,0 +1,68 @@
+"""A real pseudo-terminal for the tests of anything interactive: the program on it, what it shows, the keys."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+
+class Terminal:
+    """`guide ARGS...` on a pseudo-terminal, as a listener at a terminal runs it: what it shows, the keys
+    pressed, and the terminal's settings."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path):
+        self.controller, self.terminal = pty.openpty()
+        self.settings = termios.tcgetattr(self.terminal)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "guide", *args],
+            stdin=self.terminal,
+            stdout=self.terminal,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            cwd=cwd,
+            text=True,
+        )
+        self.shown = b""
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.shown:
+            assert time.monotonic() < deadline, f"never showed {text!r}: {self.shown[-500:]!r}"
+            assert self._pump(), f"ended before showing {text!r}: {self.shown[-500:]!r}"
+
+    def press(self, key: str) -> None:
+        os.write(self.controller, key.encode())
+
+    def finish(self, timeout: float = 120) -> tuple[int, str]:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            assert time.monotonic() < deadline, "the player never ended"
+            self._pump()
+        while self._pump():
+            pass
+        stderr = self.process.stderr.read() if self.process.stderr else ""
+        return self.process.returncode, stderr
+
+    def restored(self) -> bool:
+        return termios.tcgetattr(self.terminal) == self.settings
+
+    def close(self) -> None:
+        os.close(self.controller)
+        os.close(self.terminal)
+
+    def _pump(self) -> bool:
+        ready, _, _ = select.select([self.controller], [], [], 0.05)
+        if not ready:
+            return self.process.poll() is None
+        try:
+            data = os.read(self.controller, 65536)
+        except OSError:
+            return False
+        self.shown += data
+        return bool(data)

@@ -1,0 +1,342 @@
+"""The journal: a real SQLite file kept private, entries written, listed, sealed and reported, and nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from terminal import Terminal
+
+from guide.journal.care import CARE_NOTE, care_note
+from guide.journal.entries import NewEntry
+from guide.journal.migrations import MIGRATIONS
+from guide.journal.store import FILE_NAME, Journal
+
+PASSPHRASE = {"GUIDE_JOURNAL_PASSPHRASE": "a long walk by the river"}
+
+
+def listed(guide, *args: str, **changes) -> list[dict]:
+    result = guide("journal", "list", "--json", *args, **changes)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_entries_are_written_listed_shown_and_deleted(guide, data_env):
+    assert guide("journal", "write", "--kind", "letter-to", "--text", "Dear one, I see you.").returncode == 0
+    assert guide("journal", "write", stdin="Words from a pipe.\n").returncode == 0
+    assert guide("journal", "trigger", "--text", "A raised voice. I felt seven.").returncode == 0
+    entries = listed(guide)
+    assert [(e["id"], e["kind"], e["text"]) for e in entries] == [
+        (1, "letter-to", "Dear one, I see you."),
+        (2, "note", "Words from a pipe."),
+        (3, "trigger", "A raised voice. I felt seven."),
+    ]
+    assert set(entries[0]) == {"id", "kind", "created", "session", "before", "after", "text"}
+    assert entries[0]["created"][10] == "T" and entries[0]["session"] is None and entries[0]["before"] is None
+    assert [e["id"] for e in listed(guide, "--kind", "trigger")] == [3]
+    assert listed(guide, "--since", "2999-01-01") == []
+    assert "Dear one, I see you." in guide("journal", "show", "1").stdout
+    assert guide("journal", "delete", "2").returncode == 0
+    assert [e["id"] for e in listed(guide)] == [1, 3]
+    missing = guide("journal", "show", "2")
+    assert missing.returncode == 2 and "no entry 2" in missing.stderr
+
+
+def test_the_file_is_its_owners_alone_in_wal_mode_at_the_latest_version(guide, data_env):
+    assert guide("journal", "write", "--text", "private").returncode == 0
+    path = data_env / FILE_NAME
+    assert stat.S_IMODE(os.stat(data_env).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_journal_of_the_first_version_is_brought_up_to_date_keeping_its_entries(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        db.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+        db.execute("INSERT INTO entries (kind, created, text) VALUES ('note', '2026-01-02T03:04:05+00:00', 'old')")
+    with Journal(folder) as journal:
+        assert journal.version == len(MIGRATIONS)
+        [entry] = journal.entries()
+        assert (entry.text, entry.before, entry.stopped_at) == ("old", None, None)
+        journal.add(NewEntry("checkin", "", "body-awareness", before=5, after=3))
+        assert journal.distress() == [(2, 5, 3)]
+
+
+def test_the_editor_writes_an_entry_on_a_terminal(tmp_path):
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Written in my editor.\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    terminal = Terminal(["journal", "write", "--kind", "reflection"], {"EDITOR": str(editor)}, tmp_path)
+    try:
+        code, stderr = terminal.finish()
+    finally:
+        terminal.close()
+    assert code == 0, stderr
+    with Journal(_data_dir()) as journal:
+        assert [(e.kind, e.text) for e in journal.entries()] == [("reflection", "Written in my editor.")]
+
+
+def test_a_trigger_is_asked_question_by_question_on_a_terminal(tmp_path):
+    terminal = Terminal(["journal", "trigger"], {}, tmp_path)
+    try:
+        for question, answer in [
+            ("What happened?", "A door slammed."),
+            ("What did you feel?", "Fear."),
+            ("Where in your body did you feel it?", "My chest."),
+            ("How old did you feel?", ""),
+            ("What did you need?", "To be held."),
+        ]:
+            terminal.wait_for(question)
+            terminal.press(answer + "\n")
+        code, stderr = terminal.finish()
+    finally:
+        terminal.close()
+    assert code == 0, stderr
+    with Journal(_data_dir()) as journal:
+        [entry] = journal.entries()
+    assert entry.text == (
+        "What happened? A door slammed.\nWhat did you feel? Fear.\nWhere in your body did you feel it? My chest.\n"
+        "What did you need? To be held."
+    )
+
+
+def test_locking_seals_the_words_at_rest_and_a_wrong_passphrase_changes_nothing(guide, data_env):
+    assert guide("journal", "write", "--text", "The river at dusk.").returncode == 0
+    assert guide("journal", "lock", journal_passphrase=PASSPHRASE["GUIDE_JOURNAL_PASSPHRASE"]).returncode == 0
+    path = data_env / FILE_NAME
+    assert b"river at dusk" not in path.read_bytes() + _wal(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT text FROM entries").fetchone()[0].startswith("gAAAA"), "a Fernet token"
+    before = path.read_bytes()
+    for wrong in ("a short walk", None):
+        refused = guide("journal", "list", journal_passphrase=wrong)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr
+        refused_unlock = guide("journal", "unlock", journal_passphrase=wrong)
+        assert refused_unlock.returncode == 2
+    assert (
+        "does not open the journal; nothing was changed"
+        in guide("journal", "unlock", journal_passphrase="a short walk").stderr
+    )
+    assert path.read_bytes() == before
+    right = PASSPHRASE["GUIDE_JOURNAL_PASSPHRASE"]
+    assert guide("journal", "write", "--text", "A second, sealed.", journal_passphrase=right).returncode == 0
+    assert [e["text"] for e in listed(guide, journal_passphrase=right)] == ["The river at dusk.", "A second, sealed."]
+    assert guide("journal", "unlock", journal_passphrase=right).returncode == 0
+    assert [e["text"] for e in listed(guide)] == ["The river at dusk.", "A second, sealed."]
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from guide.journal.entries import NewEntry
+    from guide.journal.store import Journal
+    name, count = sys.argv[2], int(sys.argv[3])
+    with Journal(Path(sys.argv[1])) as journal:
+        for n in range(count):
+            print(journal.add(NewEntry("note", f"{name} {n}")), flush=True)
+    """
+)
+
+
+def test_two_processes_writing_at_once_both_keep_every_entry(tmp_path):
+    folder = tmp_path / "data"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(folder), name, "150"], stdout=subprocess.PIPE, text=True)
+        for name in ("first", "second")
+    ]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0
+    with Journal(folder) as journal:
+        texts = sorted(e.text for e in journal.entries())
+    assert texts == sorted(f"{name} {n}" for name in ("first", "second") for n in range(150))
+
+
+def test_a_writer_killed_mid_write_loses_only_what_was_not_yet_saved(tmp_path):
+    folder = tmp_path / "data"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(folder), "kept", "100000"], stdout=subprocess.PIPE)
+    saved = [int(writer.stdout.readline()) for _ in range(200)]
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    with Journal(folder) as journal:
+        kept = {e.id for e in journal.entries()}
+    assert set(saved) <= kept, "every entry it said it saved is there"
+    with sqlite3.connect(folder / FILE_NAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_file_is_named_left_as_it_is_and_exit_non_zero(guide, data_env, damage):
+    assert guide("journal", "write", "--text", "something to keep").returncode == 0
+    path = data_env / FILE_NAME
+    for n in range(30):
+        assert guide("journal", "write", "--text", f"more words {n} " * 40).returncode == 0
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    whole = path.read_bytes()
+    path.write_bytes(b"not a database at all " * 300 if damage == "garbage" else whole[: len(whole) // 2])
+    damaged = path.read_bytes()
+    for args in (["list"], ["write", "--text", "new"], ["export", "-o", str(data_env.parent / "r.md")]):
+        result = guide("journal", *args)
+        assert result.returncode == 1, args
+        assert f"guide: the journal {path} cannot be read" in result.stderr
+        assert "left exactly as it is" in result.stderr and "Traceback" not in result.stderr
+        assert path.read_bytes() == damaged, "never overwritten, never repaired"
+    assert not (data_env.parent / "r.md").exists()
+
+
+def test_forget_deletes_everything_and_says_so(guide, data_env):
+    assert guide("journal", "write", "--text", "one").returncode == 0
+    assert guide("journal", "write", "--text", "two").returncode == 0
+    refused = guide("journal", "forget")
+    assert refused.returncode == 2 and (data_env / FILE_NAME).exists()
+    forgot = guide("journal", "forget", "--yes")
+    assert forgot.returncode == 0 and "2 entries deleted" in forgot.stderr
+    assert not any(data_env.iterdir())
+
+
+def test_the_report_holds_every_entry_and_draws_each_check_in(guide, data_env, tmp_path):
+    with Journal(data_env) as journal:
+        for before, after in [(7, 4), (6, None), (5, 2), (None, 3)]:
+            journal.add(NewEntry("checkin", "Before: tight", "body-awareness", before, after))
+        journal.add(NewEntry("letter-from", "Dear me, <thank you> & more."))
+    page = tmp_path / "report.html"
+    assert guide("journal", "export", "-o", str(page)).returncode == 0
+    assert stat.S_IMODE(os.stat(page).st_mode) == 0o600
+    text = page.read_text()
+    assert "Dear me, &lt;thank you&gt; &amp; more." in text and "Letter from my younger self" in text
+    svg = ElementTree.fromstring(text[text.index("<svg") : text.index("</svg>") + 6])
+    points = {}
+    for series in ("before", "after"):
+        group = next(g for g in svg.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == series)
+        points[series] = [float(u.get("y")) for u in group.iter("{http://www.w3.org/2000/svg}use")]
+    assert len(points["before"]) == 3 and len(points["after"]) == 3, "a point for each rating given"
+    # Higher distress is drawn higher (a smaller y in SVG): 7 > 6 > 5 before, 2 < 3 < 4 after.
+    assert points["before"][0] < points["before"][1] < points["before"][2]
+    assert points["after"][1] > points["after"][2] > points["after"][0]
+    notes = tmp_path / "report.md"
+    assert guide("journal", "export", "-o", str(notes)).returncode == 0
+    markdown = notes.read_text()
+    assert "| " in markdown and "Dear me, <thank you> & more." in markdown and markdown.count("· Check-in") == 4
+    refused = guide("journal", "export", "-o", str(tmp_path / "no-such-folder" / "r.html"))
+    assert refused.returncode == 1 and not (tmp_path / "no-such-folder").exists()
+
+
+def test_a_gentle_word_when_sessions_leave_someone_worse_said_once(tmp_path):
+    with Journal(tmp_path / "data") as journal:
+        said = []
+        for before, after in [(3, 2), (4, 5), (4, 6), (5, 7), (2, 1), (3, 8), (2, 1)]:
+            journal.add(NewEntry("checkin", "", "body-awareness", before, after))
+            said.append(care_note(journal) is not None)
+    # Worse twice running (the third), then still worse (the fourth: not said again), then 8 after one.
+    assert said == [False, False, True, False, False, True, False]
+    assert "therapist" in CARE_NOTE and "when-you-are-triggered" in CARE_NOTE
+
+
+def _wal(path) -> bytes:
+    wal = path.with_name(path.name + "-wal")
+    return wal.read_bytes() if wal.exists() else b""
+
+
+def _data_dir():
+    from pathlib import Path
+
+    return Path(os.environ["GUIDE_DATA_DIR"])
+
+
+CHECKED_SCRIPT = """\
+title: A Short Sit
+content_note: You can open your eyes or stop at any time.
+sections:
+  - title: Arriving
+    steps:
+      - say: Welcome. Let the ground hold you.
+      - silence: 3s
+closing:
+  - say: You are here, today, and safe.
+reflect:
+  - What did you notice?
+  - What would you like to remember?
+"""
+
+
+def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide, write_script, alsa_capture, tmp_path):
+    env, capture = alsa_capture
+    script = write_script(CHECKED_SCRIPT)
+    exported = tmp_path / "whole.wav"
+    assert run_guide("export", str(script), "-o", str(exported)).returncode == 0
+    terminal = Terminal(["play", str(script)], env, tmp_path)
+    try:
+        for shown, typed in [
+            ("How much distress do you feel right now, from 0 to 10? (Enter skips)", "eleven\n"),
+            ("A whole number from 0 to 10, or Enter to skip.", "6\n"),
+            ("A few words for how you feel, if you like:", "tense, tired\n"),
+            ("A moment to check in again", ""),
+            ("from 0 to 10? (Enter skips)", "3\n"),
+            ("how you feel now, if you like:", "calmer\n"),
+            ("What did you notice?", "My breath slowed.\nAnd my shoulders.\n\n"),
+            ("What would you like to remember?", "\n"),
+        ]:
+            terminal.wait_for(shown)
+            terminal.press(typed)
+        code, stderr = terminal.finish()
+        assert code == 0, stderr
+        assert terminal.restored(), "the terminal is as it was, keys and all"
+    finally:
+        terminal.close()
+    assert b"Kept in your journal" in terminal.shown
+    assert capture.read_bytes() == _frames(exported), "the session played whole, as it exports"
+    with Journal(_data_dir()) as journal:
+        [entry] = journal.entries()
+    assert (entry.kind, entry.session, entry.before, entry.after, entry.stopped_at) == (
+        "checkin",
+        str(script),
+        6,
+        3,
+        None,
+    )
+    assert (
+        entry.text
+        == "Before: tense, tired\nAfter: calmer\n\nWhat did you notice?\nMy breath slowed.\nAnd my shoulders."
+    )
+    assert entry.heard_ms == pytest.approx(len(_frames(exported)) / 2 / 22.05, abs=5)
+
+
+@pytest.mark.parametrize("how", ["--no-checkin", "checkins off", "not a terminal"])
+def test_no_check_in_when_asked_for_none_or_off_a_terminal(how, run_guide, write_script, alsa_capture, tmp_path):
+    env, _ = alsa_capture
+    script = write_script(CHECKED_SCRIPT)
+    if how == "not a terminal":
+        assert run_guide("play", str(script), env=env).returncode == 0
+    else:
+        if how == "checkins off":
+            assert run_guide("journal", "checkins", "off").returncode == 0
+        options = ["--no-checkin"] if how == "--no-checkin" else []
+        terminal = Terminal(["play", str(script), *options], env, tmp_path)
+        try:
+            code, stderr = terminal.finish()
+        finally:
+            terminal.close()
+        assert code == 0, stderr
+        assert b"distress" not in terminal.shown and b"What did you notice?" in terminal.shown
+    with Journal(_data_dir()) as journal:
+        assert journal.entries() == []
+
+
+def _frames(path) -> bytes:
+    import wave
+
+    with wave.open(str(path), "rb") as wav:
+        return wav.readframes(wav.getnframes())
