@@ -340,3 +340,27 @@ def _frames(path) -> bytes:
 
     with wave.open(str(path), "rb") as wav:
         return wav.readframes(wav.getnframes())
+
+
+def test_the_passphrase_is_asked_unseen_on_a_terminal_twice_to_lock_once_to_read(guide, tmp_path):
+    assert guide("journal", "write", "--text", "Held close.").returncode == 0
+
+    def on_terminal(args: list[str], answers: list[tuple[str, str]]) -> bytes:
+        terminal = Terminal(args, {}, tmp_path)
+        try:
+            for question, answer in answers:
+                terminal.wait_for(question)
+                terminal.press(answer + "\n")
+            code, stderr = terminal.finish()
+        finally:
+            terminal.close()
+        assert code == 0, stderr
+        return terminal.shown
+
+    shown = on_terminal(
+        ["journal", "lock"], [("A passphrase for the journal:", "quiet harbour"), ("The same again:", "quiet harbour")]
+    )
+    assert b"quiet harbour" not in shown, "a passphrase is never shown"
+    assert guide("journal", "list").returncode == 2, "off a terminal, with no passphrase, it is refused"
+    shown = on_terminal(["journal", "list"], [("The journal's passphrase:", "quiet harbour")])
+    assert b"Held close." in shown and b"quiet harbour" not in shown

@@ -43,9 +43,10 @@ def ask_lines(env: Environment, question: str) -> str:
 
 def ask_unseen(env: Environment, question: str) -> str:
     """A line typed without being shown, as a passphrase is."""
-    env.stdout.write(question + " ")
-    env.stdout.flush()
     with _no_echo(env):
+        # Asked once echo is off, so that nothing typed the moment the question shows is seen.
+        env.stdout.write(question + " ")
+        env.stdout.flush()
         answer = env.stdin.readline().rstrip("\n")
     env.out()
     return answer
