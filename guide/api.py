@@ -84,6 +84,7 @@ def export(
     album: str = ALBUM,
     captions: str | None = None,
     transcript: bool = False,
+    chapters: bool = False,
     loudness: float = LOUDNESS_LUFS,
     no_cache: bool = False,
     **options: Any,
@@ -95,7 +96,7 @@ def export(
         raise UsageError(f"bitrate: {bitrate!r} is not one of {', '.join(BITRATES)}")
     if captions is not None and captions not in CAPTION_FORMATS:
         raise UsageError(f"captions: {captions!r} is not one of {', '.join(CAPTION_FORMATS)}")
-    settings = ExportSettings(choose_format(out, format), bitrate, album, captions, transcript)
+    settings = ExportSettings(choose_format(out, format), bitrate, album, captions, transcript, chapters)
     with exporting(out, settings) as write:
         return write(_prepared(script, loudness, no_cache, options))
 

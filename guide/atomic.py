@@ -34,6 +34,16 @@ def replacing(*targets: Path, mode: int | None = None) -> Iterator[list[Path]]:
             temporary.unlink(missing_ok=True)
 
 
+def write_text_if_changed(target: Path, text: str, mode: int | None = None) -> None:
+    """Write a text file whole, unless it holds this text already: a file that stays the same is not touched."""
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_text(target, text, mode)
+
+
 def write_text(target: Path, text: str, mode: int | None = None) -> None:
     """Write a text file (UTF-8) whole or not at all, with `mode` or the mode any new file would get."""
     with replacing(target, mode=mode) as (temporary,):

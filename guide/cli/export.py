@@ -56,6 +56,11 @@ from guide.voice.cores import usable_cores
 )
 @click.option("--transcript", is_flag=True, help="Also write the words as text (.txt) with section headings and times.")
 @click.option(
+    "--chapters",
+    is_flag=True,
+    help="Also write the chapters as Podcasting 2.0 JSON (.chapters.json), for podcast apps.",
+)
+@click.option(
     "--clients",
     "clients_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -79,6 +84,7 @@ def export_command(
     album: str,
     captions: str | None,
     transcript: bool,
+    chapters: bool,
     clients_file: Path | None,
     force: bool,
     jobs: int,
@@ -104,9 +110,9 @@ def export_command(
     if clients_file is None:
         if force:
             raise click.UsageError("--force goes with --clients; a single export always writes its file")
-        settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript)
+        settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript, chapters)
         return export_one(env, lambda: shaping.load(script_ref), shaping, out, settings)
-    settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript)
+    settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript, chapters)
     return _export_for_clients(env, script_ref, clients_file, out, settings, shaping, force, jobs)
 
 

@@ -20,6 +20,10 @@ COMMANDS = {
     "list": ("guide.cli.listing:list_command", "List the built-in sessions, with their length and what each is for."),
     "new": ("guide.cli.new:new", "Write a new script, NAME.yaml, to start from."),
     "play": ("guide.cli.play:play", "Play a session through the audio output."),
+    "publish": (
+        "guide.cli.publish:publish",
+        "Publish a session to each client: a private podcast feed and a page of their own.",
+    ),
     "schema": ("guide.cli.schema:schema", "Print the JSON Schema of the script format."),
     "timer": (
         "guide.cli.timer:timer",

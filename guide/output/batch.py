@@ -65,12 +65,18 @@ def run_batch(
     force: bool = False,
     jobs: int = 1,
     done: Callable[[Outcome], None] = lambda outcome: None,
+    place: Callable[[Client], Path] | None = None,
 ) -> list[Outcome]:
-    """Render each client's file into `folder`, `jobs` at a time; `done` hears of each as it finishes.
+    """Render each client's file into `folder` (as CLIENT.FORMAT, or where `place` puts it), `jobs` at a time;
+    `done` hears of each as it finishes. Each folder written to keeps a manifest of what made its files.
 
     A client whose entry fails (a variable the script does not declare, a duration out of reach) is
     reported and the others go on."""
-    manifest = _Manifest(folder / MANIFEST)
+    manifests: dict[Path, _Manifest] = {}
+
+    def manifest_of(out: Path) -> _Manifest:
+        return manifests.setdefault(out.parent, _Manifest(out.parent / MANIFEST))
+
     outcomes: list[Outcome] = []
     pending: list[tuple[Client, Job, str]] = []
 
@@ -79,14 +85,15 @@ def run_batch(
         done(outcome)
 
     for client in clients:
-        job = Job(script_ref, shaping.for_client(client), settings, folder / f"{client.id}.{settings.fmt}")
+        out = place(client) if place is not None else folder / f"{client.id}.{settings.fmt}"
+        job = Job(script_ref, shaping.for_client(client), settings, out)
         try:
             script, level_from = job.shaping.load(script_ref)
             stamp = fingerprint(script, level_from, job.shaping, settings)
         except GuideError as error:
-            finish(_failure(client, *_reported(error)))
+            finish(client_failure(client, error))
             continue
-        if not force and manifest.up_to_date(settings.outputs(job.out), stamp):
+        if not force and manifest_of(job.out).up_to_date(settings.outputs(job.out), stamp):
             finish(Outcome(client.id, Result.UP_TO_DATE, f"{job.out}: up to date"))
             continue
         pending.append((client, job, stamp))
@@ -94,7 +101,7 @@ def run_batch(
     results = _rendered([job for _, job, _ in pending], jobs)
     for (client, job, stamp), (code, message, place) in zip(pending, results, strict=True):
         if code == ExitCode.OK:
-            manifest.record(job.settings.outputs(job.out), stamp)
+            manifest_of(job.out).record(job.settings.outputs(job.out), stamp)
             finish(Outcome(client.id, Result.WRITTEN, message))
         else:
             finish(_failure(client, code, message, place))
@@ -127,6 +134,11 @@ def _reported(error: GuideError) -> Report:
     if isinstance(error, ScriptError):
         return error.exit_code, error.reason, error.where
     return error.exit_code, error.message, None
+
+
+def client_failure(client: Client, error: GuideError) -> Outcome:
+    """A client whose entry cannot be rendered, reported as a batch reports it."""
+    return _failure(client, *_reported(error))
 
 
 def _failure(client: Client, code: int, reason: str, place: Where | None) -> Outcome:

@@ -20,6 +20,7 @@ from guide.atomic import replacing
 from guide.errors import RenderError
 from guide.output import matroska
 from guide.output.captions import render_captions
+from guide.output.chapters import json_chapters
 from guide.output.condensing import Cut, condensed
 from guide.output.formats import ENCODERS, GENRE, LOSSY, PICTURE_STREAMS, VORBIS_COMMENTED, ExportSettings
 from guide.output.mp3 import FRAME_SAMPLES, NotRestorable, restore_silences
@@ -51,8 +52,10 @@ def exporting(out: Path, settings: ExportSettings) -> Iterator[Callable[[Session
 
         def write(session: Session, progress: Progress | None = None) -> list[Path]:
             session = _write_audio(session, audio, settings, progress, encoder)
-            texts = ([render_captions(session, settings.captions)] if settings.captions else []) + (
-                [transcript(session)] if settings.transcript else []
+            texts = (
+                ([render_captions(session, settings.captions)] if settings.captions else [])
+                + ([transcript(session)] if settings.transcript else [])
+                + ([json_chapters(session)] if settings.chapters else [])
             )
             for sidecar, text in zip(sidecars, texts, strict=True):
                 sidecar.write_text(text, encoding="utf-8")

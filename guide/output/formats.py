@@ -21,6 +21,7 @@ VORBIS_COMMENTED = ("ogg", "opus", "flac")
 PICTURE_STREAMS = ("mp3", "m4a", "flac")
 """The formats whose cover ffmpeg writes as an attached picture; Ogg and Opus carry it in a comment."""
 TRANSCRIPT_SUFFIX = ".txt"
+CHAPTERS_SUFFIX = ".chapters.json"
 FORMATS = (*ENCODERS, "wav")
 BITRATES = ("48k", "64k", "80k", "96k", "128k")
 DEFAULT_BITRATE = "64k"
@@ -52,11 +53,15 @@ class ExportSettings:
     captions: str | None = None
     """`vtt` or `srt` for a caption file beside the audio, or None."""
     transcript: bool = False
+    chapters: bool = False
+    """Podcasting 2.0 JSON chapters beside the audio (`.chapters.json`)."""
 
     def outputs(self, out: Path) -> list[Path]:
-        """Every file an export to `out` writes: the audio, then its captions and transcript if asked for."""
+        """Every file an export to `out` writes: the audio, then its captions, transcript and chapters if asked
+        for."""
         return [
             out,
             *([out.with_suffix(f".{self.captions}")] if self.captions else []),
             *([out.with_suffix(TRANSCRIPT_SUFFIX)] if self.transcript else []),
+            *([out.with_suffix(CHAPTERS_SUFFIX)] if self.chapters else []),
         ]

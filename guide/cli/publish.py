@@ -1,0 +1,164 @@
+"""`guide publish`: each client's session on a private podcast feed and a page of their own, as static files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from guide.atomic import write_text_if_changed
+from guide.environment import Environment
+from guide.errors import ExitCode, GuideError, UsageError
+from guide.output.batch import Result, client_failure, run_batch
+from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSettings
+from guide.publish.feed import feed_xml
+from guide.publish.page import page_html
+from guide.publish.site import Site, checked_base_url, open_site
+from guide.rendering.shaping import Shaping
+from guide.script import library
+from guide.script.clients import Client, load_clients
+from guide.script.model import Script
+from guide.voice.cores import usable_cores
+
+
+@click.command()
+@click.argument("script_ref", metavar="SCRIPT", required=False)
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The clients file (as guide export --clients takes it): one feed for each client.",
+)
+@click.option(
+    "--site",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The site's folder, to upload to any static web host.",
+)
+@click.option("--base-url", help="The absolute http(s) address the site's folder is served from.")
+@click.option("--title", help="The feed's title, as the client's podcast app shows it (it names no client).")
+@click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default="every core it may use")
+@click.option("--list", "listing", is_flag=True, help="Print each client and their feed's address, to send them.")
+@click.option("--remove-client", metavar="NAME", help="Take a client's folder and feed off the site.")
+@click.pass_obj
+def publish(
+    env: Environment,
+    script_ref: str | None,
+    clients_file: Path | None,
+    folder: Path,
+    base_url: str | None,
+    title: str | None,
+    bitrate: str,
+    jobs: int,
+    listing: bool,
+    remove_client: str | None,
+) -> ExitCode:
+    """Publish a session to each client: a private podcast feed and a page of their own.
+
+    Each client's session is rendered (as `guide export --clients` does, skipping what
+    is up to date) into a folder of the site named by a random token, with its
+    chapters, captions and cover, a feed (feed.xml) and a page (index.html) that plays
+    it. No client's name is in any path, and the site's root lists no one: which token
+    is whose is kept in DIR.manifest.json beside the site. Keep that file private and
+    do not upload it. Publishing another session adds it to each feed; publishing the
+    same again changes nothing.
+
+    \b
+    Examples:
+      guide publish sit-with-your-younger-self --clients clients.yaml --site site --base-url https://example.org/s
+      guide publish --site site --list
+      guide publish --site site --remove-client sam
+    """
+    site = open_site(
+        folder, checked_base_url(base_url) if base_url else None, title, existing=listing or bool(remove_client)
+    )
+    if listing:
+        for client_id, feed in sorted(site.clients.items()):
+            env.out(f"{client_id}  {site.feed_url(feed.token)}")
+        return ExitCode.OK
+    if remove_client is not None:
+        site.remove_client(remove_client)
+        env.err(f"Removed {remove_client}'s folder and feed. Publishing for them again gives a new address.")
+        return ExitCode.OK
+    if script_ref is None or clients_file is None:
+        raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
+    shaping = Shaping.in_environment(env)
+    clients, scripts = _checked(env, script_ref, clients_file, shaping)
+    return _published(env, site, script_ref, clients, scripts, shaping, bitrate, jobs)
+
+
+def _checked(
+    env: Environment, script_ref: str, clients_file: Path, shaping: Shaping
+) -> tuple[list[Client], dict[str, Script]]:
+    """The clients and each one's script, or every problem reported and UsageError: nothing is published
+    when any entry is wrong."""
+    shaping.load(script_ref)
+    clients, invalid = load_clients(clients_file)
+    problems = [error.message for error in invalid]
+    scripts = {}
+    for client in clients:
+        try:
+            # Planned, not only loaded, so that a length out of reach is found before anything is written.
+            scripts[client.id] = shaping.for_client(client).plan(script_ref)[0]
+        except GuideError as error:
+            problems.append(client_failure(client, error).message)
+    for problem in problems:
+        env.err(problem)
+    if problems:
+        raise UsageError(f"{clients_file}: {len(problems)} entries to fix first; the site was left as it was")
+    return clients, scripts
+
+
+def _published(
+    env: Environment,
+    site: Site,
+    script_ref: str,
+    clients: list[Client],
+    scripts: dict[str, Script],
+    shaping: Shaping,
+    bitrate: str,
+    jobs: int,
+) -> ExitCode:
+    name = library.find_script(script_ref).stem
+    for client in clients:
+        site.add_client(client.id)
+        site.client_folder(client.id).mkdir(parents=True, exist_ok=True)
+    site.save()
+    settings = ExportSettings("mp3", bitrate, ALBUM, captions="vtt", chapters=True)
+    outcomes = run_batch(
+        script_ref,
+        clients,
+        shaping,
+        settings,
+        site.folder,
+        jobs=jobs,
+        place=lambda client: site.client_folder(client.id) / f"{name}.mp3",
+    )
+    for outcome in outcomes:
+        if outcome.result is Result.FAILED:
+            env.err(outcome.message)
+            continue
+        script = scripts[outcome.client]
+        site.add_episode(outcome.client, name, script.title, script.content_note or "", script.language)
+        _write_feed(site, outcome.client, script)
+        env.err(f"{outcome.client}: {'published' if outcome.result is Result.WRITTEN else 'up to date'}")
+    site.save()
+    failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]
+    return ExitCode(failures[0]) if failures else ExitCode.OK
+
+
+def _write_feed(site: Site, client_id: str, script: Script) -> None:
+    """The client's cover, page and feed, each written whole; the feed last, so that it never names a file that
+    is not there yet."""
+    folder = site.client_folder(client_id)
+    cover = None
+    if script.cover is not None:
+        cover = folder / f"cover{script.cover.suffix.lower()}"
+        if not cover.exists() or cover.read_bytes() != script.cover.read_bytes():
+            shutil.copyfile(script.cover, cover)
+    feed = site.clients[client_id]
+    write_text_if_changed(folder / "index.html", page_html(site, feed))
+    write_text_if_changed(folder / "feed.xml", feed_xml(site, feed, cover))

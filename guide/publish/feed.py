@@ -1,0 +1,82 @@
+"""A client's private feed: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces, kept out of directories."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import UUID, uuid5
+
+from guide.publish.site import ClientFeed, Site
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+PODCAST_GUID_NAMESPACE = UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""The Podcasting 2.0 namespace's own: a feed's podcast:guid is the UUIDv5 of its address under it."""
+ElementTree.register_namespace("itunes", ITUNES)
+ElementTree.register_namespace("podcast", PODCAST)
+
+
+def feed_xml(site: Site, feed: ClientFeed, cover: Path | None) -> str:
+    """The feed, newest episode first, made only from what the site keeps: the same site gives the same bytes."""
+    folder = site.folder / feed.token
+    url = f"{site.base_url}/{feed.token}"
+    rss = ElementTree.Element("rss", {"version": "2.0"})
+    channel = _add(rss, "channel")
+    language = next(iter(feed.episodes.values())).language if feed.episodes else "en"
+    for tag, text in (
+        ("title", site.title),
+        ("link", f"{url}/index.html"),
+        ("description", "Sessions made for you alone. Please keep this address to yourself."),
+        ("language", language),
+        (f"{{{ITUNES}}}block", "Yes"),
+        (f"{{{PODCAST}}}block", "yes"),
+        (f"{{{PODCAST}}}locked", "yes"),
+        (f"{{{PODCAST}}}guid", podcast_guid(site.feed_url(feed.token))),
+        (f"{{{ITUNES}}}explicit", "false"),
+    ):
+        _add(channel, tag, text)
+    if cover is not None:
+        _add(channel, f"{{{ITUNES}}}image", attributes={"href": f"{url}/{cover.name}"})
+    for name, episode in reversed(feed.episodes.items()):
+        audio = folder / f"{name}.mp3"
+        item = _add(channel, "item")
+        _add(item, "title", episode.title)
+        _add(item, "description", episode.description)
+        _add(item, "guid", episode.guid, {"isPermaLink": "false"})
+        _add(item, "pubDate", episode.published)
+        _add(
+            item,
+            "enclosure",
+            attributes={"url": f"{url}/{audio.name}", "length": str(audio.stat().st_size), "type": "audio/mpeg"},
+        )
+        _add(item, f"{{{ITUNES}}}duration", str(round(length_s(folder / f"{name}.chapters.json"))))
+        _add(
+            item,
+            f"{{{PODCAST}}}chapters",
+            attributes={"url": f"{url}/{name}.chapters.json", "type": "application/json+chapters"},
+        )
+        _add(item, f"{{{PODCAST}}}transcript", attributes={"url": f"{url}/{name}.vtt", "type": "text/vtt"})
+    ElementTree.indent(rss)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(rss, encoding="unicode") + "\n"
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The feed's podcast:guid: UUIDv5 of its address with no scheme and no trailing slash."""
+    parts = urlsplit(feed_url)
+    return str(uuid5(PODCAST_GUID_NAMESPACE, re.sub(r"/+$", "", parts.netloc + parts.path)))
+
+
+def length_s(chapters: Path) -> float:
+    """A session's length in seconds: where its last chapter ends."""
+    return float(json.loads(chapters.read_text(encoding="utf-8"))["chapters"][-1]["endTime"])
+
+
+def _add(
+    parent: ElementTree.Element, tag: str, text: str | None = None, attributes: dict[str, str] | None = None
+) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, tag, attributes or {})
+    element.text = text
+    return element

@@ -1,0 +1,107 @@
+"""A client's page: each session to play in the browser, its chapters to jump to, its content note and
+transcript, and how to subscribe. Plain HTML and a little JavaScript; it works opened from disk too."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from guide.publish.site import ClientFeed, Site
+from guide.script.values import format_clock
+
+SCRIPT = """
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-start]");
+  if (link) {
+    event.preventDefault();
+    var audio = document.getElementById(link.getAttribute("data-audio"));
+    audio.currentTime = parseFloat(link.getAttribute("data-start"));
+    audio.play().catch(function () {});
+    return;
+  }
+  var copy = event.target.closest("button[data-copy]");
+  if (copy) {
+    var field = document.getElementById(copy.getAttribute("data-copy"));
+    field.select();
+    var said = document.getElementById("copied");
+    var done = function () { said.textContent = "Copied."; };
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  }
+});
+"""
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;line-height:1.5;"
+    "color:#222;background:#fdfcf8}audio{width:100%}a{color:#2a5d8f}a:focus,button:focus,input:focus{outline:3px "
+    "solid #f0b429;outline-offset:2px}input{width:100%;font:inherit;padding:.3rem}button{font:inherit;padding:.3rem "
+    ".8rem;margin-top:.4rem}.note{background:#f3efe4;padding:.6rem .8rem;border-radius:.3rem}"
+)
+_TIMING = re.compile(r"^\d\d:\d\d(:\d\d)?\.\d\d\d --> ")
+
+
+def page_html(site: Site, feed: ClientFeed) -> str:
+    """The page, newest session first."""
+    folder = site.folder / feed.token
+    feed_url = site.feed_url(feed.token)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="robots" content="noindex, nofollow">',
+        f"<title>{html.escape(site.title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head><body>",
+        f"<main><h1>{html.escape(site.title)}</h1>",
+        "<p>Use headphones, somewhere you will not be disturbed. You can pause or stop at any time.</p>",
+    ]
+    for number, (name, episode) in enumerate(reversed(feed.episodes.items()), 1):
+        audio_id = f"session-{number}"
+        chapters = json.loads((folder / f"{name}.chapters.json").read_text(encoding="utf-8"))["chapters"]
+        parts += [
+            f'<section aria-labelledby="{audio_id}-title">',
+            f'<h2 id="{audio_id}-title">{html.escape(episode.title)}</h2>',
+            f'<p class="note">{html.escape(episode.description)}</p>' if episode.description else "",
+            f'<audio id="{audio_id}" controls preload="metadata" src="{html.escape(name)}.mp3">'
+            f'<a href="{html.escape(name)}.mp3">Download the session</a></audio>',
+            f'<h3>Sections</h3><ol aria-label="Sections of {html.escape(episode.title)}">',
+        ]
+        for chapter in chapters:
+            start = chapter["startTime"]
+            parts.append(
+                f'<li><a href="{html.escape(name)}.mp3#t={start:g}" data-audio="{audio_id}" data-start="{start:g}">'
+                f"{html.escape(chapter['title'])}</a> ({format_clock(round(start * 1000))})</li>"
+            )
+        parts += [
+            "</ol>",
+            "<details><summary>Transcript</summary>",
+            *(f"<p>{html.escape(line)}</p>" for line in transcript_lines(folder / f"{name}.vtt")),
+            "</details></section>",
+        ]
+    parts += [
+        '<section aria-labelledby="subscribe"><h2 id="subscribe">Listening in a podcast app</h2>',
+        '<p>In Apple Podcasts, AntennaPod or Pocket Casts, choose to add a podcast by its address ("add by URL"), '
+        "and paste this one. New sessions then come to you there. Please keep the address to yourself: anyone who "
+        "has it can listen.</p>",
+        '<label for="feed">Your feed\'s address</label>',
+        f'<input id="feed" type="text" readonly value="{html.escape(feed_url)}">',
+        '<button type="button" data-copy="feed">Copy the address</button> <span id="copied" role="status"></span>',
+        "</section></main>",
+        f"<script>{SCRIPT}</script>",
+        "</body></html>",
+    ]
+    return "\n".join(part for part in parts if part) + "\n"
+
+
+def transcript_lines(vtt: Path) -> list[str]:
+    """The words of a WebVTT file, cue by cue, without its timings."""
+    lines = []
+    for line in vtt.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.strip() and not _TIMING.match(line) and not line.strip().isdigit():
+            lines.append(html.unescape(line.strip()))
+    return lines

@@ -1,0 +1,154 @@
+"""A published site: a folder per client named by a random token, and beside the site (never in it) the
+manifest that knows which client each token is."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+from guide.atomic import write_text_if_changed
+from guide.errors import UsageError
+
+MARKER = ".inner-guide-site"
+"""In the site's root: says the folder is a site this program made; it names no client."""
+MANIFEST_SUFFIX = ".manifest.json"
+TOKEN_BYTES = 16
+"""128 bits: a client's folder, and so their feed, cannot be guessed."""
+FORMAT = 1
+
+
+@dataclass
+class Episode:
+    """A session published to one client: what stays the same each time it is published again."""
+
+    guid: str
+    published: str
+    """RFC 2822, as RSS wants it, fixed when it was first published."""
+    title: str
+    description: str
+    """The session's content note."""
+    language: str
+
+
+@dataclass
+class ClientFeed:
+    """One client's place on the site."""
+
+    token: str
+    episodes: dict[str, Episode] = field(default_factory=dict)
+    """By the episode's file name (the session's name), in the order first published."""
+
+
+@dataclass
+class Site:
+    """A site folder and its manifest."""
+
+    folder: Path
+    base_url: str
+    title: str
+    clients: dict[str, ClientFeed]
+
+    @property
+    def manifest_path(self) -> Path:
+        return manifest_path(self.folder)
+
+    def feed_url(self, token: str) -> str:
+        return f"{self.base_url}/{token}/feed.xml"
+
+    def client_folder(self, client_id: str) -> Path:
+        return self.folder / self.clients[client_id].token
+
+    def add_client(self, client_id: str) -> ClientFeed:
+        if client_id not in self.clients:
+            self.clients[client_id] = ClientFeed(secrets.token_urlsafe(TOKEN_BYTES))
+        return self.clients[client_id]
+
+    def add_episode(self, client_id: str, name: str, title: str, description: str, language: str) -> Episode:
+        """The episode `name` of a client's feed, new or as first published, with its words as they are now."""
+        episodes = self.clients[client_id].episodes
+        first = episodes.get(name)
+        guid = first.guid if first else str(uuid4())
+        published = first.published if first else format_datetime(datetime.now(UTC).replace(microsecond=0))
+        episodes[name] = Episode(guid, published, title, description, language)
+        return episodes[name]
+
+    def remove_client(self, client_id: str) -> None:
+        if client_id not in self.clients:
+            known = ", ".join(sorted(self.clients)) or "none"
+            raise UsageError(f"--remove-client {client_id}: no such client on this site (its clients: {known})")
+        shutil.rmtree(self.client_folder(client_id), ignore_errors=True)
+        del self.clients[client_id]
+        self.save()
+
+    def save(self) -> None:
+        """Write the manifest (beside the site, readable by its owner alone), and the site's marker."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_text_if_changed(self.folder / MARKER, json.dumps({"made by": "Inner Guide", "format": FORMAT}) + "\n")
+        document: dict[str, Any] = {
+            "format": FORMAT,
+            "base_url": self.base_url,
+            "title": self.title,
+            "clients": {
+                client_id: {
+                    "token": feed.token,
+                    "episodes": {name: vars(episode) for name, episode in feed.episodes.items()},
+                }
+                for client_id, feed in sorted(self.clients.items())
+            },
+        }
+        write_text_if_changed(self.manifest_path, json.dumps(document, indent=1) + "\n", mode=0o600)
+
+
+def manifest_path(folder: Path) -> Path:
+    """Beside the site folder, so that uploading the site never uploads who its clients are."""
+    return folder.with_name(folder.name + MANIFEST_SUFFIX)
+
+
+def checked_base_url(url: str) -> str:
+    """An absolute http(s) URL with no trailing slash, or UsageError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(
+            f"--base-url {url}: give the absolute http(s) address the site will be served from, such as "
+            "https://example.org/sessions"
+        )
+    return url.rstrip("/")
+
+
+def open_site(folder: Path, base_url: str | None, title: str | None, existing: bool = False) -> Site:
+    """The site in `folder`, or a new one there unless it must be `existing`; UsageError for a folder something
+    else made."""
+    manifest = manifest_path(folder)
+    if existing and not manifest.exists():
+        raise UsageError(f"--site {folder}: no site was published there (there is no {manifest.name} beside it)")
+    if manifest.exists():
+        try:
+            document = json.loads(manifest.read_text(encoding="utf-8"))
+            clients = {
+                client_id: ClientFeed(
+                    entry["token"], {name: Episode(**episode) for name, episode in entry["episodes"].items()}
+                )
+                for client_id, entry in document["clients"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise UsageError(f"{manifest}: not a manifest this program can read ({error})") from None
+        return Site(folder, base_url or document["base_url"], title or document["title"], clients)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(
+            f"--site {folder}: this folder holds files another program made (and no {manifest.name} beside it); "
+            "choose an empty or new folder for the site"
+        )
+    if base_url is None:
+        raise UsageError("--base-url is needed the first time a site is published")
+    return Site(folder, base_url, title or DEFAULT_TITLE, {})
+
+
+DEFAULT_TITLE = "Your sessions"

@@ -1,0 +1,217 @@
+"""Publishing: private feeds and pages read as podcast apps and browsers read them, and a site that keeps still."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+
+CLIENTS = (
+    "- client: ana-rivera\n  variables: {name: Ana}\n"
+    "- client: cy-okafor\n  variables: {name: Cy}\n  voice: {rate: 100}\n"
+)
+BASE_URL = "https://example.org/sessions"
+SESSION = "sit-with-your-younger-self"
+
+
+@pytest.fixture
+def site(run_guide, tmp_path) -> tuple[Path, Path]:
+    """A site with SESSION published to two clients, and its clients file."""
+    clients = tmp_path / "clients.yaml"
+    clients.write_text(CLIENTS)
+    folder = tmp_path / "site"
+    result = run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder), "--base-url", BASE_URL)
+    assert result.returncode == 0, result.stderr
+    return folder, clients
+
+
+def feeds(folder: Path) -> dict[str, Path]:
+    manifest = json.loads(folder.with_name(folder.name + ".manifest.json").read_text())
+    return {client: folder / entry["token"] for client, entry in manifest["clients"].items()}
+
+
+def test_each_client_has_a_folder_named_by_a_token_and_no_path_names_anyone(site):
+    folder, _ = site
+    tokens = feeds(folder)
+    assert set(tokens) == {"ana-rivera", "cy-okafor"}
+    for place in tokens.values():
+        assert len(place.name) >= 22, "at least 128 bits, in URL-safe base64"
+        assert {p.name for p in place.iterdir()} >= {
+            f"{SESSION}.mp3",
+            f"{SESSION}.chapters.json",
+            f"{SESSION}.vtt",
+            "feed.xml",
+            "index.html",
+        }
+    every_path = [str(p.relative_to(folder)) for p in folder.rglob("*")]
+    assert not any(name in path for path in every_path for name in tokens)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([".inner-guide-site", *(t.name for t in tokens.values())])
+    assert not any(name in (folder / ".inner-guide-site").read_text() for name in tokens), "the root lists no one"
+    manifest = folder.with_name("site.manifest.json")
+    assert stat.S_IMODE(manifest.stat().st_mode) == 0o600
+
+
+def test_every_feed_reads_in_feedparser_and_podcastparser_as_the_files_are(site):
+    folder, _ = site
+    for client, place in feeds(folder).items():
+        feed_url = f"{BASE_URL}/{place.name}/feed.xml"
+        audio = place / f"{SESSION}.mp3"
+        parsed = feedparser.parse((place / "feed.xml").read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.feed.title == "Your sessions" and client not in parsed.feed.title
+        assert parsed.feed.itunes_block == 1
+        [entry] = parsed.entries
+        [enclosure] = entry.enclosures
+        assert enclosure.href == f"{BASE_URL}/{place.name}/{audio.name}" and enclosure.type == "audio/mpeg"
+        assert int(enclosure.length) == audio.stat().st_size
+        assert entry.podcast_chapters["type"] == "application/json+chapters"
+        assert entry.podcast_transcript["type"] == "text/vtt"
+        assert "you can open your eyes, pause or stop at any time" in entry.summary
+        gpodder = podcastparser.parse(feed_url, (place / "feed.xml").open("rb"))
+        [episode] = gpodder["episodes"]
+        assert episode["guid"] == entry.id and episode["enclosures"][0]["file_size"] == audio.stat().st_size
+        assert episode["total_time"] == pytest.approx(float(_probe(audio)["format"]["duration"]), abs=1.5)
+        channel = ElementTree.parse(place / "feed.xml").getroot().find("channel")
+        podcast = "{https://podcastindex.org/namespace/1.0}"
+        assert channel.find(f"{podcast}block").text == "yes" and channel.find(f"{podcast}locked").text == "yes"
+        assert len(channel.find(f"{podcast}guid").text) == 36
+
+
+def test_the_chapters_are_the_files_chapters_and_the_captions_are_the_exports(site, run_guide, tmp_path):
+    folder, clients = site
+    exported = tmp_path / "exported"
+    result = run_guide("export", SESSION, "--clients", str(clients), "-o", str(exported), "--captions", "vtt")
+    assert result.returncode == 0, result.stderr
+    for client, place in feeds(folder).items():
+        chapters = json.loads((place / f"{SESSION}.chapters.json").read_text())
+        probed = _probe(place / f"{SESSION}.mp3")["chapters"]
+        assert [c["title"] for c in chapters["chapters"]] == [c["tags"]["title"] for c in probed]
+        for ours, theirs in zip(chapters["chapters"], probed, strict=True):
+            assert ours["startTime"] == pytest.approx(float(theirs["start_time"]), abs=0.03)
+        assert (place / f"{SESSION}.vtt").read_text() == (exported / f"{client}.vtt").read_text()
+
+
+def test_another_session_adds_an_episode_and_the_same_again_changes_nothing(site, run_guide):
+    folder, clients = site
+    first = {client: _items(place) for client, place in feeds(folder).items()}
+    args = ["--clients", str(clients), "--site", str(folder)]
+    assert run_guide("publish", "letter-to-your-younger-self", *args).returncode == 0
+    for client, place in feeds(folder).items():
+        items = _items(place)
+        assert len(items) == 2 and items[0] == first[client][0], "the earlier episode keeps its guid and date"
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    again = run_guide("publish", "letter-to-your-younger-self", *args)
+    assert again.returncode == 0 and "up to date" in again.stderr
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    assert after == before, "byte for byte, and no file written again"
+
+
+def test_list_gives_each_feed_and_removing_a_client_takes_their_folder(site, run_guide):
+    folder, clients = site
+    tokens = feeds(folder)
+    listed = run_guide("publish", "--site", str(folder), "--list")
+    assert listed.stdout.splitlines() == [f"{c}  {BASE_URL}/{tokens[c].name}/feed.xml" for c in sorted(tokens)]
+    assert run_guide("publish", "--site", str(folder), "--remove-client", "ana-rivera").returncode == 0
+    assert not tokens["ana-rivera"].exists() and tokens["cy-okafor"].exists()
+    assert run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder)).returncode == 0
+    assert feeds(folder)["ana-rivera"].name != tokens["ana-rivera"].name, "a new address, the old one revoked"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"base_url": "ftp://example.org/s"}, "--base-url ftp://example.org/s: give the absolute http(s) address"),
+        ({"base_url": "example.org/s"}, "--base-url example.org/s: give the absolute http(s) address"),
+        ({"clients": "- client: ana\n  variables: {colour: blue}\n"}, "client ana: colour: "),
+        ({"clients": "- client: ana\n  duration: 1s\n"}, "client ana: duration: 1s is too short"),
+        ({"foreign": True}, "this folder holds files another program made"),
+    ],
+)
+def test_bad_input_is_exit_2_and_leaves_the_site_as_it_was(site, run_guide, tmp_path, change, message):
+    folder, clients = site
+    if change.get("foreign"):
+        folder = tmp_path / "someone-elses"
+        folder.mkdir()
+        (folder / "index.html").write_text("<p>my site</p>")
+    if "clients" in change:
+        clients = tmp_path / "bad-clients.yaml"
+        clients.write_text(change["clients"])
+    before = {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file() and "site" in str(p)}
+    result = run_guide(
+        "publish",
+        SESSION,
+        "--clients",
+        str(clients),
+        "--site",
+        str(folder),
+        "--base-url",
+        change.get("base_url", BASE_URL),
+    )
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file() and "site" in str(p)} == before
+
+
+def test_the_page_plays_in_a_real_browser_and_its_chapters_seek(site):
+    folder, _ = site
+    place = feeds(folder)["ana-rivera"]
+    chapters = json.loads((place / f"{SESSION}.chapters.json").read_text())["chapters"]
+    browser = _browser()
+    try:
+        browser.get((place / "index.html").as_uri())
+        duration = _waited(lambda: browser.execute_script("return document.getElementById('session-1').duration"))
+        assert duration == pytest.approx(chapters[-1]["endTime"], abs=1.0), "the audio loads, and knows its length"
+        links = browser.find_elements("css selector", "a[data-start]")
+        assert [link.text for link in links] == [c["title"] for c in chapters]
+        links[3].click()
+        at = browser.execute_script("return document.getElementById('session-1').currentTime")
+        assert at == pytest.approx(chapters[3]["startTime"], abs=0.75)
+        assert BASE_URL in browser.find_element("id", "feed").get_attribute("value")
+        assert "Transcript" in browser.page_source
+    finally:
+        browser.quit()
+
+
+def _items(place: Path) -> list[tuple[str, str]]:
+    return [(e.id, e.published) for e in reversed(feedparser.parse((place / "feed.xml").read_bytes()).entries)]
+
+
+def _probe(path: Path) -> dict:
+    command = ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(path)]
+    return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def _browser():
+    """Debian's chromium, headless, driven by its own chromedriver: nothing is downloaded."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    found = shutil.which("chromium"), shutil.which("chromedriver")
+    if None in found:
+        pytest.fail("the page's test needs a browser: apt-get install chromium chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = found[0]
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--mute-audio"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--disable-dev-shm-usage")
+    return webdriver.Chrome(service=Service(found[1]), options=options)
+
+
+def _waited(value, timeout_s: float = 30):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = value()
+        if found and found == found:  # NaN until the audio's length is known
+            return found
+        time.sleep(0.1)
+    raise AssertionError("the audio never loaded")
