@@ -73,7 +73,7 @@ def at_welcome(rendered, paced_capture, terminal_play) -> tuple[Terminal, Path]:
     that gets what is played."""
     script, _, _ = rendered
     env, capture = paced_capture
-    player = terminal_play(["play", str(script)], env)
+    player = terminal_play(["play", str(script), "--no-checkin"], env)
     player.wait_for("Welcome.")
     return player, capture
 

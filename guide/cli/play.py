@@ -139,6 +139,7 @@ def _play(
     """Play the session through the device, and remember where it stopped."""
     path = script.path
     output = open_output(device)
+    live: LiveSession | None = None
     try:
         live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
         stopped = places.stopped_at(path) if places is not None and resume else None
@@ -161,6 +162,8 @@ def _play(
                 if places is not None:
                     places.remember(path, None if finished else player.heard_ms())
     finally:
+        if live is not None:
+            live.close()
         output.close()
     return outcome
 

@@ -51,7 +51,15 @@ class LiveSession:
         self._ready = threading.Condition()
         self._cache = cache
         self._engines = engines
-        threading.Thread(target=self._voice, name="voicing", daemon=True).start()
+        self._closing = threading.Event()
+        self._voicing = threading.Thread(target=self._voice, name="voicing", daemon=True)
+        self._voicing.start()
+
+    def close(self) -> None:
+        """Stop voicing after the line being spoken, and wait for it: a process that ends while a neural voice
+        is mid-line can crash in its teardown."""
+        self._closing.set()
+        self._voicing.join()
 
     def _voice(self) -> None:
         """Voice each line in order, then mix the whole session: here, so that the player's thread, which
@@ -77,6 +85,8 @@ class LiveSession:
             with self._ready:
                 self._whole = whole
                 self._ready.notify_all()
+        except _Closed:
+            return
         except BaseException as error:  # handed to the player's thread, which reports it
             with self._ready:
                 self._failure = error
@@ -84,6 +94,8 @@ class LiveSession:
 
     def _voice_lines(self, lines: list[Say]) -> None:
         for line in lines:
+            if self._closing.is_set():
+                raise _Closed
             if line in self._clips:
                 continue
             clip = speak_lines([line], self.script.language, self._engines, self._cache)[line]
@@ -158,3 +170,7 @@ def _truncated(script: Script, count: int) -> Script:
         remaining -= len(section.steps)
     closing = script.closing[: max(0, remaining)]
     return replace(script, sections=tuple(sections), closing=closing, duration=None)
+
+
+class _Closed(Exception):
+    """The live session was closed before every line was voiced."""
