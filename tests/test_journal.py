@@ -364,3 +364,21 @@ def test_the_passphrase_is_asked_unseen_on_a_terminal_twice_to_lock_once_to_read
     assert guide("journal", "list").returncode == 2, "off a terminal, with no passphrase, it is refused"
     shown = on_terminal(["journal", "list"], [("The journal's passphrase:", "quiet harbour")])
     assert b"Held close." in shown and b"quiet harbour" not in shown
+
+
+def test_a_journal_that_cannot_be_opened_never_stands_between_a_person_and_a_session(
+    write_script, alsa_capture, tmp_path
+):
+    env, capture = alsa_capture
+    journal_file = _data_dir() / FILE_NAME
+    _data_dir().mkdir(parents=True, exist_ok=True)
+    journal_file.write_bytes(b"not a database " * 100)
+    terminal = Terminal(["play", str(write_script(CHECKED_SCRIPT))], env, tmp_path)
+    try:
+        code, stderr = terminal.finish()
+    finally:
+        terminal.close()
+    assert code == 0, stderr
+    assert f"no check-in this time: the journal {journal_file} cannot be read" in stderr
+    assert capture.stat().st_size > 0, "the session played"
+    assert journal_file.read_bytes() == b"not a database " * 100

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from guide.cli.asking import ask, ask_distress, ask_lines, journal_seal
 from guide.environment import Environment
+from guide.errors import GuideError
 from guide.journal.care import care_note
 from guide.journal.entries import NewEntry
 from guide.journal.store import Journal
@@ -30,8 +31,12 @@ def wanted(env: Environment, no_checkin: bool, quiet: bool) -> bool:
     """Whether to check in: on a terminal, unless --no-checkin or --quiet, or check-ins were turned off."""
     if no_checkin or quiet or not (env.stdin_isatty and env.stdout_isatty):
         return False
-    with Journal(env.data_dir) as journal:
-        return journal.setting(CHECKINS_SETTING) != "off"
+    try:
+        with Journal(env.data_dir) as journal:
+            return journal.setting(CHECKINS_SETTING) != "off"
+    except GuideError as error:  # a journal that cannot be opened never stands between a person and a session
+        env.err(f"guide: no check-in this time: {error.message}")
+        return False
 
 
 def before_session(env: Environment) -> Before:
@@ -63,9 +68,13 @@ def after_session(env: Environment, script: Script, session: str, before: Before
         heard_ms=outcome.heard_ms,
         stopped_at=None if outcome.ending is Ending.FINISHED else outcome.section,
     )
-    with Journal(env.data_dir) as journal:
-        journal.add(entry, journal_seal(env, journal))
-        note = care_note(journal)
+    try:
+        with Journal(env.data_dir) as journal:
+            journal.add(entry, journal_seal(env, journal))
+            note = care_note(journal)
+    except GuideError as error:
+        env.err(f"guide: the check-in could not be kept: {error.message}")
+        return
     env.out("Kept in your journal (guide journal list).")
     if note is not None:
         env.out("\n" + note)
