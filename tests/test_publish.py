@@ -215,3 +215,23 @@ def _waited(value, timeout_s: float = 30):
             return found
         time.sleep(0.1)
     raise AssertionError("the audio never loaded")
+
+
+def test_a_scripts_cover_goes_with_its_feed(run_guide, write_script, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (64, 64), "teal").save(tmp_path / "cover.png")
+    script = write_script(
+        "title: A Short Sit\ncover: cover.png\ncontent_note: You can stop at any time.\nvariables: {name: you}\n"
+        "sections:\n  - title: One\n    steps:\n      - say: Welcome, {name}.\n      - silence: 3s\n"
+        "closing:\n  - say: You are here, today.\n"
+    )
+    clients = tmp_path / "clients.yaml"
+    clients.write_text(CLIENTS)
+    folder = tmp_path / "site"
+    result = run_guide("publish", str(script), "--clients", str(clients), "--site", str(folder), "--base-url", BASE_URL)
+    assert result.returncode == 0, result.stderr
+    for place in feeds(folder).values():
+        assert (place / "cover.png").read_bytes() == (tmp_path / "cover.png").read_bytes()
+        parsed = feedparser.parse((place / "feed.xml").read_bytes())
+        assert parsed.feed.image.href == f"{BASE_URL}/{place.name}/cover.png"
