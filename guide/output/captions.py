@@ -42,14 +42,14 @@ def captions(session: Session) -> list[Caption]:
         if line is None or cue.step not in session.sounds:
             continue
         clip = session.sounds[cue.step][:]
-        for start, end, text in _sentence_spans(line.text, clip):
+        for start, end, text in _sentence_spans(line.text, clip, session.script.language):
             result.append(Caption(cue.start_ms + start, cue.start_ms + end, text, cue.chapter))
     return result
 
 
-def _sentence_spans(text: str, clip: np.ndarray) -> Iterator[tuple[int, int, str]]:
+def _sentence_spans(text: str, clip: np.ndarray, language: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, sentence) in ms from the clip's start, for each sentence of its line."""
-    parts = sentences(" ".join(text.split()))
+    parts = sentences(" ".join(text.split()), language)
     length_ms = samples_to_ms(len(clip))
     weights = np.array([len(part) for part in parts], dtype=float)
     edges = np.concatenate(([0.0], np.cumsum(weights) / weights.sum())) * length_ms

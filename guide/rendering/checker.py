@@ -7,24 +7,13 @@ from dataclasses import dataclass
 
 from guide.errors import Where
 from guide.rendering.timeline import CueKind, Timeline
+from guide.script.language_rules import LanguageRules, known_languages, rules_for
 from guide.script.model import Say, Script
 from guide.script.values import format_span
 
 WAY_OUT_WITHIN_MS = 60_000
 LONG_LINE_WORDS = 40
 LONG_SESSION_MS = 20 * 60_000
-WAY_OUT = re.compile(r"\b(open(ing)? (your|the) eyes|eyes open|pause|stop)", re.IGNORECASE)
-ORDERS = (
-    (
-        # "whenever you need to" offers a choice; "you need to relax" gives an order.
-        re.compile(r"(?<!whenever )(?<!if )(?<!when )\byou (must|have to|need to|should)\b", re.IGNORECASE),
-        'try "you might" or "if it feels right"',
-    ),
-    (
-        re.compile(r"\bremember (the time|when)\b", re.IGNORECASE),
-        'never ask for a memory; try "if a memory comes, you might notice it"',
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -59,17 +48,19 @@ def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
             )
         )
     spoken = [cue for cue in timeline.cues if cue.kind is CueKind.SAY and isinstance(cue.step, Say)]
-    early = [cue.step.text for cue in spoken if cue.start_ms < WAY_OUT_WITHIN_MS]
-    if not any(WAY_OUT.search(text) for text in early):
+    rules = rules_for(script.language)
+    if rules is None:
         found.append(
             CareWarning(
-                script.sections[0].where,
-                "no way out offered in the first minute: say early that the "
-                "listener can open their eyes, pause or stop at any time",
+                top,
+                f"the care checks know the words of {', '.join(known_languages())}, not of {script.language!r}: "
+                "read the script yourself for invitations, an early way out and a grounding close",
             )
         )
+    else:
+        found += _word_warnings(script, spoken, rules)
     for line in dict.fromkeys(cue.step for cue in spoken):
-        found += _line_warnings(line)
+        found += _line_warnings(line, rules)
     silent = any(cue.kind is CueKind.SILENCE for cue in timeline.cues)
     if timeline.length_ms > LONG_SESSION_MS and not silent:
         found.append(
@@ -86,9 +77,34 @@ def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
     return sorted(found, key=lambda w: (str(w.where.path), w.where.line, w.where.column))
 
 
-def _line_warnings(line: Say) -> list[CareWarning]:
+def _word_warnings(script: Script, spoken: list, rules: LanguageRules) -> list[CareWarning]:
+    """What the language's care words show: a way out said early, and a close that grounds."""
     found = []
-    for pattern, advice in ORDERS:
+    early = [cue.step.text for cue in spoken if cue.start_ms < WAY_OUT_WITHIN_MS]
+    if not any(rules.way_out.search(text) for text in early):
+        found.append(
+            CareWarning(
+                script.sections[0].where,
+                "no way out offered in the first minute: say early that the "
+                "listener can open their eyes, pause or stop at any time",
+            )
+        )
+    closing = [step for step in script.closing if isinstance(step, Say)]
+    words = " ".join(step.text for step in closing).casefold()
+    if closing and not any(re.search(rf"\b{re.escape(word.casefold())}\b", words) for word in rules.grounding):
+        found.append(
+            CareWarning(
+                closing[0].where,
+                "the closing does not bring the listener back to the present: name the room, the day, or "
+                f"being here now ({rules.name}: {', '.join(rules.grounding)})",
+            )
+        )
+    return found
+
+
+def _line_warnings(line: Say, rules: LanguageRules | None) -> list[CareWarning]:
+    found = []
+    for pattern, advice in rules.orders if rules is not None else ():
         match = pattern.search(line.text)
         if match:
             found.append(CareWarning(line.where, f'"{match.group(0)}" orders rather than invites: {advice}'))

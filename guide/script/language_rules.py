@@ -1,0 +1,49 @@
+"""What each language's sessions are checked and captioned by, as data (`languages/LANG.json`): the way-out
+phrases, the orders that should be invitations, the words that ground a close, and common abbreviations."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+FOLDER = Path(__file__).parent / "languages"
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """One language's care words and abbreviations."""
+
+    name: str
+    abbreviations: tuple[str, ...]
+    way_out: re.Pattern[str]
+    orders: tuple[tuple[re.Pattern[str], str], ...]
+    """Each phrasing that orders rather than invites, and what to try instead."""
+    grounding: tuple[str, ...]
+    """Words of which a grounding close says at least one: the room, the day, the present."""
+
+
+def known_languages() -> list[str]:
+    return sorted(path.stem for path in FOLDER.glob("*.json"))
+
+
+def rules_for(language: str) -> LanguageRules | None:
+    """The rules of a language tag's language (`es-MX` has Spanish's), or None for one with none."""
+    return _rules(language.split("-")[0].lower())
+
+
+@cache
+def _rules(primary: str) -> LanguageRules | None:
+    path = FOLDER / f"{primary}.json"
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return LanguageRules(
+        name=data["name"],
+        abbreviations=tuple(data["abbreviations"]),
+        way_out=re.compile(data["way_out"], re.IGNORECASE),
+        orders=tuple((re.compile(order["pattern"], re.IGNORECASE), order["advice"]) for order in data["orders"]),
+        grounding=tuple(data["grounding"]),
+    )

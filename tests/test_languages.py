@@ -1,0 +1,91 @@
+"""Each language's care words and punctuation, as data: sentences split as its readers would, and the care
+checks see its invitations, its way out and its grounding close."""
+
+from __future__ import annotations
+
+import pytest
+
+from guide.rendering.checker import care_warnings
+from guide.rendering.planning import plan_session
+from guide.script.language_rules import known_languages, rules_for
+from guide.script.loader import load_script
+from guide.script.sentences import sentences
+
+HELD_OUT = {
+    "en": [
+        ("Rest here. Dr. Lee says you may go slowly. Is that alright?", 3),
+        ('"You are safe," she said. Then, quietly, "I see you."', 2),
+        ("Notice your feet, e.g. their weight. Then your hands.", 2),
+    ],
+    "es": [
+        ("¿Cómo te sientes ahora? ¡Está bien sentir lo que sientes!", 2),
+        ("Respira con calma. La Sra. García te acompaña. Puedes parar cuando quieras.", 3),
+        ("Nota tus pies, p. ej. su peso. Luego tus manos.", 2),
+    ],
+    "de": [
+        ("Atme ruhig. Spüre z. B. deine Füße. Du kannst jederzeit aufhören.", 3),
+        ("Wie fühlst du dich? Alles darf sein.", 2),
+        ("„Du bist sicher.“ Bleib einen Moment hier.", 2),
+    ],
+    "fr": [
+        ("« Tu es en sécurité. » Respire doucement.", 2),
+        ("Comment te sens-tu ? Tout va bien.", 2),
+        ("M. Martin est là. Tu peux t'arrêter quand tu veux !", 2),
+        ("Respire. « Bonjour », dit-elle, tout bas.", 2),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", sorted(HELD_OUT))
+def test_sentences_split_as_each_languages_readers_would(language):
+    for text, count in HELD_OUT[language]:
+        assert len(sentences(text, language)) == count, sentences(text, language)
+
+
+def test_the_four_languages_have_their_rules_and_a_regional_tag_takes_its_languages():
+    assert known_languages() == ["de", "en", "es", "fr"]
+    assert rules_for("es-MX") is rules_for("es") and rules_for("tlh") is None
+
+
+SCRIPT = """\
+title: T
+language: {language}
+content_note: x
+sections:
+  - title: One
+    steps:
+      - say: "{way_out}"
+      - say: "{order}"
+      - pause: 2s
+closing:
+  - say: "{close}"
+"""
+LINES = {
+    "es": ("Puedes abrir los ojos o parar cuando quieras.", "Tienes que relajarte.", "Estás aquí, hoy, a salvo."),
+    "de": ("Du kannst die Augen öffnen oder jederzeit aufhören.", "Du musst dich entspannen.", "Du bist hier, heute."),
+    "fr": ("Tu peux ouvrir les yeux ou t'arrêter quand tu veux.", "Tu dois te détendre.", "Tu es ici, aujourd'hui."),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LINES))
+def test_a_script_in_each_language_is_checked_as_an_english_one_is(language, write_script):
+    way_out, order, close = LINES[language]
+    careful = load_script(write_script(SCRIPT.format(language=language, way_out=way_out, order=way_out, close=close)))
+    assert _warnings(careful) == []
+    careless = load_script(
+        write_script(SCRIPT.format(language=language, way_out="Bienvenue. Willkommen.", order=order, close="…")),
+    )
+    found = _warnings(careless)
+    assert any("orders rather than invites" in w for w in found), found
+    assert any("no way out offered in the first minute" in w for w in found), found
+    assert any("does not bring the listener back to the present" in w for w in found), found
+
+
+def test_a_language_with_no_rules_says_what_the_checks_cannot_see(write_script):
+    script = load_script(write_script(SCRIPT.format(language="nl", way_out="Welkom.", order="Rust.", close="Klaar.")))
+    assert any("not of 'nl'" in w for w in _warnings(script))
+
+
+def _warnings(script) -> list[str]:
+    timeline = plan_session(script, lambda step: 22050)
+    return [warning.message for warning in care_warnings(script, timeline)]
