@@ -24,9 +24,10 @@ Predicted = dict[Say, int] | None
 
 
 def choosing_lengths(script: Script, engines: Engines) -> Predicted:
-    """The lines' predicted lengths, which choose the version of a script with optional content that a length
-    keeps (see `plan`); None for a script with none, or a voice that cannot predict."""
-    if len(versions(script)) == 1:
+    """The lines' predicted lengths, which choose the version of a script with optional content that a target
+    length keeps (see `plan`); None for a script with no target or no optional content, or a voice that cannot
+    predict."""
+    if script.duration is None or len(versions(script)) == 1:
         return None
     return predicted_lengths(spoken_lines(script), script.language, engines)
 
@@ -35,16 +36,18 @@ def chosen_content(script: Script, engines: Engines) -> Script:
     """The script as its target length will have it, optional content chosen by the voice's predicted lengths
     and every step then kept: what a play can voice and mix from its start. The script itself where there is
     nothing to choose, or no way to choose it before the lines are spoken."""
-    predicted = choosing_lengths(script, engines) if script.duration is not None else None
+    predicted = choosing_lengths(script, engines)
     if predicted is None:
         return script
-    timeline = plan_session(script, lambda step: raw_length(step, predicted), predicted)
-    left_out = set(map(id, timeline.left_out))
-    kept = tuple(
-        replace(section, steps=tuple(replace(s, keep=Keep.ALWAYS) for s in section.steps if id(s) not in left_out))
-        for section in script.sections
+    left_out = plan_session(script, lambda step: raw_length(step, predicted), predicted).left_out
+    chosen = next(version.script for version in versions(script) if version.left_out == left_out)
+    return replace(
+        chosen,
+        sections=tuple(
+            replace(section, steps=tuple(replace(step, keep=Keep.ALWAYS) for step in section.steps))
+            for section in chosen.sections
+        ),
     )
-    return replace(script, sections=tuple(section for section in kept if section.steps))
 
 
 def plan_without_speaking(script: Script, engines: Engines, cache: ClipCache | None) -> tuple[Timeline, int]:

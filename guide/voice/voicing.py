@@ -4,6 +4,7 @@ the engine allows it."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from guide.errors import GuideError, ScriptError
-from guide.script.model import Say
+from guide.script.model import Say, Voice
 from guide.sound.pcm import trim_silence
 from guide.voice.cache import ClipCache, clip_key
 from guide.voice.cores import usable_cores
@@ -85,7 +86,7 @@ def predicted_lengths(lines: Iterable[Say], language: str, engines: Engines) -> 
 
 def _predicted(line: Say, language: str, engines: Engines) -> int | None:
     try:
-        return engines.for_voice(line.voice, language).predict(line.text, line.voice, language)
+        return _prediction(line.text, line.voice, language, engines)
     except ValueError as error:  # a voice setting this engine cannot honour
         raise ScriptError(line.where, f"voice: {error}") from None
 
@@ -128,3 +129,10 @@ def _spoken(lines: list[Say], language: str, engines: Engines) -> Iterator[tuple
     finally:
         for helper in helpers:
             helper.close()
+
+
+@functools.lru_cache(maxsize=8192)
+def _prediction(text: str, voice: Voice, language: str, engines: Engines) -> int | None:
+    """A line's predicted length, worked out once per process: planning a session asks for each line's twice
+    (to time what was not spoken yet, and to choose what a length keeps), and a play asks again."""
+    return engines.for_voice(voice, language).predict(text, voice, language)
