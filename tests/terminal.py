@@ -9,6 +9,8 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -66,3 +68,27 @@ class Terminal:
             return False
         self.shown += data
         return bool(data)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """How a run on a pseudo-terminal ended: its exit code, its standard error, all it showed, and whether the
+    terminal's settings were as they had been."""
+
+    code: int
+    stderr: str
+    shown: bytes
+    restored: bool
+
+
+def answered(args: list[str], env: dict[str, str], cwd: Path, answers: Iterable[tuple[str, str]] = ()) -> Answered:
+    """Run `guide ARGS...` on a pseudo-terminal to its end, typing each answer once its question shows."""
+    terminal = Terminal(args, env, cwd)
+    try:
+        for question, answer in answers:
+            terminal.wait_for(question)
+            terminal.press(answer)
+        code, stderr = terminal.finish()
+        return Answered(code, stderr, terminal.shown, terminal.restored())
+    finally:
+        terminal.close()

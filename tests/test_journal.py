@@ -13,7 +13,7 @@ import textwrap
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from terminal import Terminal
+from terminal import answered
 
 from guide.journal.care import CARE_NOTE, care_note
 from guide.journal.entries import NewEntry
@@ -78,32 +78,26 @@ def test_the_editor_writes_an_entry_on_a_terminal(tmp_path):
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "Written in my editor.\\n" >> "$1"\n')
     editor.chmod(0o755)
-    terminal = Terminal(["journal", "write", "--kind", "reflection"], {"EDITOR": str(editor)}, tmp_path)
-    try:
-        code, stderr = terminal.finish()
-    finally:
-        terminal.close()
-    assert code == 0, stderr
+    ran = answered(["journal", "write", "--kind", "reflection"], {"EDITOR": str(editor)}, tmp_path)
+    assert ran.code == 0, ran.stderr
     with Journal(_data_dir()) as journal:
         assert [(e.kind, e.text) for e in journal.entries()] == [("reflection", "Written in my editor.")]
 
 
 def test_a_trigger_is_asked_question_by_question_on_a_terminal(tmp_path):
-    terminal = Terminal(["journal", "trigger"], {}, tmp_path)
-    try:
-        for question, answer in [
-            ("What happened?", "A door slammed."),
-            ("What did you feel?", "Fear."),
-            ("Where in your body did you feel it?", "My chest."),
-            ("How old did you feel?", ""),
-            ("What did you need?", "To be held."),
-        ]:
-            terminal.wait_for(question)
-            terminal.press(answer + "\n")
-        code, stderr = terminal.finish()
-    finally:
-        terminal.close()
-    assert code == 0, stderr
+    ran = answered(
+        ["journal", "trigger"],
+        {},
+        tmp_path,
+        [
+            ("What happened?", "A door slammed.\n"),
+            ("What did you feel?", "Fear.\n"),
+            ("Where in your body did you feel it?", "My chest.\n"),
+            ("How old did you feel?", "\n"),
+            ("What did you need?", "To be held.\n"),
+        ],
+    )
+    assert ran.code == 0, ran.stderr
     with Journal(_data_dir()) as journal:
         [entry] = journal.entries()
     assert entry.text == (
@@ -277,9 +271,11 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
     script = write_script(CHECKED_SCRIPT)
     exported = tmp_path / "whole.wav"
     assert run_guide("export", str(script), "-o", str(exported)).returncode == 0
-    terminal = Terminal(["play", str(script)], env, tmp_path)
-    try:
-        for shown, typed in [
+    ran = answered(
+        ["play", str(script)],
+        env,
+        tmp_path,
+        [
             ("How much distress do you feel right now, from 0 to 10? (Enter skips)", "eleven\n"),
             ("A whole number from 0 to 10, or Enter to skip.", "6\n"),
             ("A few words for how you feel, if you like:", "tense, tired\n"),
@@ -288,15 +284,11 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
             ("how you feel now, if you like:", "calmer\n"),
             ("What did you notice?", "My breath slowed.\nAnd my shoulders.\n\n"),
             ("What would you like to remember?", "\n"),
-        ]:
-            terminal.wait_for(shown)
-            terminal.press(typed)
-        code, stderr = terminal.finish()
-        assert code == 0, stderr
-        assert terminal.restored(), "the terminal is as it was, keys and all"
-    finally:
-        terminal.close()
-    assert b"Kept in your journal" in terminal.shown
+        ],
+    )
+    assert ran.code == 0, ran.stderr
+    assert ran.restored, "the terminal is as it was, keys and all"
+    assert b"Kept in your journal" in ran.shown
     assert capture.read_bytes() == _frames(exported), "the session played whole, as it exports"
     with Journal(_data_dir()) as journal:
         [entry] = journal.entries()
@@ -324,13 +316,9 @@ def test_no_check_in_when_asked_for_none_or_off_a_terminal(how, run_guide, write
         if how == "checkins off":
             assert run_guide("journal", "checkins", "off").returncode == 0
         options = ["--no-checkin"] if how == "--no-checkin" else []
-        terminal = Terminal(["play", str(script), *options], env, tmp_path)
-        try:
-            code, stderr = terminal.finish()
-        finally:
-            terminal.close()
-        assert code == 0, stderr
-        assert b"distress" not in terminal.shown and b"What did you notice?" in terminal.shown
+        ran = answered(["play", str(script), *options], env, tmp_path)
+        assert ran.code == 0, ran.stderr
+        assert b"distress" not in ran.shown and b"What did you notice?" in ran.shown
     with Journal(_data_dir()) as journal:
         assert journal.entries() == []
 
@@ -346,16 +334,9 @@ def test_the_passphrase_is_asked_unseen_on_a_terminal_twice_to_lock_once_to_read
     assert guide("journal", "write", "--text", "Held close.").returncode == 0
 
     def on_terminal(args: list[str], answers: list[tuple[str, str]]) -> bytes:
-        terminal = Terminal(args, {}, tmp_path)
-        try:
-            for question, answer in answers:
-                terminal.wait_for(question)
-                terminal.press(answer + "\n")
-            code, stderr = terminal.finish()
-        finally:
-            terminal.close()
-        assert code == 0, stderr
-        return terminal.shown
+        ran = answered(args, {}, tmp_path, [(question, answer + "\n") for question, answer in answers])
+        assert ran.code == 0, ran.stderr
+        return ran.shown
 
     shown = on_terminal(
         ["journal", "lock"], [("A passphrase for the journal:", "quiet harbour"), ("The same again:", "quiet harbour")]
@@ -373,12 +354,8 @@ def test_a_journal_that_cannot_be_opened_never_stands_between_a_person_and_a_ses
     journal_file = _data_dir() / FILE_NAME
     _data_dir().mkdir(parents=True, exist_ok=True)
     journal_file.write_bytes(b"not a database " * 100)
-    terminal = Terminal(["play", str(write_script(CHECKED_SCRIPT))], env, tmp_path)
-    try:
-        code, stderr = terminal.finish()
-    finally:
-        terminal.close()
-    assert code == 0, stderr
-    assert f"no check-in this time: the journal {journal_file} cannot be read" in stderr
+    ran = answered(["play", str(write_script(CHECKED_SCRIPT))], env, tmp_path)
+    assert ran.code == 0, ran.stderr
+    assert f"no check-in this time: the journal {journal_file} cannot be read" in ran.stderr
     assert capture.stat().st_size > 0, "the session played"
     assert journal_file.read_bytes() == b"not a database " * 100
