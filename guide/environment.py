@@ -39,6 +39,9 @@ class Environment:
     being asked; never shown."""
     editor: str | None = None
     """The editor `guide journal write` opens (`VISUAL`, or `EDITOR`); None lets Click choose."""
+    locale_language: str | None = None
+    """The language of the person's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`) as a tag such as `de-DE`; None
+    for the C or POSIX locale, or none set. It picks a built-in session's language when none is asked for."""
 
     @classmethod
     def from_process(
@@ -61,6 +64,7 @@ class Environment:
             engine=environ.get("GUIDE_ENGINE") or None,
             journal_passphrase=environ.get("GUIDE_JOURNAL_PASSPHRASE") or None,
             editor=environ.get("VISUAL") or environ.get("EDITOR") or None,
+            locale_language=_locale_language(environ),
         )
 
     def out(self, text: str = "") -> None:
@@ -70,6 +74,15 @@ class Environment:
     def err(self, text: str) -> None:
         """A line about the work (progress, notices, errors), on standard error."""
         click.echo(text, file=self.stderr)
+
+
+def _locale_language(environ: Mapping[str, str]) -> str | None:
+    """The language of the locale setting that wins (POSIX's order), `de_DE.UTF-8@euro` read as `de-DE`."""
+    setting = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    tag = setting.split(".")[0].split("@")[0].replace("_", "-")
+    if tag in ("", "C", "POSIX") or not tag.replace("-", "").isalnum():
+        return None
+    return tag
 
 
 def _folder(environ: Mapping[str, str], name: str) -> Path | None:

@@ -40,6 +40,10 @@ def cache_env(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GUIDE_CACHE_DIR", str(shared_cache))
     # The tests measure espeak-ng, hundreds of times faster than real time; the Piper tests ask for it.
     monkeypatch.setenv("GUIDE_ENGINE", "pyttsx3")
+    # A built-in session is in the locale's language where it exists: the tests ask for one when they mean it.
+    for setting in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(setting, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     return shared_cache
 
 

@@ -6,29 +6,37 @@ import textwrap
 
 import click
 
+from guide.cli.options import language_option
 from guide.environment import Environment
-from guide.errors import ExitCode
+from guide.errors import ExitCode, UsageError
 from guide.rendering.shaping import Shaping
 from guide.script import library
+from guide.script.language_rules import rules_for
 from guide.script.values import format_clock
-
-THERAPY_NOTE = (
-    "These sessions support, and do not replace, the care of a trauma-informed therapist. "
-    "If a session brings up more than feels manageable, stop, and reach out to someone you trust."
-)
 
 
 @click.command(name="list")
+@language_option
 @click.pass_obj
-def list_command(env: Environment) -> ExitCode:
+def list_command(env: Environment, language: str | None) -> ExitCode:
     """List the built-in sessions, with their length and what each is for.
+
+    The sessions are the same in every language they are written in (de, en, es,
+    fr), with the same names: --language es lists the Spanish ones, with their
+    titles; without it, the locale's language (LANG) where there are sessions in
+    it, else English.
 
     Lengths are as the voice's model predicts them, without speaking a word, so
     they are the same before and after a session has been played; a render can
     differ from them by a few seconds.
     """
-    shaping = Shaping.in_environment(env)
-    for path in library.builtin_sessions():
+    if language is not None and (unknown := library.unknown_language_error(language)) is not None:
+        raise UsageError(unknown)
+    shaping = Shaping.in_environment(env, language=language)
+    listed = language or library.LIBRARY_LANGUAGE
+    if language is None and env.locale_language and library.builtin_sessions(env.locale_language):
+        listed = env.locale_language
+    for path in library.builtin_sessions(listed):
         script, timeline, _ = shaping.plan(str(path), predicted_only=True)
         shortest, longest = timeline.reach_ms
         env.out(
@@ -36,5 +44,7 @@ def list_command(env: Environment) -> ExitCode:
             f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
         )
         env.out(f"  {script.title}: {script.description or ''}".rstrip(": "))
-    env.out("\n" + textwrap.fill(THERAPY_NOTE, width=78))
+    rules = rules_for(listed)
+    assert rules is not None, "every language of the library has its rules"
+    env.out("\n" + textwrap.fill(rules.therapy_note, width=78))
     return ExitCode.OK

@@ -12,7 +12,7 @@ import click
 from guide.environment import Environment
 from guide.rendering.shaping import Shaping
 from guide.rendering.targets import LOUDNESS_LUFS
-from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
+from guide.script.format import ENGINES, LANGUAGE_TAG, MAX_SESSION_MS, RATE_RANGE
 from guide.script.model import Duration
 from guide.script.values import parse_duration
 
@@ -40,6 +40,26 @@ class VariableType(click.ParamType):
         return name.strip(), text
 
 
+class LanguageType(click.ParamType):
+    name = "LANGUAGE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        tag = str(value).strip().replace("_", "-")
+        if not LANGUAGE_TAG.fullmatch(tag):
+            self.fail(f"expected a language tag such as es or es-419, got {value!r}", param, ctx)
+        return tag
+
+
+language_option = click.option(
+    "--language",
+    type=LanguageType(),
+    help=(
+        "The built-in session in this language (de, en, es, fr), spoken by its voice; a region (es-419) picks "
+        "that region's voice. Without it, the locale (LANG) picks one where the session is written in it."
+    ),
+)
+
+
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that shape a session, shared by check, play and export; the command gets its environment
     first, and the options as `shaping`."""
@@ -57,6 +77,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         loudness: float,
         no_bells: bool,
         no_ambience: bool,
+        language: str | None,
         **arguments: Any,
     ) -> Any:
         shaping = Shaping.in_environment(
@@ -69,6 +90,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             loudness=loudness,
             no_bells=no_bells,
             no_ambience=no_ambience,
+            language=language,
         )
         return command(env, shaping=shaping, **arguments)
 
@@ -109,6 +131,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--no-bells", is_flag=True, help="Leave out the bells (their moments stay, in silence)."),
         click.option("--no-ambience", is_flag=True, help="Leave out the background ambience."),
+        language_option,
     ]
     for option in reversed(options):
         with_shaping = option(with_shaping)

@@ -28,6 +28,7 @@ from guide.output.transcript import transcript
 from guide.rendering.mixer import CHUNK_MS
 from guide.rendering.session import TRIM_ROUNDS, Session, settled
 from guide.script.cover import image_type, picture_block
+from guide.script.language_rules import language_code
 from guide.script.values import format_timestamp
 from guide.sound import ffmpeg
 from guide.sound.loudness import LoudnessMeter
@@ -135,6 +136,8 @@ def _tags(session: Session, settings: ExportSettings) -> dict[str, str]:
         "genre": GENRE,
         "date": str(datetime.date.today().year),
         "comment": script.content_note or script.description or "",
+        # ffmpeg writes it as ID3's TLAN and a Vorbis comment LANGUAGE.
+        "language": language_code(script.language) or "",
     }
     return {key: value for key, value in tags.items() if value}
 
@@ -261,7 +264,8 @@ def _stream_header(session: Session, settings: ExportSettings) -> bytes:
         if cover is not None and settings.fmt not in PICTURE_STREAMS:
             tags["METADATA_BLOCK_PICTURE"] = picture_block(cover)
     picture = matroska.Picture(cover, image_type(cover)) if cover and settings.fmt in PICTURE_STREAMS else None
-    return matroska.header(SAMPLE_RATE, tags, chapters, picture)
+    language = language_code(session.script.language)
+    return matroska.header(SAMPLE_RATE, tags, chapters, picture, language or matroska.UNDETERMINED)
 
 
 def _chapter_comments(session: Session) -> dict[str, str]:

@@ -67,6 +67,8 @@ UNKNOWN_SIZE = b"\x01\xff\xff\xff\xff\xff\xff\xff"
 NS_PER_MS = 1_000_000
 KEYFRAME = 0x80
 AUDIO_TRACK = 2
+UNDETERMINED = "und"
+"""ISO 639-2's code for a language not known."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,18 @@ def _text(element_id: int, value: str) -> bytes:
     return _element(element_id, value.encode("utf-8"))
 
 
-def header(sample_rate: int, tags: dict[str, str], chapters: list[Chapter], picture: Picture | None = None) -> bytes:
-    """The stream's start, up to its first audio: one mono 16-bit track, the tags (named as ffmpeg names
-    them), the chapters, and a cover, which ffmpeg reads as an attached picture."""
+def header(
+    sample_rate: int,
+    tags: dict[str, str],
+    chapters: list[Chapter],
+    picture: Picture | None = None,
+    language: str = UNDETERMINED,
+) -> bytes:
+    """The stream's start, up to its first audio: one mono 16-bit track in a language (ISO 639-2), the tags
+    (named as ffmpeg names them), the chapters, and a cover, which ffmpeg reads as an attached picture."""
     ebml = _text(ID.DOC_TYPE, "matroska") + _uint(ID.DOC_TYPE_VERSION, 4) + _uint(ID.DOC_TYPE_READ_VERSION, 2)
-    segment = _element(ID.INFO, _uint(ID.TIMESTAMP_SCALE, NS_PER_MS)) + _element(ID.TRACKS, _track(sample_rate))
+    segment = _element(ID.INFO, _uint(ID.TIMESTAMP_SCALE, NS_PER_MS))
+    segment += _element(ID.TRACKS, _track(sample_rate, language))
     if chapters:
         segment += _element(ID.CHAPTERS, _element(ID.EDITION_ENTRY, b"".join(map(_chapter, chapters, count(1)))))
     segment += _element(ID.TAGS, _element(ID.TAG, _element(ID.TARGETS, b"") + b"".join(map(_tag, tags.items()))))
@@ -115,12 +124,12 @@ def clusters(chunks: Iterable[np.ndarray]) -> Iterator[bytes]:
         position += len(samples)
 
 
-def _track(sample_rate: int) -> bytes:
+def _track(sample_rate: int, language: str) -> bytes:
     audio = _element(ID.SAMPLING_FREQUENCY, struct.pack(">d", sample_rate))
     audio += _uint(ID.CHANNELS, 1) + _uint(ID.BIT_DEPTH, 16)
     entry = _uint(ID.TRACK_NUMBER, 1) + _uint(ID.TRACK_UID, 1) + _uint(ID.TRACK_TYPE, AUDIO_TRACK)
     # A track's language is English unless it says otherwise, and ffmpeg would carry that into the file.
-    entry += _text(ID.CODEC_ID, "A_PCM/INT/LIT") + _text(ID.LANGUAGE, "und") + _element(ID.AUDIO, audio)
+    entry += _text(ID.CODEC_ID, "A_PCM/INT/LIT") + _text(ID.LANGUAGE, language) + _element(ID.AUDIO, audio)
     return _element(ID.TRACK_ENTRY, entry)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from guide.environment import Environment
-from guide.errors import Where
+from guide.errors import UsageError, Where
 from guide.rendering.planning import plan_without_speaking
 from guide.rendering.session import Session, prepare
 from guide.rendering.targets import LOUDNESS_LUFS
@@ -42,11 +42,16 @@ class Shaping:
     no_ambience: bool = False
     variables_at: tuple[tuple[str, Where], ...] = ()
     """Where some of `variables` were given (a clients file); the others came from --var."""
+    language: str | None = None
+    """The language asked for (--language, or a client's): it picks a built-in session's, and a tag with a
+    region (`es-419`) picks the voice; a script file must be in it."""
+    locale_language: str | None = None
+    """The locale's language, which picks a built-in session's where it is written in it and none is asked."""
 
     @classmethod
     def in_environment(cls, env: Environment, **asked: Any) -> Shaping:
         """What `asked` says of a session, rendered with the environment's engines and cache folder."""
-        return cls(Engines.of(env), env.cache_dir, **asked)
+        return cls(Engines.of(env), env.cache_dir, **{"locale_language": env.locale_language, **asked})
 
     def for_client(self, client: Client) -> Shaping:
         """This shaping with a client's variables, voice and duration over the command line's."""
@@ -56,12 +61,13 @@ class Shaping:
             variables_at=(*self.variables_at, *client.variables_at.items()),
             voice=(*self.voice, *client.voice.items()),
             duration=client.duration or self.duration,
+            language=client.language or self.language,
         )
 
     def load(self, script_ref: str) -> tuple[Script, Script | None]:
         """The script a SCRIPT argument names with the variables and overrides applied, and, when variables
         were given, the same script with its own: the level of every personalized file is set from it."""
-        path = library.find_script(script_ref)
+        path = self.script_path(script_ref)
         values, given_at = load_variables(self.vars_file) if self.vars_file else ({}, {})
         values |= dict(self.variables)
         for name, _ in self.variables:
@@ -70,9 +76,33 @@ class Shaping:
         script = self._overridden(load_script(path, values, given_at))
         return script, self._overridden(load_script(path)) if values else None
 
+    def script_path(self, script_ref: str) -> Path:
+        """The file a SCRIPT argument names: a script file, or a built-in session in the language asked for; with
+        none asked, in the locale's language where the session is written in it, else in English."""
+        if Path(script_ref).is_file():
+            return Path(script_ref)
+        if self.language is not None:
+            unknown = library.unknown_language_error(self.language)
+            if unknown is not None:
+                raise UsageError(unknown)
+            return library.find_script(script_ref, self.language)
+        if self.locale_language is not None:
+            found = library.builtin_session(script_ref, self.locale_language)
+            if found is not None:
+                return found
+        return library.find_script(script_ref)
+
     def _overridden(self, script: Script) -> Script:
+        if self.language is not None and library.primary_language(self.language) != library.primary_language(
+            script.language
+        ):
+            raise UsageError(
+                f"{script.path}: the script is in {script.language} (its `language:`), not {self.language}; "
+                "--language picks among the built-in sessions, and a script file must be in the language asked"
+            )
         return with_overrides(
             script,
+            language=self.language,
             duration=self.duration,
             voice=dict(self.voice),
             no_bells=self.no_bells,

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from guide.rendering.timeline import Timeline
 from guide.script.model import BreathPhase, Say, Script, Step
 
-BREATH_CUE_WORDS = {"in": "Breathe in.", "hold": "Hold.", "out": "And out.", "rest": "Rest."}
-
 
 def all_steps(script: Script) -> Iterator[Step]:
     for section in script.sections:
@@ -26,7 +24,7 @@ def spoken_line(step: Step | None) -> Say | None:
     if isinstance(step, Say):
         return step
     if isinstance(step, BreathPhase) and step.cue == "voice":
-        return Say(BREATH_CUE_WORDS[step.phase], step.voice, step.where)
+        return Say(step.words, step.voice, step.where)
     return None
 
 

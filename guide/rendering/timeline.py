@@ -12,12 +12,12 @@ from enum import Enum
 from guide.errors import ScriptError
 from guide.rendering.versions import Version, versions
 from guide.script.format import BELL_STRIKE_MS
+from guide.script.language_rules import rules_or_english
 from guide.script.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
 from guide.script.values import format_span
 
 MIN_SCALE, MAX_SCALE = 0.25, 4.0
 FIT_TOLERANCE_MS = 500
-CLOSING_TITLE = "Closing"
 
 
 class CueKind(Enum):
@@ -174,7 +174,8 @@ def _steps_in_order(script: Script) -> Iterator[tuple[int, Step]]:
 
 
 def _chapter_titles(script: Script) -> list[str]:
-    return [s.title for s in script.sections] + ([CLOSING_TITLE] if script.closing else [])
+    closing = [rules_or_english(script.language).closing_title] if script.closing else []
+    return [s.title for s in script.sections] + closing
 
 
 def _layout(script: Script, steps: list[tuple[int, Step]], sound_ms: SoundLength, scale: float) -> Timeline:

@@ -29,6 +29,7 @@ class Client:
     voice: dict[str, Any] = field(default_factory=dict)
     """`Voice` fields to set on every line."""
     duration: Duration | None = None
+    language: str | None = None
 
 
 def load_clients(path: Path) -> tuple[list[Client], list[ScriptError]]:
@@ -71,6 +72,7 @@ def load_clients(path: Path) -> tuple[list[Client], list[ScriptError]]:
                         if "duration" in fields
                         else None
                     ),
+                    language=reader.language(fields["language"]) if "language" in fields else None,
                 )
             )
         except ScriptError as error:

@@ -3,12 +3,15 @@ and the reference's key tables are made from it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SPEECH_ENGINES = ("pyttsx3", "piper")
 """The speech engines: `guide/voice/engines/` has a module for each."""
 ENGINES = ("auto", *SPEECH_ENGINES)
 """What a voice's `engine` may name: `auto` picks the best of the speech engines installed."""
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""A BCP 47 language tag as scripts, clients and --language give it: `en`, `es-419`, `de-CH`."""
 RATE_RANGE = (60, 250)
 PITCH_RANGE = (-12.0, 12.0)
 BELLS = ("bowl", "chime", "soft")
@@ -149,5 +152,8 @@ CLIENT = {
     "variables": Field("variables", "Values for the script's {name} placeholders, for this client."),
     "voice": Field("voice", "Voice settings for every line of this client's session, such as {rate: 100}."),
     "duration": Field("duration", "Target length of this client's session."),
+    "language": Field(
+        "language", "The language of this client's session, such as es: a built-in session in it, and its voice."
+    ),
 }
 """An entry of a clients file, for `guide export --clients`."""

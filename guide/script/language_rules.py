@@ -17,12 +17,20 @@ class LanguageRules:
     """One language's care words and abbreviations."""
 
     name: str
+    iso639_2: str
+    """The three-letter code tags carry (ID3's TLAN, Matroska's): ISO 639-2, its bibliographic form."""
+    therapy_note: str
+    """What `guide list` says of therapy, in the language."""
     abbreviations: tuple[str, ...]
     way_out: re.Pattern[str]
     orders: tuple[tuple[re.Pattern[str], str], ...]
     """Each phrasing that orders rather than invites, and what to try instead."""
     grounding: tuple[str, ...]
     """Words of which a grounding close says at least one: the room, the day, the present."""
+    breath_cues: dict[str, str]
+    """What the voice says at each phase of paced breathing: `in`, `hold`, `out`, `rest`."""
+    closing_title: str
+    """The chapter the closing is, in the language: `Closing`."""
 
 
 def known_languages() -> list[str]:
@@ -34,6 +42,19 @@ def rules_for(language: str) -> LanguageRules | None:
     return _rules(language.split("-")[0].lower())
 
 
+def rules_or_english(language: str) -> LanguageRules:
+    """The rules of a language tag's language, or English's for a language with none."""
+    found = rules_for(language) or rules_for("en")
+    assert found is not None, "English's rules ship with the program"
+    return found
+
+
+def language_code(language: str) -> str | None:
+    """The ISO 639-2 code of a language tag's language, for the languages there are rules for; else None."""
+    rules = rules_for(language)
+    return rules.iso639_2 if rules is not None else None
+
+
 @cache
 def _rules(primary: str) -> LanguageRules | None:
     path = FOLDER / f"{primary}.json"
@@ -42,8 +63,12 @@ def _rules(primary: str) -> LanguageRules | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     return LanguageRules(
         name=data["name"],
+        iso639_2=data["iso639_2"],
+        therapy_note=data["therapy_note"],
         abbreviations=tuple(data["abbreviations"]),
         way_out=re.compile(data["way_out"], re.IGNORECASE),
         orders=tuple((re.compile(order["pattern"], re.IGNORECASE), order["advice"]) for order in data["orders"]),
         grounding=tuple(data["grounding"]),
+        breath_cues=dict(data["breath_cues"]),
+        closing_title=data["closing_title"],
     )

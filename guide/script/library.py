@@ -1,4 +1,5 @@
-"""The built-in sessions and sounds, and the rule for which files a script may name."""
+"""The built-in sessions, in each language they are written in, and sounds; and the rule for which files a
+script may name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from guide.errors import UsageError
 from guide.script.format import BELLS
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
+LIBRARY_LANGUAGE = "en"
+"""The language of the sessions at the top of the library; each other language's are in a folder of its tag."""
+FRAGMENTS = "common"
+"""The folder of the pieces sessions include, English at its top and each other language in a folder of its tag."""
 
 
 def scripts_dir() -> Path:
@@ -21,24 +26,61 @@ def audio_dir() -> Path:
     return Path(str(files("guide.audio")))
 
 
-def builtin_sessions() -> list[Path]:
-    """Every built-in session script, by name."""
-    return sorted(p for p in scripts_dir().iterdir() if p.suffix in SCRIPT_SUFFIXES and p.is_file())
+def library_languages() -> list[str]:
+    """The languages the built-in sessions are written in, as their primary language subtags."""
+    folders = (p.name for p in scripts_dir().iterdir() if p.is_dir() and p.name != FRAGMENTS)
+    return sorted({LIBRARY_LANGUAGE, *(name for name in folders if _sessions_in(scripts_dir() / name))})
 
 
-def find_script(name_or_path: str) -> Path:
-    """The script a command-line argument names: a file path, or a built-in session's name."""
+def primary_language(tag: str) -> str:
+    """The language of a tag, without its region or script: `es` for `es-419`."""
+    return tag.split("-")[0].lower()
+
+
+def builtin_sessions(language: str = LIBRARY_LANGUAGE) -> list[Path]:
+    """Every built-in session script in a language (a tag: `es-MX` has the Spanish ones), by name; none for a
+    language there are none in."""
+    primary = primary_language(language)
+    if primary == LIBRARY_LANGUAGE:
+        return _sessions_in(scripts_dir())
+    folder = scripts_dir() / primary
+    return _sessions_in(folder) if primary != FRAGMENTS and folder.is_dir() else []
+
+
+def _sessions_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in SCRIPT_SUFFIXES and p.is_file())
+
+
+def builtin_session(name: str, language: str = LIBRARY_LANGUAGE) -> Path | None:
+    """The built-in session of a name (with or without its suffix) in a language, or None."""
+    return next((p for p in builtin_sessions(language) if name in (p.stem, p.name)), None)
+
+
+def find_script(name_or_path: str, language: str = LIBRARY_LANGUAGE) -> Path:
+    """The script a command-line argument names: a file path, or a built-in session's name in a language."""
     given = Path(name_or_path)
     if given.is_file():
         return given
-    for session in builtin_sessions():
-        if name_or_path in (session.stem, session.name):
-            return session
+    found = builtin_session(name_or_path, language)
+    if found is not None:
+        return found
     if given.exists():
         raise UsageError(f"{name_or_path}: not a regular file")
+    if primary_language(language) != LIBRARY_LANGUAGE and builtin_session(name_or_path) is not None:
+        raise UsageError(
+            f"{name_or_path}: there is no built-in session of that name in {language} "
+            f"(`guide list --language {language}` shows those there are)"
+        )
     raise UsageError(
         f"{name_or_path}: no such script file, and no built-in session of that name (`guide list` shows them)"
     )
+
+
+def unknown_language_error(language: str) -> str | None:
+    """Why a language cannot pick built-in sessions, naming the languages there are; None when it can."""
+    if primary_language(language) in library_languages():
+        return None
+    return f"{language}: the built-in sessions are in {', '.join(library_languages())}, not this language"
 
 
 def resolve_asset(reference: str, base_dir: Path, library_folder: Path) -> Path:

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from guide.errors import ScriptError, UsageError, Where
 from guide.script import cover, format, library
+from guide.script.language_rules import rules_or_english
 from guide.script.model import (
     Ambience,
     Bell,
@@ -78,12 +79,14 @@ class ScriptReader(ValueReader):
         def optional(key: str, read: Callable[[Node], T]) -> T | None:
             return read(fields[key]) if key in fields else None
 
+        self.shared.language = optional("language", self.language) or "en"
+
         script = Script(
             path=self.path,
             title=self.text(fields["title"], "title"),
             author=optional("author", lambda n: self.text(n, "author")),
             description=optional("description", lambda n: self.text(n, "description").strip()),
-            language=optional("language", self.language) or "en",
+            language=self.shared.language,
             duration=optional("duration", lambda n: Duration(self.session_length(n), self.at(n))),
             content_note=optional("content_note", lambda n: self.text(n, "content_note").strip()),
             cover=optional("cover", self.cover),
@@ -211,8 +214,9 @@ class ScriptReader(ValueReader):
             if seconds[phase] == 0:
                 raise self.fail(fields[phase], f"{phase}: a breath needs time to breathe {phase}, such as {phase}: 4")
         cycles = self.count(fields["cycles"], "cycles") if "cycles" in fields else 1
+        words = rules_or_english(self.shared.language).breath_cues
         one_breath = [
-            BreathPhase(phase, round(seconds[phase] * 1000), cue, self.shared.voice, self.at(node))
+            BreathPhase(phase, round(seconds[phase] * 1000), cue, self.shared.voice, self.at(node), words[phase])
             for phase in _BREATH_PHASES
             if seconds.get(phase)
         ]

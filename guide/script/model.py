@@ -96,6 +96,8 @@ class BreathPhase:
     voice: Voice
     where: Where = field(compare=False)
     """The `breathe` step it comes from."""
+    words: str = ""
+    """What its `voice` cue says, in the script's language: `Breathe in.`"""
     keep: Keep = Keep.ALWAYS
 
 

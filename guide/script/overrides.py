@@ -17,10 +17,11 @@ def with_overrides(
     voice: Mapping[str, Any] | None = None,
     no_bells: bool = False,
     no_ambience: bool = False,
+    language: str | None = None,
 ) -> Script:
-    """The script with a target duration, voice settings for every line (--rate, a client's voice),
-    --no-bells and --no-ambience applied. Voice settings with no duration make the script's own length
-    flexible: they may put it out of reach."""
+    """The script with a target duration, voice settings for every line (--rate, a client's voice), a language
+    tag (`es-419` for a script in `es`), --no-bells and --no-ambience applied. Voice settings with no duration
+    make the script's own length flexible: they may put it out of reach."""
 
     def each_step(change: Callable[[Step], Step]) -> Script:
         return replace(
@@ -34,6 +35,8 @@ def with_overrides(
         script = each_step(lambda s: Pause(format.BELL_STRIKE_MS, s.where) if isinstance(s, Bell) else s)
     if no_ambience:
         script = replace(script, ambience=None)
+    if language is not None:
+        script = replace(script, language=language)
     if voice:
         script = each_step(
             lambda s: replace(s, voice=replace(s.voice, **voice)) if isinstance(s, Say | BreathPhase) else s

@@ -26,7 +26,6 @@ from guide.script.yamlnodes import (
 )
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _MAPPING_EXAMPLES = {
     "the script": "title: and sections: keys",
@@ -52,6 +51,7 @@ class Shared:
     used: set[str] = field(default_factory=set)
     voice: Voice = Voice()
     voices: dict[str, Voice] = field(default_factory=dict)
+    language: str = "en"
 
 
 class ValueReader:
@@ -227,7 +227,7 @@ class ValueReader:
 
     def language(self, node: Node) -> str:
         tag = self.raw_text(node, "language")
-        if not _LANGUAGE.fullmatch(tag):
+        if not format.LANGUAGE_TAG.fullmatch(tag):
             raise self.fail(node, f"language: expected a language tag such as en or en-GB, got {tag!r}")
         return tag
 

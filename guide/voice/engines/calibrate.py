@@ -1,17 +1,22 @@
-"""Fitting the length models shipped for the bundled voices: `python -m guide.voice.engines.calibrate [pyttsx3] [piper]`
-(a few minutes)."""
+"""Measuring what ships for the bundled voices: `python -m guide.voice.engines.calibrate [pyttsx3|VOICE...] [piper]`,
+espeak-ng's pace in each language and each voice's length model (a few minutes a voice)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 
 from guide.script.format import RATE_RANGE
-from guide.voice.engines import Engines, length_model, piper
+from guide.voice.engines import Engines, espeak, length_model, piper
 from guide.voice.engines.length_model import EspeakModel, PiperModel
+from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
-SHIPPED_ESPEAK_VOICES = ("gmw/en", "gmw/en-us")
-"""espeak-ng's voices for `en` and `en-US`, which scripts get unless they name another."""
+SHIPPED_ESPEAK_VOICES = {"gmw/en": "en", "gmw/en-us": "en", "roa/es": "es", "gmw/de": "de", "roa/fr": "fr"}
+"""espeak-ng's voices for the library's languages (and `en-US`), which scripts get unless they name another,
+and the language each speaks."""
+PACE_KEPT = {"en"}
+"""The languages whose pace is kept as first measured, on other lines, so that their sessions sound as they did."""
 
 
 def write(name: str, model: EspeakModel | PiperModel) -> None:
@@ -20,14 +25,29 @@ def write(name: str, model: EspeakModel | PiperModel) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
-def main(engines: list[str]) -> None:
+def write_paces(paces: dict[str, espeak.Pace]) -> None:
+    path = length_model.calibration_folder() / espeak.PACES_FILE
+    path.write_text(json.dumps({tag: asdict(pace) for tag, pace in sorted(paces.items())}, indent=1) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def main(asked: list[str]) -> None:
     every_pace = list(range(RATE_RANGE[0], RATE_RANGE[1] + 1))
-    for voice_id in SHIPPED_ESPEAK_VOICES if "pyttsx3" in engines else ():
+    voices = [v for v in SHIPPED_ESPEAK_VOICES if "pyttsx3" in asked or v in asked]
+    system = Engines(models_dir=None).named("pyttsx3")
+    assert isinstance(system, Pyttsx3Engine)
+    paces = dict(espeak.measured_paces())
+    for voice_id in voices:
+        language = SHIPPED_ESPEAK_VOICES[voice_id]
+        if language not in PACE_KEPT:
+            paces[language] = system.measured_pace(voice_id, language)
+            write_paces(paces)
+            espeak.measured_paces.cache_clear()
         # Measured afresh, and kept nowhere but in the file written: this is what ships.
-        model = Engines(models_dir=None).named("pyttsx3").measured_model(voice_id, "en", every_pace)
+        model = system.measured_model(voice_id, language, every_pace)
         write("espeak-" + voice_id.replace("/", "-"), model)
     found = piper.bundled_voice()
-    if found is not None and "piper" in engines:
+    if found is not None and "piper" in asked:
         write(f"piper-{found.id}", piper.fit(found, length_model.corpus(found.language)))
 
 

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
 import numpy as np
 
-RATE_FACTOR = 0.885
-"""espeak-ng speaks about 13% faster than the rate it is given (measured on calm narration, 100-250 wpm)."""
 MIN_RATE = 80
-SLOWEST_WPM = 93.6
-"""The pace espeak-ng actually speaks at its slowest rate (measured); slower paces are made with longer
-gaps between words."""
+PACE_FITTED_AT = (100, 125, 150, 175, 200)
+"""The rates of espeak-ng's a language's pace is measured at: those of calm narration."""
+PACES_FILE = "espeak-paces.json"
+"""Each language's measured `Pace`, in the calibration folder, written by `calibrate`."""
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How fast espeak-ng speaks a language: its words are longer or shorter than English ones, so that the
+    same rate speaks another number of them a minute."""
+
+    rate_factor: float
+    """The rate to give espeak-ng for each word per minute wanted (measured on calm narration, 100-250 wpm)."""
+    slowest_wpm: float
+    """The pace espeak-ng actually speaks at its slowest rate; slower paces are made with longer gaps between
+    words."""
+
+
+ENGLISH = Pace(rate_factor=0.885, slowest_wpm=93.6)
+"""English's pace, which a language with none measured takes."""
 WORDGAP_PARAMETER = 7
 """espeakWORDGAP in espeak-ng's speak_lib.h (pyttsx3 calls it EMPHASIS): extra silence between words."""
 GAP_FIRST_S, GAP_UNIT_S = 0.047, 0.030
@@ -20,15 +40,28 @@ PITCH_TABLE = ((-3.8, 25), (-1.75, 40), (0.0, 50), (1.9, 60), (4.8, 75), (7.8, 9
 Below 25 the voice does not go lower; 99 is the highest setting."""
 
 
-def pace(words_per_minute: int) -> tuple[int, int]:
-    """The espeak-ng rate and word gap that speak at a pace in words per minute."""
-    if words_per_minute >= SLOWEST_WPM:
-        return max(MIN_RATE, round(words_per_minute * RATE_FACTOR)), 0
-    extra_per_word = 60 / words_per_minute - 60 / SLOWEST_WPM
+def pace(words_per_minute: int, language: str = "en") -> tuple[int, int]:
+    """The espeak-ng rate and word gap that speak a language at a pace in words per minute."""
+    measured = language_pace(language)
+    if words_per_minute >= measured.slowest_wpm:
+        return max(MIN_RATE, round(words_per_minute * measured.rate_factor)), 0
+    extra_per_word = 60 / words_per_minute - 60 / measured.slowest_wpm
     # One unit is the smallest step: take it only when that comes nearer the pace than none.
     if extra_per_word < (GAP_FIRST_S + GAP_UNIT_S) / 2:
         return MIN_RATE, 0
     return MIN_RATE, max(1, round((extra_per_word - GAP_FIRST_S) / GAP_UNIT_S))
+
+
+def language_pace(language: str) -> Pace:
+    """The measured pace of a language tag's language (`es-419` has Spanish's), else English's."""
+    return measured_paces().get(language.split("-")[0].lower(), ENGLISH)
+
+
+@cache
+def measured_paces() -> dict[str, Pace]:
+    """The pace measured for each language, by its primary subtag."""
+    path = files("guide.voice.engines") / "calibration" / PACES_FILE
+    return {tag: Pace(**fields) for tag, fields in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def pitch(semitones: float) -> int:

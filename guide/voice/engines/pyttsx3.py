@@ -78,7 +78,7 @@ class Pyttsx3Engine:
                 "rate": voice.rate,
                 "pitch": voice.pitch,
                 # The calibrated settings, so that a new calibration never serves clips made with the old.
-                "settings": list(self._settings(voice)),
+                "settings": list(self._settings(voice, language)),
             }
         return self._identities[voice, language]
 
@@ -99,7 +99,7 @@ class Pyttsx3Engine:
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         voice_id = str(self.identity(voice, language)["voice"]) or None
         with _ESPEAK:
-            self._apply(voice, voice_id)
+            self._apply(voice, voice_id, language)
             # Now and then, under load, a speech driver hands back no audio for a line: ask again.
             for _ in range(SYNTHESIS_ATTEMPTS):
                 samples = self._save(text)
@@ -170,6 +170,31 @@ class Pyttsx3Engine:
             model = length_model.with_pace(model, pace, counted, spoken_s)
         return model
 
+    def measured_pace(self, voice_id: str, language: str) -> espeak.Pace:
+        """How fast a voice speaks its language's corpus at espeak-ng's own rates: the rate to give for each word
+        per minute wanted, fitted over calm paces, and the pace of its slowest rate."""
+        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers.espeak import EspeakDriver
+
+        lines = length_model.corpus(language)
+        words = sum(length_model.spoken_words(line) for line in lines)
+
+        def words_per_minute(rate: int) -> float:
+            with _ESPEAK:
+                EspeakDriver.setProperty("voice", voice_id)
+                EspeakDriver.setProperty("rate", rate)
+                EspeakDriver.setProperty("pitch", espeak.pitch(0))
+                _espeak.SetParameter(espeak.WORDGAP_PARAMETER, 0, 0)
+                seconds = sum(len(trim_silence(_espeak_spoken(line))) for line in lines) / SAMPLE_RATE
+            return words * 60 / seconds
+
+        self._started()
+        rates = np.array(espeak.PACE_FITTED_AT, dtype=np.float64)
+        paces = np.array([words_per_minute(int(rate)) for rate in rates])
+        # The rate is near proportional to the pace: the factor through zero that fits them best.
+        factor = float(np.dot(rates, paces) / np.dot(paces, paces))
+        return espeak.Pace(round(factor, 4), round(words_per_minute(espeak.MIN_RATE), 1))
+
     def _save(self, text: str) -> np.ndarray | None:
         if sys.platform.startswith("linux"):
             return _espeak_spoken(text)
@@ -217,17 +242,17 @@ class Pyttsx3Engine:
             return "espeak-ng " + _espeak.Info(None).decode()
         return sys.platform
 
-    def _settings(self, voice: Voice) -> tuple[int, ...]:
-        """The driver's own rate (and on espeak-ng, word gap and pitch) for a voice; ValueError for a pitch
-        the driver cannot reach."""
+    def _settings(self, voice: Voice, language: str) -> tuple[int, ...]:
+        """The driver's own rate (and on espeak-ng, word gap and pitch) for a voice speaking a language;
+        ValueError for a pitch the driver cannot reach."""
         if not sys.platform.startswith("linux"):
             if voice.pitch:
                 raise ValueError(f"the {sys.platform} system voice cannot change its pitch; remove pitch:")
             return (voice.rate,)
-        return (*espeak.pace(voice.rate), espeak.pitch(voice.pitch))
+        return (*espeak.pace(voice.rate, language), espeak.pitch(voice.pitch))
 
-    def _apply(self, voice: Voice, voice_id: str | None) -> None:
-        settings = self._settings(voice)
+    def _apply(self, voice: Voice, voice_id: str | None, language: str) -> None:
+        settings = self._settings(voice, language)
         if not sys.platform.startswith("linux"):
             if voice_id:
                 _DRIVER.engine.setProperty("voice", voice_id)
@@ -279,7 +304,8 @@ def _voice_for_language(voices: list[Any], language: str) -> str | None:
         for v in voices:
             if matches(v):
                 return str(v.id)
-    return None
+    # A region with no voice of its own (de-AT) is spoken by the language's.
+    return _voice_for_language(voices, tag.split("-")[0]) if "-" in tag else None
 
 
 def _espeak_synchronous() -> None:
