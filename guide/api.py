@@ -25,7 +25,7 @@ from guide.output.formats import ALBUM, BITRATES, CAPTION_FORMATS, DEFAULT_BITRA
 from guide.rendering.session import Session
 from guide.rendering.shaping import Shaping
 from guide.rendering.targets import LOUDNESS_LUFS
-from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
+from guide.script.format import ENGINES, LANGUAGE_TAG, MAX_SESSION_MS, RATE_RANGE
 from guide.script.model import Duration, Script
 from guide.script.values import parse_duration
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
@@ -47,10 +47,11 @@ def load(
     rate: int | None = None,
     no_bells: bool = False,
     no_ambience: bool = False,
+    language: str | None = None,
 ) -> Script:
     """The script in a file, or a built-in session named, validated, with the options `guide play`, `export`
-    and `check` take that change the script: `duration` as "20m" or in seconds, and `engine` and `rate` for
-    every line."""
+    and `check` take that change the script: `duration` as "20m" or in seconds, `engine` and `rate` for
+    every line, and `language` ("es") for a built-in session in that language."""
     options = {name: value for name, value in locals().items() if name != "script"}
     return _shaping(options).load(str(script))[0]
 
@@ -130,6 +131,7 @@ def _shaping(options: Mapping[str, Any]) -> Shaping:
         voice=tuple(_voice(options.get("engine"), options.get("rate")).items()),
         no_bells=bool(options.get("no_bells")),
         no_ambience=bool(options.get("no_ambience")),
+        language=_language(options.get("language")),
     )
 
 
@@ -141,6 +143,12 @@ def _duration_ms(duration: str | float) -> int:
     if ms > MAX_SESSION_MS:
         raise UsageError(f"duration: {duration} is longer than the longest session, 12h")
     return ms
+
+
+def _language(language: str | None) -> str | None:
+    if language is not None and not (isinstance(language, str) and LANGUAGE_TAG.fullmatch(language)):
+        raise UsageError(f"language: {language!r} is not a language tag such as es or es-419")
+    return language
 
 
 def _voice(engine: str | None, rate: int | None) -> dict[str, Any]:

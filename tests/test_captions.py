@@ -126,7 +126,8 @@ def test_captions_are_not_left_behind_when_the_export_fails(run_guide, write_scr
     [
         ("One. Two? Three!", ["One.", "Two?", "Three!"]),
         ('She said "rest." Then silence.', ['She said "rest."', "Then silence."]),
-        ("Slowly... and again.", ["Slowly...", "and again."]),
+        ("Slowly... and again.", ["Slowly... and again."]),
+        ("Slowly... Again.", ["Slowly...", "Again."]),
         ("No full stop", ["No full stop"]),
         ("3.5 breaths, then rest.", ["3.5 breaths, then rest."]),
     ],

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from guide.rendering.steps import spoken_lines
-from guide.script.library import builtin_sessions
+from guide.script.library import builtin_session, builtin_sessions, library_languages
 from guide.script.loader import load_script
 from guide.script.overrides import with_overrides
 from guide.sound.pcm import trim_silence
@@ -27,20 +27,22 @@ def needs_piper(test):
     return test
 
 
-def predicted_and_spoken(engine_name: str, session: str, rate: int) -> tuple[int, int]:
+def predicted_and_spoken(engine_name: str, session: str, rate: int, language: str = "en") -> tuple[int, int]:
     """A built-in session's spoken samples, predicted and spoken, every line as often as it is said."""
-    path = next(p for p in builtin_sessions() if p.stem == session)
-    script = with_overrides(load_script(path), voice={"engine": engine_name, "rate": rate})
+    voice = {"engine": engine_name, "rate": rate}
+    script = with_overrides(load_script(builtin_session(session, language)), voice=voice)
     engine = ENGINES.named(engine_name)
     lines = spoken_lines(script)
-    spoken = {line: len(trim_silence(engine.synthesize(line.text, line.voice, "en"))) for line in set(lines)}
-    return sum(engine.predict(line.text, line.voice, "en") for line in lines), sum(spoken[line] for line in lines)
+    spoken = {line: len(trim_silence(engine.synthesize(line.text, line.voice, language))) for line in set(lines)}
+    predicted = sum(engine.predict(line.text, line.voice, language) for line in lines)
+    return predicted, sum(spoken[line] for line in lines)
 
 
+@pytest.mark.parametrize("language", library_languages())
 @pytest.mark.parametrize("rate", [80, 110, 160])
-def test_espeak_ng_lengths_are_predicted_within_three_percent_over_each_session(rate):
+def test_espeak_ng_lengths_are_predicted_within_three_percent_over_each_session(rate, language):
     for session in SESSIONS:
-        predicted, spoken = predicted_and_spoken("pyttsx3", session, rate)
+        predicted, spoken = predicted_and_spoken("pyttsx3", session, rate, language)
         assert predicted == pytest.approx(spoken, rel=0.03), session
 
 
@@ -52,13 +54,26 @@ def test_piper_lengths_are_predicted_within_three_percent_over_each_session(rate
         assert predicted == pytest.approx(spoken, rel=0.03), session
 
 
-def test_the_shipped_espeak_model_is_what_measuring_the_voice_again_finds():
+HELD_OUT_LINES = {
+    "en": ("Rest.", "Let the ground hold you, and rest a while.", "Breathe. Then, when you like, look up."),
+    "es": ("Descansa.", "Deja que el suelo te sostenga, y descansa un rato.", "Respira. Luego, cuando quieras, mira."),
+    "de": ("Ruh dich aus.", "Lass dich vom Boden tragen, und ruh eine Weile.", "Atme. Dann, wenn du magst, schau auf."),
+    "fr": ("Reposez-vous.", "Laissez le sol vous porter, reposez-vous.", "Respirez. Puis, quand vous voulez, levez."),
+}
+"""Lines in no corpus and no session, to compare two models of a voice on."""
+
+
+SHIPPED_VOICES = [("gmw/en", "en"), ("roa/es", "es"), ("gmw/de", "de"), ("roa/fr", "fr")]
+
+
+@pytest.mark.parametrize(("voice", "language"), SHIPPED_VOICES)
+def test_the_shipped_espeak_model_is_what_measuring_the_voice_again_finds(voice, language):
     engine = ENGINES.named("pyttsx3")
     assert isinstance(engine, Pyttsx3Engine)
-    shipped = length_model.shipped("espeak-gmw-en")
-    measured = engine.measured_model("gmw/en", "en", [80, 110, 160])
-    for text in ("Rest.", "Let the ground hold you, and rest a while.", "Breathe. Then, when you like, look up."):
-        counted = length_model.features(text, engine.phonemes(text, "gmw/en"))
+    shipped = length_model.shipped("espeak-" + voice.replace("/", "-"))
+    measured = engine.measured_model(voice, language, [80, 110, 160])
+    for text in HELD_OUT_LINES[language]:
+        counted = length_model.features(text, engine.phonemes(text, voice))
         for pace in (80, 110, 160):
             assert measured.seconds(counted, pace) == pytest.approx(shipped.seconds(counted, pace), rel=0.02)
 

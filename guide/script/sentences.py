@@ -13,12 +13,13 @@ _SENTENCE_END = re.compile(r"[.!?…]+(?:[\s\u00a0\u202f]*[\"'”’“»)\]])*\
 
 def sentences(text: str, language: str = "en") -> list[str]:
     """A line's sentences: split after . ! ? or … (and any closing quote) where a space follows, but not after
-    one of the language's abbreviations. A sentence may open with ¿ ¡ or «."""
+    one of the language's abbreviations, nor where the words go on in lower case (`Wait... and then`, `3 p.m.
+    today`). A sentence may open with ¿ ¡ or «."""
     rules = rules_for(language)
     inside = _abbreviated(text, rules.abbreviations if rules is not None else ())
     parts, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if match.start() in inside:
+        if match.start() in inside or text[match.end() : match.end() + 1].islower():
             continue
         parts.append(text[start : match.end()].strip())
         start = match.end()

@@ -1,0 +1,237 @@
+"""Sessions in the listener's language: chosen by --language, a client's language or the locale, spoken by the
+language's voice at the pace asked, captioned by its sentences, and tagged with it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from measure import prepared, probe
+from test_captions import VTT_TIME, parse_cues
+from test_lengths import needs_piper
+
+from guide.environment import Environment
+from guide.errors import UsageError
+from guide.rendering.steps import spoken_line, spoken_lines
+from guide.script.library import builtin_session, library_languages
+from guide.script.loader import load_script
+from guide.script.model import Voice
+from guide.script.sentences import sentences
+from guide.sound.pcm import SAMPLE_RATE, trim_silence
+from guide.voice.engines import Engines, piper
+from guide.voice.engines.length_model import spoken_words
+
+LANGUAGES = library_languages()
+VOICES = {"en": "gmw/en", "es": "roa/es", "de": "gmw/de", "fr": "roa/fr"}
+"""espeak-ng's voice for each language of the library."""
+TITLES = {
+    "en": "Mirror Words",
+    "es": "Palabras ante el espejo",
+    "de": "Worte vor dem Spiegel",
+    "fr": "Mots au miroir",
+}
+"""What `mirror-words` is called in each language."""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_check_names_the_voice_of_the_sessions_language(language, guide):
+    checked = guide("check", "mirror-words", "--language", language)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"{builtin_session('mirror-words', language)}: {TITLES[language]}\n")
+    assert f"voice {VOICES[language]} at 110 words per minute" in checked.stdout
+
+
+def test_a_region_picks_its_own_voice_and_a_region_with_none_its_languages(guide):
+    latin_american = guide("check", "mirror-words", "--language", "es-419")
+    assert "voice roa/es-419 at 110" in latin_american.stdout, latin_american.stdout
+    austrian = guide("check", "mirror-words", "--language", "de-AT")
+    assert austrian.stdout.startswith(f"{builtin_session('mirror-words', 'de')}: {TITLES['de']}\n")
+    assert "voice gmw/de at 110" in austrian.stdout, austrian.stdout
+
+
+@pytest.mark.parametrize("command", ["list", "check", "play", "export"])
+def test_an_unknown_language_is_exit_2_naming_the_languages_there_are(command, guide, tmp_path):
+    session = [] if command == "list" else ["mirror-words"]
+    out = ["-o", str(tmp_path / "out.wav")] if command == "export" else []
+    ran = guide(command, *session, "--language", "tlh", *out)
+    assert ran.returncode == 2
+    assert "tlh: the built-in sessions are in de, en, es, fr, not this language" in ran.stderr
+    assert not (tmp_path / "out.wav").exists()
+    malformed = guide(command, *session, "--language", "español")
+    assert malformed.returncode == 2 and "expected a language tag such as es or es-419" in malformed.stderr
+
+
+def test_the_locale_picks_the_language_where_the_session_is_written_in_it(guide, write_script):
+    german = guide("check", "mirror-words", locale_language="de-DE")
+    assert german.stdout.startswith(f"{builtin_session('mirror-words', 'de')}: {TITLES['de']}\n")
+    dutch = guide("check", "mirror-words", locale_language="nl-NL")
+    assert dutch.stdout.startswith(f"{builtin_session('mirror-words')}: {TITLES['en']}\n"), "else English"
+    asked = guide("check", "mirror-words", "--language", "fr", locale_language="de-DE")
+    assert asked.stdout.startswith(f"{builtin_session('mirror-words', 'fr')}: {TITLES['fr']}\n"), "asking wins"
+    own = write_script("title: Mine\ncontent_note: x\nsections: [{title: A, steps: [{say: Rest.}]}]\n")
+    mine = guide("check", str(own), locale_language="de-DE")
+    assert mine.stdout.startswith(f"{own}: Mine\n") and "voice gmw/en" in mine.stdout, "a file is in its own"
+
+
+@pytest.mark.parametrize(
+    ("settings", "language"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr-FR"),
+        ({"LANG": "de_DE.UTF-8", "LC_MESSAGES": "es_ES.UTF-8"}, "es-ES"),
+        ({"LANG": "de_DE", "LC_MESSAGES": "es_ES", "LC_ALL": "en_GB.UTF-8"}, "en-GB"),
+        ({"LANG": "sr_RS.UTF-8@latin"}, "sr-RS"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "POSIX"}, None),
+        ({}, None),
+    ],
+)
+def test_the_locales_language_is_read_as_posix_orders_its_settings(settings, language):
+    assert Environment.from_process(settings).locale_language == language
+
+
+def test_list_is_in_the_language_asked_or_the_locales_with_titles_and_the_note_in_it(guide):
+    spanish = guide("list", "--language", "es")
+    assert spanish.returncode == 0, spanish.stderr
+    assert f"  {TITLES['es']}: " in spanish.stdout
+    assert "una terapia con enfoque en el trauma" in " ".join(spanish.stdout.split())
+    by_locale = guide("list", locale_language="fr-CA")
+    assert f"  {TITLES['fr']}: " in by_locale.stdout and "thérapeute" in " ".join(by_locale.stdout.split())
+    assert f"  {TITLES['en']}: " in guide("list", locale_language="ja-JP").stdout
+
+
+def test_a_script_file_asked_for_in_another_language_is_refused_and_in_its_own_with_a_region_taken(guide, write_script):
+    own = write_script("title: Mine\nlanguage: es\ncontent_note: x\nsections: [{title: A, steps: [{say: Hola.}]}]\n")
+    refused = guide("check", str(own), "--language", "de")
+    assert refused.returncode == 2
+    assert f"{own}: the script is in es (its `language:`), not de" in refused.stderr
+    regional = guide("check", str(own), "--language", "es-419")
+    assert regional.returncode == 0 and "voice roa/es-419" in regional.stdout
+
+
+CLIENTS = """\
+- client: ana
+  language: es
+  variables: {name: Ana}
+- client: ben
+  variables: {name: Ben}
+- client: cleo
+  language: fr
+  duration: 6m
+"""
+
+
+def test_a_clients_language_picks_their_session_voice_and_tags(guide, tmp_path):
+    clients = tmp_path / "clients.yaml"
+    clients.write_text(CLIENTS)
+    folder = tmp_path / "renders"
+    ran = guide("export", "sit-with-your-younger-self", "--clients", str(clients), "-o", str(folder))
+    assert ran.returncode == 0, ran.stderr
+    titles = {"ana": "Siéntate con tu yo más joven", "ben": "Sit With Your Younger Self"}
+    titles["cleo"] = "Auprès de l'enfant que vous étiez"
+    codes = {"ana": "spa", "ben": "eng", "cleo": "fre"}
+    for client, title in titles.items():
+        tags = probe(folder / f"{client}.mp3")["format"]["tags"]
+        assert (tags["title"], tags["language"]) == (title, codes[client]), client
+    assert float(probe(folder / "cleo.mp3")["format"]["duration"]) == pytest.approx(360, abs=0.5)
+
+
+def test_a_bad_language_in_a_clients_file_is_reported_where_it_is(guide, tmp_path):
+    clients = tmp_path / "clients.yaml"
+    clients.write_text("- client: ana\n  language: 'es es'\n- client: ben\n  language: tlh\n- client: cleo\n")
+    ran = guide("export", "mirror-words", "--clients", str(clients), "-o", str(tmp_path / "renders"))
+    assert ran.returncode == 3
+    assert f"{clients}:2:13: language: expected a language tag such as en or en-GB, got 'es es'" in ran.stderr
+    assert "ben" in ran.stderr and "tlh: the built-in sessions are in de, en, es, fr" in ran.stderr
+    assert sorted(p.name for p in (tmp_path / "renders").glob("*.mp3")) == ["cleo.mp3"]
+
+
+@pytest.mark.parametrize("fmt", ["mp3", "ogg", "flac"])
+def test_an_export_is_tagged_with_its_language_and_its_closing_chapter_named_in_it(fmt, guide, tmp_path):
+    out = tmp_path / f"session.{fmt}"
+    ran = guide("export", "when-you-are-triggered", "--language", "de", "--chapters", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    probed = probe(out)
+    # Ogg keeps its comments with its stream, the others with the file.
+    found = [probed["format"], *probed["streams"]]
+    tags = {key.lower(): value for each in found for key, value in each.get("tags", {}).items()}
+    assert tags["language"] == "ger"
+    if fmt == "mp3":
+        # ID3's own frame, read from the file: the text encoding byte, then the code.
+        header = out.read_bytes()[:4096]
+        assert header[header.index(b"TLAN") + 10 :].startswith(b"\x03ger\x00")
+        assert probed["chapters"][-1]["tags"]["title"] == "Abschluss"
+    chapters = json.loads(out.with_suffix(".chapters.json").read_text())
+    assert chapters["chapters"][-1]["title"] == "Abschluss"
+
+
+@pytest.mark.parametrize("rate", [80, 110, 160])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_is_spoken_within_a_tenth_of_the_pace_asked(language, rate, engines):
+    # Words per minute mean the same in every language: the words of its lines over the time they take to say.
+    script = load_script(builtin_session("sit-with-your-younger-self", language))
+    engine = engines.named("pyttsx3")
+    lines = dict.fromkeys(line.text for line in spoken_lines(script))
+    seconds = sum(len(trim_silence(engine.synthesize(text, Voice(rate=rate), language))) for text in lines)
+    pace = sum(map(spoken_words, lines)) / (seconds / SAMPLE_RATE / 60)
+    assert pace == pytest.approx(rate, rel=0.10)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_breathing_is_cued_in_the_sessions_language(language):
+    script = load_script(builtin_session("when-you-are-triggered", language))
+    cues = {"en": "Breathe in.", "es": "Inhala.", "de": "Einatmen.", "fr": "Inspirez."}
+    assert cues[language] in {line.text for line in spoken_lines(script)}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_captions_split_each_languages_lines_into_its_sentences(language, guide, tmp_path):
+    out = tmp_path / "session.wav"
+    ran = guide("export", "when-you-are-triggered", "--language", language, "--captions", "vtt", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    cues = parse_cues(out.with_suffix(".vtt").read_text(encoding="utf-8").removeprefix("WEBVTT\n\n"), VTT_TIME)
+    timeline = prepared(load_script(builtin_session("when-you-are-triggered", language))).timeline
+    lines = [line.text for cue in timeline.cues if (line := spoken_line(cue.step)) is not None]
+    expected = [sentence for line in lines for sentence in sentences(line, language)]
+    assert [words for _, _, words in cues] == expected
+    assert len(expected) > len(lines), "some lines hold more than one sentence"
+
+
+def _voice_for_spanish(voices: Path) -> None:
+    """A Piper voice for Spanish in a voices folder: the bundled model, configured to read Spanish phonemes."""
+    bundled = piper.bundled_voice()
+    assert bundled is not None
+    config = json.loads(bundled.config.read_text(encoding="utf-8"))
+    config["language"] = {"code": "es_ES"}
+    config["espeak"] = {"voice": "es"}
+    shutil.copyfile(bundled.model, voices / "es_ES-prueba-medium.onnx")
+    (voices / "es_ES-prueba-medium.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+
+
+@needs_piper
+def test_auto_speaks_a_language_with_the_piper_voice_installed_for_it_and_espeak_ng_else(guide, tmp_path):
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    _voice_for_spanish(voices)
+    auto = {"engine": None, "voices_dir": voices}
+    out = tmp_path / "es.wav"
+    spanish = guide("export", "when-you-are-triggered", "--language", "es", "-o", str(out), **auto)
+    assert spanish.returncode == 0, spanish.stderr
+    checked = guide("check", "when-you-are-triggered", "--language", "es", **auto)
+    assert "voice: piper (" in checked.stdout and "voice es_ES-prueba-medium at 110" in checked.stdout
+    german = guide("check", "when-you-are-triggered", "--language", "de", **auto)
+    assert "voice: pyttsx3 (espeak-ng" in german.stdout and "voice gmw/de" in german.stdout
+    english = guide("check", "when-you-are-triggered", **auto)
+    assert "voice en_US-joe-medium" in english.stdout
+    assert Engines(None, voices).name_for(Voice(), "es-MX") == "piper"
+
+
+def test_the_python_api_loads_a_built_in_session_in_a_language():
+    import guide
+
+    assert guide.load("mirror-words", language="fr").title == TITLES["fr"]
+    with pytest.raises(UsageError, match="tlh: the built-in sessions are in de, en, es, fr"):
+        guide.load("mirror-words", language="tlh")
+    with pytest.raises(UsageError, match="language: 'es es' is not a language tag"):
+        guide.load("mirror-words", language="es es")
