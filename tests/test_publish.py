@@ -235,3 +235,33 @@ def test_a_scripts_cover_goes_with_its_feed(run_guide, write_script, tmp_path):
         assert (place / "cover.png").read_bytes() == (tmp_path / "cover.png").read_bytes()
         parsed = feedparser.parse((place / "feed.xml").read_bytes())
         assert parsed.feed.image.href == f"{BASE_URL}/{place.name}/cover.png"
+
+
+def test_a_clients_feed_and_page_are_in_the_language_of_their_sessions(run_guide, tmp_path):
+    clients = tmp_path / "clients.yaml"
+    clients.write_text("- client: lucia\n  language: es\n  variables: {name: Lucía}\n- client: ben\n")
+    folder = tmp_path / "site"
+    result = run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder), "--base-url", BASE_URL)
+    assert result.returncode == 0, result.stderr
+    places = feeds(folder)
+    spanish = feedparser.parse((places["lucia"] / "feed.xml").read_bytes())
+    assert (spanish.feed.language, spanish.feed.description) == (
+        "es",
+        "Sesiones hechas solo para ti. Guarda esta dirección para ti.",
+    )
+    [entry] = spanish.entries
+    assert entry.title == "Siéntate con tu yo más joven"
+    assert feedparser.parse((places["ben"] / "feed.xml").read_bytes()).feed.language == "en"
+    browser = _browser()
+    try:
+        browser.get((places["lucia"] / "index.html").as_uri())
+        assert browser.find_element("tag name", "html").get_attribute("lang") == "es"
+        assert browser.find_element("tag name", "h3").text == "Partes"
+        assert browser.find_element("css selector", "label[for=feed]").text == "La dirección de tu feed"
+        links = [link.text for link in browser.find_elements("css selector", "a[data-start]")]
+        assert links[0] == "Llegar" and links[-1] == "Cierre"
+        browser.find_element("css selector", "button[data-copy]").click()
+        said = _waited(lambda: browser.find_element("id", "copied").text)
+        assert said == "Copiada.", "the page says it in the client's language, when the address is copied"
+    finally:
+        browser.quit()

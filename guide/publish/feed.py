@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from uuid import UUID, uuid5
 
 from guide.publish.site import ClientFeed, Site
+from guide.script.language_rules import rules_or_english
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -25,12 +26,12 @@ def feed_xml(site: Site, feed: ClientFeed, cover: Path | None) -> str:
     url = f"{site.base_url}/{feed.token}"
     rss = ElementTree.Element("rss", {"version": "2.0"})
     channel = _add(rss, "channel")
-    language = next(iter(feed.episodes.values())).language if feed.episodes else "en"
+    words = rules_or_english(feed.language).client_page
     for tag, text in (
         ("title", site.title),
         ("link", f"{url}/index.html"),
-        ("description", "Sessions made for you alone. Please keep this address to yourself."),
-        ("language", language),
+        ("description", words["feed_description"]),
+        ("language", feed.language),
         (f"{{{ITUNES}}}block", "Yes"),
         (f"{{{PODCAST}}}block", "yes"),
         (f"{{{PODCAST}}}locked", "yes"),

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from guide.publish.site import ClientFeed, Site
+from guide.script.language_rules import rules_or_english
 from guide.script.values import format_clock
 
 SCRIPT = """
@@ -26,7 +27,7 @@ document.addEventListener("click", function (event) {
     var field = document.getElementById(copy.getAttribute("data-copy"));
     field.select();
     var said = document.getElementById("copied");
-    var done = function () { said.textContent = "Copied."; };
+    var done = function () { said.textContent = said.getAttribute("data-said"); };
     if (navigator.clipboard) {
       navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
     } else {
@@ -46,30 +47,32 @@ _TIMING = re.compile(r"^\d\d:\d\d(:\d\d)?\.\d\d\d --> ")
 
 
 def page_html(site: Site, feed: ClientFeed) -> str:
-    """The page, newest session first."""
+    """The page, newest session first, in the language of the client's sessions."""
     folder = site.folder / feed.token
     feed_url = site.feed_url(feed.token)
+    words = {key: html.escape(text) for key, text in rules_or_english(feed.language).client_page.items()}
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{html.escape(feed.language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="robots" content="noindex, nofollow">',
         f"<title>{html.escape(site.title)}</title>",
         f"<style>{STYLE}</style>",
         "</head><body>",
         f"<main><h1>{html.escape(site.title)}</h1>",
-        "<p>Use headphones, somewhere you will not be disturbed. You can pause or stop at any time.</p>",
+        f"<p>{words['listen_note']}</p>",
     ]
     for number, (name, episode) in enumerate(reversed(feed.episodes.items()), 1):
         audio_id = f"session-{number}"
         chapters = json.loads((folder / f"{name}.chapters.json").read_text(encoding="utf-8"))["chapters"]
         parts += [
-            f'<section aria-labelledby="{audio_id}-title">',
+            f'<section aria-labelledby="{audio_id}-title" lang="{html.escape(episode.language)}">',
             f'<h2 id="{audio_id}-title">{html.escape(episode.title)}</h2>',
             f'<p class="note">{html.escape(episode.description)}</p>' if episode.description else "",
             f'<audio id="{audio_id}" controls preload="metadata" src="{html.escape(name)}.mp3">'
-            f'<a href="{html.escape(name)}.mp3">Download the session</a></audio>',
-            f'<h3>Sections</h3><ol aria-label="Sections of {html.escape(episode.title)}">',
+            f'<a href="{html.escape(name)}.mp3">{words["download"]}</a></audio>',
+            f"<h3>{words['sections']}</h3>",
+            f'<ol aria-label="{words["sections_of"].replace("{title}", html.escape(episode.title))}">',
         ]
         for chapter in chapters:
             start = chapter["startTime"]
@@ -79,18 +82,17 @@ def page_html(site: Site, feed: ClientFeed) -> str:
             )
         parts += [
             "</ol>",
-            "<details><summary>Transcript</summary>",
+            f"<details><summary>{words['transcript']}</summary>",
             *(f"<p>{html.escape(line)}</p>" for line in transcript_lines(folder / f"{name}.vtt")),
             "</details></section>",
         ]
     parts += [
-        '<section aria-labelledby="subscribe"><h2 id="subscribe">Listening in a podcast app</h2>',
-        '<p>In Apple Podcasts, AntennaPod or Pocket Casts, choose to add a podcast by its address ("add by URL"), '
-        "and paste this one. New sessions then come to you there. Please keep the address to yourself: anyone who "
-        "has it can listen.</p>",
-        '<label for="feed">Your feed\'s address</label>',
+        f'<section aria-labelledby="subscribe"><h2 id="subscribe">{words["subscribe_heading"]}</h2>',
+        f"<p>{words['subscribe_note']}</p>",
+        f'<label for="feed">{words["feed_address"]}</label>',
         f'<input id="feed" type="text" readonly value="{html.escape(feed_url)}">',
-        '<button type="button" data-copy="feed">Copy the address</button> <span id="copied" role="status"></span>',
+        f'<button type="button" data-copy="feed">{words["copy"]}</button>',
+        f'<span id="copied" role="status" data-said="{words["copied"]}"></span>',
         "</section></main>",
         f"<script>{SCRIPT}</script>",
         "</body></html>",

@@ -46,6 +46,11 @@ class ClientFeed:
     episodes: dict[str, Episode] = field(default_factory=dict)
     """By the episode's file name (the session's name), in the order first published."""
 
+    @property
+    def language(self) -> str:
+        """The language of the client's sessions, as the newest is in: their feed's and page's."""
+        return next(reversed(self.episodes.values())).language if self.episodes else "en"
+
 
 @dataclass
 class Site:

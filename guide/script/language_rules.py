@@ -31,6 +31,8 @@ class LanguageRules:
     """What the voice says at each phase of paced breathing: `in`, `hold`, `out`, `rest`."""
     closing_title: str
     """The chapter the closing is, in the language: `Closing`."""
+    client_page: dict[str, str]
+    """The words of a client's page and feed (`guide publish`), by what each is for."""
 
 
 def known_languages() -> list[str]:
@@ -71,4 +73,5 @@ def _rules(primary: str) -> LanguageRules | None:
         grounding=tuple(data["grounding"]),
         breath_cues=dict(data["breath_cues"]),
         closing_title=data["closing_title"],
+        client_page=dict(data["client_page"]),
     )
