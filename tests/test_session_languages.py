@@ -235,3 +235,15 @@ def test_the_python_api_loads_a_built_in_session_in_a_language():
         guide.load("mirror-words", language="tlh")
     with pytest.raises(UsageError, match="language: 'es es' is not a language tag"):
         guide.load("mirror-words", language="es es")
+
+
+def test_new_copies_a_built_in_session_in_a_language_and_the_copy_keeps_its_pieces(guide, tmp_path):
+    made = guide("new", "mine", "--from", "sit-with-your-younger-self", "--language", "fr")
+    assert made.returncode == 0, made.stderr
+    copy = tmp_path / "mine.yaml"
+    assert copy.read_text() == builtin_session("sit-with-your-younger-self", "fr").read_text()
+    checked = guide("check", "--strict", str(copy))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0:00  S'installer" in checked.stdout and "voice roa/fr" in checked.stdout
+    alone = guide("new", "other", "--language", "fr")
+    assert alone.returncode == 2 and "give --from SESSION too" in alone.stderr
