@@ -11,6 +11,7 @@ import pytest
 from measure import prepared, probe
 from test_captions import VTT_TIME, parse_cues
 from test_lengths import needs_piper
+from test_play import wav_data
 
 from guide.environment import Environment
 from guide.errors import UsageError
@@ -247,3 +248,28 @@ def test_new_copies_a_built_in_session_in_a_language_and_the_copy_keeps_its_piec
     assert "0:00  S'installer" in checked.stdout and "voice roa/fr" in checked.stdout
     alone = guide("new", "other", "--language", "fr")
     assert alone.returncode == 2 and "give --from SESSION too" in alone.stderr
+
+
+def test_a_session_plays_in_its_language_and_ends_with_its_questions_introduced_in_it(
+    run_guide, alsa_capture, tmp_path
+):
+    env, capture = alsa_capture
+    exported = tmp_path / "session.wav"
+    asked = ("when-you-are-triggered", "--language", "es")
+    assert run_guide("export", *asked, "-o", str(exported)).returncode == 0
+    played = run_guide("play", *asked, env=env)
+    assert played.returncode == 0, played.stderr
+    assert capture.read_bytes() == wav_data(exported), "the device gets exactly the Spanish session's samples"
+    reflect = load_script(builtin_session("when-you-are-triggered", "es")).reflect
+    assert played.stdout.splitlines()[-4:] == ["Para reflexionar, si te apetece:", *(f"  • {q}" for q in reflect)]
+    assert "— Cierre" in played.stdout.splitlines()
+
+
+def test_a_transcript_is_worded_in_the_sessions_language(guide, tmp_path):
+    out = tmp_path / "session.wav"
+    ran = guide("export", "when-you-are-triggered", "--language", "fr", "--transcript", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    lines = out.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["Quand quelque chose vous submerge", "par Inner Guide", "4:00 au total"]
+    assert any(line.strip().endswith("[respiration, 20s]") for line in lines), lines
+    assert "Clôture (3:" in "\n".join(lines) and "Pour y réfléchir ensuite" in lines

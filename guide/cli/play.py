@@ -24,6 +24,7 @@ from guide.rendering.session import voice_description
 from guide.rendering.shaping import Shaping
 from guide.rendering.steps import spoken_lines
 from guide.rendering.timeline import CueKind
+from guide.script.language_rules import rules_or_english
 from guide.script.model import Script
 from guide.script.values import format_clock
 
@@ -92,7 +93,7 @@ def play(
     if before is not None:
         checkin.after_session(env, script, script_ref, before, outcome)
     elif outcome.ending is Ending.FINISHED and script.reflect and not quiet:
-        env.out("\nTo reflect on, if you like:")
+        env.out("\n" + rules_or_english(script.language).reflect_heading)
         for prompt in script.reflect:
             env.out(f"  • {prompt}")
     return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK

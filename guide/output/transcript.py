@@ -7,11 +7,12 @@ import textwrap
 from guide.rendering.session import Session
 from guide.rendering.steps import spoken_line
 from guide.rendering.timeline import CueKind
+from guide.script.language_rules import rules_or_english
 from guide.script.values import format_clock, format_span
 
 WIDTH = 78
 _MARKS = {CueKind.SILENCE: "silence", CueKind.BELL: "bell", CueKind.SOUND: "recording", CueKind.BREATHE: "breathing"}
-"""How the transcript names the moments with no words of the script in them."""
+"""The moments with no words of the script in them, by the word the language's transcript names each with."""
 
 
 def transcript(session: Session) -> str:
@@ -20,10 +21,11 @@ def transcript(session: Session) -> str:
     Open silences, bells, recordings and paced breathing appear as bracketed marks with their length;
     fixed pauses and the gaps between lines do not."""
     script, timeline = session.script, session.timeline
+    words = rules_or_english(script.language).transcript
     out = [script.title]
     if script.author:
-        out.append(f"by {script.author}")
-    out.append(f"{format_clock(timeline.length_ms)} in all")
+        out.append(words["by"].replace("{author}", script.author))
+    out.append(words["in_all"].replace("{length}", format_clock(timeline.length_ms)))
     if script.content_note:
         out += ["", textwrap.fill(" ".join(script.content_note.split()), WIDTH)]
     chapter_shown = -1
@@ -44,10 +46,10 @@ def transcript(session: Session) -> str:
             out.append(_entry(cue.start_ms, " ".join(line.text.split())))
         elif cue.kind in _MARKS:
             span = "" if cue.kind is CueKind.BELL else f", {format_span(cues[run_end - 1].end_ms - cue.start_ms)}"
-            out.append(_entry(cue.start_ms, f"[{_MARKS[cue.kind]}{span}]"))
+            out.append(_entry(cue.start_ms, f"[{words[_MARKS[cue.kind]]}{span}]"))
         index = run_end
     if script.reflect:
-        out += ["", "To reflect on afterwards", ""] + [f"- {prompt}" for prompt in script.reflect]
+        out += ["", words["reflect"], ""] + [f"- {prompt}" for prompt in script.reflect]
     return "\n".join(out) + "\n"
 
 

@@ -31,6 +31,10 @@ class LanguageRules:
     """What the voice says at each phase of paced breathing: `in`, `hold`, `out`, `rest`."""
     closing_title: str
     """The chapter the closing is, in the language: `Closing`."""
+    reflect_heading: str
+    """What introduces a session's questions to reflect on, when it has played to the end."""
+    transcript: dict[str, str]
+    """The words of a transcript around the script's own: its byline, its length, its marks, its questions."""
     client_page: dict[str, str]
     """The words of a client's page and feed (`guide publish`), by what each is for."""
 
@@ -73,5 +77,7 @@ def _rules(primary: str) -> LanguageRules | None:
         grounding=tuple(data["grounding"]),
         breath_cues=dict(data["breath_cues"]),
         closing_title=data["closing_title"],
+        reflect_heading=data["reflect_heading"],
+        transcript=dict(data["transcript"]),
         client_page=dict(data["client_page"]),
     )
