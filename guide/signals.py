@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Iterator
 from types import FrameType
 
 from guide.errors import ExitCode
@@ -25,6 +27,18 @@ def worker_signals() -> None:
     the parent, which stops the workers itself."""
     signal.signal(signal.SIGTERM, _exit_quietly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside are born ignoring Ctrl+C, which the parent handles for them: a spawned worker
+    imports the program before `worker_signals` runs, and a Ctrl+C then would print its traceback. An ignored
+    signal stays ignored across exec, and Python leaves it so."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:

@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from guide.cli.options import language_option
+from guide.cli.language import language_option
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.rendering.shaping import Shaping

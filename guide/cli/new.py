@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from guide.cli.options import LanguageType
+from guide.cli.language import LanguageType
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.script import library

@@ -9,10 +9,11 @@ from typing import Any
 
 import click
 
+from guide.cli.language import language_option
 from guide.environment import Environment
 from guide.rendering.shaping import Shaping
 from guide.rendering.targets import LOUDNESS_LUFS
-from guide.script.format import ENGINES, LANGUAGE_TAG, MAX_SESSION_MS, RATE_RANGE
+from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
 from guide.script.model import Duration
 from guide.script.values import parse_duration
 
@@ -38,26 +39,6 @@ class VariableType(click.ParamType):
         if not equals or not name.strip():
             self.fail(f"expected NAME=VALUE, such as name=Sam, got {value!r}", param, ctx)
         return name.strip(), text
-
-
-class LanguageType(click.ParamType):
-    name = "LANGUAGE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        tag = str(value).strip().replace("_", "-")
-        if not LANGUAGE_TAG.fullmatch(tag):
-            self.fail(f"expected a language tag such as es or es-419, got {value!r}", param, ctx)
-        return tag
-
-
-language_option = click.option(
-    "--language",
-    type=LanguageType(),
-    help=(
-        "The built-in session in this language (de, en, es, fr), spoken by its voice; a region (es-419) picks "
-        "that region's voice. Without it, the locale (LANG) picks one where the session is written in it."
-    ),
-)
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:

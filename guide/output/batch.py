@@ -22,7 +22,7 @@ from guide.script.clients import Client
 from guide.script.fingerprint import digest
 from guide.script.model import Script
 from guide.script.values import format_clock
-from guide.signals import worker_signals
+from guide.signals import children_ignore_ctrl_c, worker_signals
 from guide.voice.cache import CLIP_FORMAT
 
 MANIFEST = ".inner-guide-renders.json"
@@ -154,7 +154,8 @@ def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:
     # A fresh interpreter per worker: the speech engine runs threads of its own that a fork would not copy.
     context = multiprocessing.get_context("spawn")
     try:
-        pool = context.Pool(min(workers, len(jobs)), initializer=worker_signals)
+        with children_ignore_ctrl_c():
+            pool = context.Pool(min(workers, len(jobs)), initializer=worker_signals)
     except OSError:
         # No shared memory for the workers' locks (a container or chroot without /dev/shm): one at a time.
         yield from map(render_job, jobs)
