@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
 import subprocess
@@ -200,10 +199,9 @@ def _browser():
         pytest.fail("the page's test needs a browser: apt-get install chromium chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = found[0]
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--mute-audio"):
+    # Shared memory in /tmp: a container's /dev/shm is small, and a chroot's may not be writable at all.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--mute-audio", "--disable-dev-shm-usage"):
         options.add_argument(argument)
-    if os.geteuid() == 0:
-        options.add_argument("--disable-dev-shm-usage")
     return webdriver.Chrome(service=Service(found[1]), options=options)
 
 
