@@ -15,10 +15,13 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from terminal import answered
 
-from guide.journal.care import CARE_NOTE, care_note
+from guide.journal.care import care_note
 from guide.journal.entries import NewEntry
 from guide.journal.migrations import MIGRATIONS
 from guide.journal.store import FILE_NAME, Journal
+from guide.script.language_rules import rules_or_english
+from guide.script.library import builtin_session
+from guide.script.loader import load_script
 
 PASSPHRASE = {"GUIDE_JOURNAL_PASSPHRASE": "a long walk by the river"}
 
@@ -236,7 +239,8 @@ def test_a_gentle_word_when_sessions_leave_someone_worse_said_once(tmp_path):
             said.append(care_note(journal) is not None)
     # Worse twice running (the third), then still worse (the fourth: not said again), then 8 after one.
     assert said == [False, False, True, False, False, True, False]
-    assert "therapist" in CARE_NOTE and "when-you-are-triggered" in CARE_NOTE
+    note = rules_or_english("en").checkin["care_note"]
+    assert "therapist" in note and "when-you-are-triggered" in note
 
 
 def _wal(path) -> bytes:
@@ -359,3 +363,32 @@ def test_a_journal_that_cannot_be_opened_never_stands_between_a_person_and_a_ses
     assert f"no check-in this time: the journal {journal_file} cannot be read" in ran.stderr
     assert capture.stat().st_size > 0, "the session played"
     assert journal_file.read_bytes() == b"not a database " * 100
+
+
+def test_the_check_in_asks_in_the_sessions_language_and_its_care_note_is_in_it_too(alsa_capture, tmp_path):
+    env, _ = alsa_capture
+    reflect = load_script(builtin_session("when-you-are-triggered", "es")).reflect
+    ran = answered(
+        ["play", "when-you-are-triggered", "--language", "es", "--duration", "3m"],
+        env,
+        tmp_path,
+        [
+            ("¿Cuánto malestar sientes ahora mismo, de 0 a 10? (Enter para saltar)", "once\n"),
+            ("Un número entero de 0 a 10, o Enter para saltar.", "4\n"),
+            ("Unas palabras sobre cómo te sientes, si te apetece:", "con prisa\n"),
+            ("Un momento para ver de nuevo cómo estás.", ""),
+            ("de 0 a 10? (Enter para saltar)", "9\n"),
+            ("cómo te sientes ahora, si te apetece:", "cansada\n"),
+            (f"{reflect[0]} (una línea vacía termina; Enter para saltar)", "Un correo.\n\n"),
+            (reflect[1], "\n"),
+            (reflect[2], "\n"),
+        ],
+    )
+    assert ran.code == 0, ran.stderr
+    shown = ran.shown.decode()
+    assert "Guardado en tu diario (guide journal list)." in shown
+    assert "Si ahora todo pesa" in " ".join(shown.split()), "9 after a session: the gentle word, in Spanish"
+    with Journal(_data_dir()) as journal:
+        [entry] = journal.entries()
+    assert (entry.before, entry.after) == (4, 9)
+    assert entry.text == f"Antes: con prisa\nDespués: cansada\n\n{reflect[0]}\nUn correo."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from guide.environment import Environment
 from guide.errors import UsageError
@@ -20,21 +20,22 @@ def ask(env: Environment, question: str) -> str:
     return env.stdin.readline().strip()
 
 
-def ask_distress(env: Environment, question: str) -> int | None:
-    """A distress rating from 0 to 10, or None when Enter skips it; asked again, gently, for anything else."""
+def ask_distress(env: Environment, words: Mapping[str, str]) -> int | None:
+    """A distress rating from 0 to 10, or None when Enter skips it; asked again, gently, for anything else. The
+    question and its reminder are `words["distress"]` and `words["distress_again"]`, in the session's language."""
     low, high = DISTRESS_RANGE
     while True:
-        answer = ask(env, f"{question}, from {low} to {high}? (Enter skips)")
+        answer = ask(env, words["distress"].format(low=low, high=high))
         if not answer:
             return None
         if answer.isdigit() and low <= int(answer) <= high:
             return int(answer)
-        env.out(f"  A whole number from {low} to {high}, or Enter to skip.")
+        env.out(words["distress_again"].format(low=low, high=high))
 
 
-def ask_lines(env: Environment, question: str) -> str:
-    """A line or more, ended by an empty line; Enter alone at once skips it."""
-    env.out(f"{question} (an empty line ends; Enter skips)")
+def ask_lines(env: Environment, question: str, words: Mapping[str, str]) -> str:
+    """A line or more, ended by an empty line; Enter alone at once skips it. `words["lines"]` says how."""
+    env.out(words["lines"].format(question=question))
     lines: list[str] = []
     while line := env.stdin.readline().rstrip("\n"):
         lines.append(line)

@@ -12,11 +12,11 @@ from guide.journal.care import care_note
 from guide.journal.entries import NewEntry
 from guide.journal.store import Journal
 from guide.play.player import Ending, Outcome
+from guide.script.language_rules import rules_or_english
 from guide.script.model import Script
 
 CHECKINS_SETTING = "checkins"
 """`off` when the person turned check-ins off for good (`guide journal checkins off`)."""
-DISTRESS_QUESTION = "How much distress do you feel right now"
 
 
 @dataclass(frozen=True)
@@ -39,29 +39,32 @@ def wanted(env: Environment, no_checkin: bool, quiet: bool) -> bool:
         return False
 
 
-def before_session(env: Environment) -> Before:
-    env.out("Before you begin, a moment to check in. Any question can be skipped with Enter.")
-    distress = ask_distress(env, DISTRESS_QUESTION)
-    feelings = ask(env, "A few words for how you feel, if you like:")
+def before_session(env: Environment, script: Script) -> Before:
+    """Ask how the person is, in the session's language."""
+    words = rules_or_english(script.language).checkin
+    env.out(words["before_intro"])
+    distress = ask_distress(env, words)
+    feelings = ask(env, words["feelings_before"])
     env.out()
     return Before(distress, feelings)
 
 
 def after_session(env: Environment, script: Script, session: str, before: Before, outcome: Outcome) -> None:
     """Ask how it was (unless the play was broken off with Ctrl+C), and keep it all in the journal."""
+    words = rules_or_english(script.language).checkin
     distress, feelings, reflections = None, "", []
     if outcome.ending is not Ending.INTERRUPTED:
-        env.out("\nA moment to check in again. Any question can be skipped with Enter.")
-        distress = ask_distress(env, DISTRESS_QUESTION)
-        feelings = ask(env, "A few words for how you feel now, if you like:")
+        env.out("\n" + words["after_intro"])
+        distress = ask_distress(env, words)
+        feelings = ask(env, words["feelings_after"])
         for prompt in script.reflect:
-            answer = ask_lines(env, f"\n{prompt}")
+            answer = ask_lines(env, f"\n{prompt}", words)
             if answer:
                 reflections.append(f"{prompt}\n{answer}")
-    words = [f"Before: {before.feelings}" if before.feelings else "", f"After: {feelings}" if feelings else ""]
+    said = [words[when].format(words=text) for when, text in (("before", before.feelings), ("after", feelings)) if text]
     entry = NewEntry(
         kind="checkin",
-        text="\n\n".join(part for part in ["\n".join(w for w in words if w), *reflections] if part),
+        text="\n\n".join(part for part in ["\n".join(said), *reflections] if part),
         session=session,
         before=before.distress,
         after=distress,
@@ -71,10 +74,10 @@ def after_session(env: Environment, script: Script, session: str, before: Before
     try:
         with Journal(env.data_dir) as journal:
             journal.add(entry, journal_seal(env, journal))
-            note = care_note(journal)
+            note = care_note(journal, script.language)
     except GuideError as error:
         env.err(f"guide: the check-in could not be kept: {error.message}")
         return
-    env.out("Kept in your journal (guide journal list).")
+    env.out(words["kept"])
     if note is not None:
         env.out("\n" + note)

@@ -83,7 +83,7 @@ def play(
     if script.duration is not None and script.duration.flexible:
         _say_if_unmet(env, script, shaping)
     places = ResumePlaces(env.data_dir)
-    before = checkin.before_session(env) if checkin.wanted(env, no_checkin, quiet) else None
+    before = checkin.before_session(env, script) if checkin.wanted(env, no_checkin, quiet) else None
     outcome = play_script(
         env, script, level_from, shaping, device, quiet, export_suggestion(script_ref), places, resume, from_section
     )

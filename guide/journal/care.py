@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from guide.journal.store import Journal
+from guide.script.language_rules import rules_or_english
 
 HIGH_AFTER = 8
-CARE_NOTE = (
-    "If things feel heavy right now, a shorter grounding practice can help (guide play when-you-are-triggered), "
-    "and so can talking it over with a therapist, or with someone you trust."
-)
 _SAID_FOR = "care note said for"
 """The setting that holds the check-in the note was last said after, so that it is said once, not again and again."""
 
 
-def care_note(journal: Journal) -> str | None:
-    """The note to say after the latest check-in, when distress after a session was 8 or more, or higher than
-    before it twice running; None otherwise, or when it was already said after the check-in before."""
+def care_note(journal: Journal, language: str = "en") -> str | None:
+    """The note to say after the latest check-in, in the session's language, when distress after a session was 8
+    or more, or higher than before it twice running; None otherwise, or when it was already said after the
+    check-in before."""
     rated = [(entry_id, before, after) for entry_id, before, after in journal.distress() if after is not None]
     if not rated:
         return None
@@ -26,4 +24,6 @@ def care_note(journal: Journal) -> str | None:
     said_for = journal.setting(_SAID_FOR)
     earlier = rated[-2][0] if len(rated) > 1 else None
     journal.set_setting(_SAID_FOR, str(latest[0]))
-    return None if said_for is not None and earlier is not None and said_for == str(earlier) else CARE_NOTE
+    if said_for is not None and earlier is not None and said_for == str(earlier):
+        return None
+    return rules_or_english(language).checkin["care_note"]

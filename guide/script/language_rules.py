@@ -35,6 +35,8 @@ class LanguageRules:
     """What introduces a session's questions to reflect on, when it has played to the end."""
     transcript: dict[str, str]
     """The words of a transcript around the script's own: its byline, its length, its marks, its questions."""
+    checkin: dict[str, str]
+    """The words of the check-in around a play, and the care note after a hard session."""
     client_page: dict[str, str]
     """The words of a client's page and feed (`guide publish`), by what each is for."""
 
@@ -79,5 +81,6 @@ def _rules(primary: str) -> LanguageRules | None:
         closing_title=data["closing_title"],
         reflect_heading=data["reflect_heading"],
         transcript=dict(data["transcript"]),
+        checkin=dict(data["checkin"]),
         client_page=dict(data["client_page"]),
     )
