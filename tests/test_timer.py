@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import decode
+from measure import decode, probe
 
 from guide.rendering.timeline import CueKind, plan
+from guide.script.model import Say
 from guide.script.timer import Timer, timer_script
 from guide.sound.pcm import SAMPLE_RATE
 
@@ -71,9 +72,31 @@ def test_a_guided_sit_opens_and_closes_in_words_and_times_its_bells_from_the_fir
     assert len(heard) / SAMPLE_RATE > 120 + first_bell, "the opening comes before the sit"
 
 
+def test_a_guided_sit_speaks_and_names_its_parts_in_the_language_asked_or_the_locales(guide, tmp_path):
+    out = tmp_path / "sit.mp3"
+    ran = guide("timer", "2m", "--interval", "1m", "--guided", "--language", "de", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    probed = probe(out)
+    assert [c["tags"]["title"] for c in probed["chapters"]] == [
+        "Ankommen",
+        "Sitzen, 1 von 2",
+        "Sitzen, 2 von 2",
+        "Abschluss",
+    ]
+    assert (probed["format"]["tags"]["title"], probed["format"]["tags"]["language"]) == ("Timer, 2m", "ger")
+    script = timer_script(Timer(120_000, guided=True, language="de"))
+    opening = " ".join(step.text for step in script.sections[0].steps if isinstance(step, Say))
+    assert "Du kannst die Augen schließen" in opening, "the German opening, in the German voice"
+    assert script.language == "de"
+    by_locale = guide("timer", "2m", "-o", str(tmp_path / "fr.mp3"), locale_language="fr-BE")
+    assert by_locale.returncode == 0, by_locale.stderr
+    assert probe(tmp_path / "fr.mp3")["format"]["tags"]["title"] == "Minuteur, 2m"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["10m", "--language", "tlh"], "guide: tlh: the built-in sessions are in de, en, es, fr, not this language"),
         (["30s"], "guide: 30s: a timer lasts from 1m to 4h"),
         (["4h1m"], "guide: 4h1m: a timer lasts from 1m to 4h"),
         (["10m", "--interval", "10m"], "guide: --interval 10m: the interval must be shorter than the sit (10m)"),

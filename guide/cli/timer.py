@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from guide.cli.export import export_one
+from guide.cli.language import LanguageType
 from guide.cli.options import DurationType
 from guide.cli.play import play_script
 from guide.environment import Environment
@@ -15,6 +16,7 @@ from guide.errors import ExitCode
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format
 from guide.play.player import Ending
 from guide.rendering.shaping import Shaping
+from guide.script import library
 from guide.script.format import BEDS, BELLS
 from guide.script.timer import Timer, timer_script
 from guide.script.values import format_clock, format_span
@@ -26,6 +28,11 @@ from guide.script.values import format_clock, format_span
 @click.option("--bell", type=click.Choice(BELLS), default="bowl", show_default=True, help="The bell that rings.")
 @click.option("--ambience", type=click.Choice(BEDS), help="A background bed under the sit.")
 @click.option("--guided", is_flag=True, help="A short spoken opening before the sit, and a brief close after it.")
+@click.option(
+    "--language",
+    type=LanguageType(),
+    help="The sit's words in this language (de, en, es, fr), and with --guided its voice; else the locale's.",
+)
 @click.option(
     "-o", "--output", "out", type=click.Path(path_type=Path), help="Write the sit to a file (e.g. sit.mp3) instead."
 )
@@ -41,6 +48,7 @@ def timer(
     bell: str,
     ambience: str | None,
     guided: bool,
+    language: str | None,
     out: Path | None,
     fmt: str | None,
     bitrate: str,
@@ -62,7 +70,9 @@ def timer(
       guide timer 30m --interval 10m --ambience ocean-waves
       guide timer 10m --guided -o sit.mp3
     """
-    sit = Timer(length, interval, bell, ambience, guided)
+    if language is None and env.locale_language and library.builtin_sessions(env.locale_language):
+        language = env.locale_language
+    sit = Timer(length, interval, bell, ambience, guided, language or library.LIBRARY_LANGUAGE)
     script = timer_script(sit)
     shaping = Shaping.in_environment(env)
     if out is not None:
@@ -85,4 +95,6 @@ def _export_command(sit: Timer) -> str:
         words += ["--ambience", sit.ambience]
     if sit.guided:
         words.append("--guided")
+    if sit.language != library.LIBRARY_LANGUAGE:
+        words += ["--language", sit.language]
     return shlex.join([*words, "-o", f"timer-{format_span(sit.length_ms)}.mp3"])

@@ -35,6 +35,8 @@ class LanguageRules:
     """What introduces a session's questions to reflect on, when it has played to the end."""
     transcript: dict[str, str]
     """The words of a transcript around the script's own: its byline, its length, its marks, its questions."""
+    timer: dict[str, str]
+    """The words of `guide timer`'s sit: its title, its sections, its description and content note."""
     checkin: dict[str, str]
     """The words of the check-in around a play, and the care note after a hard session."""
     client_page: dict[str, str]
@@ -81,6 +83,7 @@ def _rules(primary: str) -> LanguageRules | None:
         closing_title=data["closing_title"],
         reflect_heading=data["reflect_heading"],
         transcript=dict(data["transcript"]),
+        timer=dict(data["timer"]),
         checkin=dict(data["checkin"]),
         client_page=dict(data["client_page"]),
     )

@@ -76,6 +76,13 @@ def find_script(name_or_path: str, language: str = LIBRARY_LANGUAGE) -> Path:
     )
 
 
+def fragment(name: str, language: str = LIBRARY_LANGUAGE) -> Path:
+    """A built-in piece sessions include (`arriving.yaml`), in a language the library is written in."""
+    primary = primary_language(language)
+    folder = scripts_dir() / FRAGMENTS
+    return folder / name if primary == LIBRARY_LANGUAGE else folder / primary / name
+
+
 def unknown_language_error(language: str) -> str | None:
     """Why a language cannot pick built-in sessions, naming the languages there are; None when it can."""
     if primary_language(language) in library_languages():

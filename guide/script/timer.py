@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from guide.errors import UsageError, Where
 from guide.script import library
 from guide.script.format import BELL_STRIKE_MS
+from guide.script.language_rules import rules_or_english
 from guide.script.loader import load_fragment
 from guide.script.model import Ambience, Bell, Pause, Script, Section, Step
 from guide.script.values import format_span
@@ -21,8 +22,8 @@ CLOSING_STRIKE_GAP_MS = 2_000
 """The quiet after each closing strike's hold, so the three are heard apart: one strike every 4 s."""
 BED_GAIN_DB = -24.0
 BED_FADE_MS = 8_000
-OPENING = "common/arriving.yaml"
-CLOSE = "common/brief-close.yaml"
+OPENING = "arriving.yaml"
+CLOSE = "brief-close.yaml"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Timer:
     bell: str = "bowl"
     ambience: str | None = None
     guided: bool = False
+    language: str = "en"
+    """The language its words are in, and its voice's (with `guided`): one the library is written in."""
 
     def checked(self) -> Timer:
         """This timer, or UsageError saying what to change."""
@@ -47,6 +50,9 @@ class Timer:
                 f"--interval {format_span(self.interval_ms)}: the interval must be shorter than the sit "
                 f"({format_span(self.length_ms)}), so that its bell rings inside it"
             )
+        unknown = library.unknown_language_error(self.language)
+        if unknown is not None:
+            raise UsageError(unknown)
         if self.interval_ms is not None and self.interval_ms < SHORTEST_INTERVAL_MS:
             raise UsageError(
                 f"--interval {format_span(self.interval_ms)}: a bell needs {format_span(SHORTEST_INTERVAL_MS)} "
@@ -63,31 +69,33 @@ def timer_script(timer: Timer) -> Script:
     if bell is None:
         raise UsageError(f"--bell {timer.bell}: not a built-in bell")
     here = Where(library.scripts_dir() / "timer", 1, 1)
+    words = rules_or_english(timer.language).timer
     strike: Step = Bell(bell, 0.0, here)
     starts = list(range(0, timer.length_ms, timer.interval_ms or timer.length_ms))
     ends = [*starts[1:], timer.length_ms]
     # A bell holds the timeline for its strike; the rest of each stretch is a fixed pause, exact to the sample.
     stretches = [
-        Section(_title(n, len(starts)), (strike, Pause(end - start - BELL_STRIKE_MS, here)), here)
+        Section(_title(words, n, len(starts)), (strike, Pause(end - start - BELL_STRIKE_MS, here)), here)
         for n, (start, end) in enumerate(zip(starts, ends, strict=True), 1)
     ]
     closing_strikes: list[Step] = []
     for n in range(CLOSING_STRIKES):
         closing_strikes += [strike] if n == CLOSING_STRIKES - 1 else [strike, Pause(CLOSING_STRIKE_GAP_MS, here)]
-    opening = load_fragment(library.scripts_dir() / OPENING) if timer.guided else ()
-    close = load_fragment(library.scripts_dir() / CLOSE) if timer.guided else ()
+    opening = load_fragment(library.fragment(OPENING, timer.language)) if timer.guided else ()
+    close = load_fragment(library.fragment(CLOSE, timer.language)) if timer.guided else ()
     return Script(
         path=here.path,
-        title=f"Timer, {format_span(timer.length_ms)}",
-        sections=((Section("Arriving", opening, here),) if opening else ()) + tuple(stretches),
+        title=words["title"].replace("{length}", format_span(timer.length_ms)),
+        language=timer.language,
+        sections=((Section(words["arriving"], opening, here),) if opening else ()) + tuple(stretches),
         closing=(*closing_strikes, *close),
-        description="An unguided sit, with a bell at the start"
-        + (", at each interval," if timer.interval_ms else "")
-        + " and at the end.",
-        content_note="A silent sit. You can open your eyes, move, or stop at any time.",
+        description=words["description_intervals" if timer.interval_ms else "description"],
+        content_note=words["content_note"],
         ambience=Ambience(timer.ambience, BED_GAIN_DB, BED_FADE_MS) if timer.ambience else None,
     )
 
 
-def _title(number: int, count: int) -> str:
-    return "Sitting" if count == 1 else f"Sitting, {number} of {count}"
+def _title(words: dict[str, str], number: int, count: int) -> str:
+    if count == 1:
+        return words["sitting"]
+    return words["sitting_of"].replace("{number}", str(number)).replace("{count}", str(count))
