@@ -55,3 +55,14 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
     listed = subprocess.run([target / "bin" / "guide", "list"], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert listed.returncode == 0, listed.stderr
     assert "Measuring" not in listed.stderr, "the bundled voice's length model ships with the program"
+    for language in ("es", "de", "fr"):
+        # Each language's sessions, pieces, words and voice's measurements ship too.
+        checked = subprocess.run(
+            [target / "bin" / "guide", "check", "--strict", "sit-with-your-younger-self", "--language", language],
+            capture_output=True,
+            text=True,
+            cwd=elsewhere,
+            env=env,
+        )
+        assert checked.returncode == 0, checked.stderr
+        assert checked.stdout.startswith(str(target)) and "Measuring" not in checked.stderr
