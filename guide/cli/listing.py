@@ -8,10 +8,10 @@ import click
 
 from guide.cli.language import language_option
 from guide.environment import Environment
-from guide.errors import ExitCode, UsageError
+from guide.errors import ExitCode
 from guide.rendering.shaping import Shaping
 from guide.script import library
-from guide.script.language_rules import rules_for
+from guide.script.language_rules import rules_or_english
 from guide.script.values import format_clock
 
 
@@ -30,12 +30,8 @@ def list_command(env: Environment, language: str | None) -> ExitCode:
     they are the same before and after a session has been played; a render can
     differ from them by a few seconds.
     """
-    if language is not None and (unknown := library.unknown_language_error(language)) is not None:
-        raise UsageError(unknown)
+    listed = library.chosen_language(language, env.locale_language)
     shaping = Shaping.in_environment(env, language=language)
-    listed = language or library.LIBRARY_LANGUAGE
-    if language is None and env.locale_language and library.builtin_sessions(env.locale_language):
-        listed = env.locale_language
     for path in library.builtin_sessions(listed):
         script, timeline, _ = shaping.plan(str(path), predicted_only=True)
         shortest, longest = timeline.reach_ms
@@ -44,7 +40,5 @@ def list_command(env: Environment, language: str | None) -> ExitCode:
             f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
         )
         env.out(f"  {script.title}: {script.description or ''}".rstrip(": "))
-    rules = rules_for(listed)
-    assert rules is not None, "every language of the library has its rules"
-    env.out("\n" + textwrap.fill(rules.therapy_note, width=78))
+    env.out("\n" + textwrap.fill(rules_or_english(listed).therapy_note, width=78))
     return ExitCode.OK

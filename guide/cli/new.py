@@ -38,9 +38,7 @@ def new(env: Environment, name: str, builtin: str | None, language: str | None) 
     """
     if language is not None and builtin is None:
         raise UsageError("--language picks the language of the session --from copies; give --from SESSION too")
-    if language is not None and (unknown := library.unknown_language_error(language)) is not None:
-        raise UsageError(unknown)
-    copied = library.find_script(builtin, language or library.LIBRARY_LANGUAGE) if builtin else None
+    copied = library.find_script(builtin, library.chosen_language(language, None)) if builtin else None
     path = write_starter(Path(name), copied)
     env.err(f"Wrote {path}. Check it with: guide check --strict {path}")
     return ExitCode.OK

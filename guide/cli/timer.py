@@ -70,9 +70,7 @@ def timer(
       guide timer 30m --interval 10m --ambience ocean-waves
       guide timer 10m --guided -o sit.mp3
     """
-    if language is None and env.locale_language and library.builtin_sessions(env.locale_language):
-        language = env.locale_language
-    sit = Timer(length, interval, bell, ambience, guided, language or library.LIBRARY_LANGUAGE)
+    sit = Timer(length, interval, bell, ambience, guided, library.chosen_language(language, env.locale_language))
     script = timer_script(sit)
     shaping = Shaping.in_environment(env)
     if out is not None:

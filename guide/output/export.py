@@ -264,8 +264,7 @@ def _stream_header(session: Session, settings: ExportSettings) -> bytes:
         if cover is not None and settings.fmt not in PICTURE_STREAMS:
             tags["METADATA_BLOCK_PICTURE"] = picture_block(cover)
     picture = matroska.Picture(cover, image_type(cover)) if cover and settings.fmt in PICTURE_STREAMS else None
-    language = language_code(session.script.language)
-    return matroska.header(SAMPLE_RATE, tags, chapters, picture, language or matroska.UNDETERMINED)
+    return matroska.header(SAMPLE_RATE, tags, chapters, picture, tags.get("language", matroska.UNDETERMINED))
 
 
 def _chapter_comments(session: Session) -> dict[str, str]:

@@ -24,8 +24,8 @@ def transcript(session: Session) -> str:
     words = rules_or_english(script.language).transcript
     out = [script.title]
     if script.author:
-        out.append(words["by"].replace("{author}", script.author))
-    out.append(words["in_all"].replace("{length}", format_clock(timeline.length_ms)))
+        out.append(words["by"].format(author=script.author))
+    out.append(words["in_all"].format(length=format_clock(timeline.length_ms)))
     if script.content_note:
         out += ["", textwrap.fill(" ".join(script.content_note.split()), WIDTH)]
     chapter_shown = -1

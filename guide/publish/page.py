@@ -72,7 +72,7 @@ def page_html(site: Site, feed: ClientFeed) -> str:
             f'<audio id="{audio_id}" controls preload="metadata" src="{html.escape(name)}.mp3">'
             f'<a href="{html.escape(name)}.mp3">{words["download"]}</a></audio>',
             f"<h3>{words['sections']}</h3>",
-            f'<ol aria-label="{words["sections_of"].replace("{title}", html.escape(episode.title))}">',
+            f'<ol aria-label="{words["sections_of"].format(title=html.escape(episode.title))}">',
         ]
         for chapter in chapters:
             start = chapter["startTime"]

@@ -14,6 +14,7 @@ from guide.rendering.targets import LOUDNESS_LUFS
 from guide.rendering.timeline import Timeline
 from guide.script import library
 from guide.script.clients import Client
+from guide.script.format import primary_language
 from guide.script.loader import load_script
 from guide.script.model import Duration, Script
 from guide.script.overrides import with_overrides
@@ -82,10 +83,7 @@ class Shaping:
         if Path(script_ref).is_file():
             return Path(script_ref)
         if self.language is not None:
-            unknown = library.unknown_language_error(self.language)
-            if unknown is not None:
-                raise UsageError(unknown)
-            return library.find_script(script_ref, self.language)
+            return library.find_script(script_ref, library.known_language(self.language))
         if self.locale_language is not None:
             found = library.builtin_session(script_ref, self.locale_language)
             if found is not None:
@@ -93,9 +91,7 @@ class Shaping:
         return library.find_script(script_ref)
 
     def _overridden(self, script: Script) -> Script:
-        if self.language is not None and library.primary_language(self.language) != library.primary_language(
-            script.language
-        ):
+        if self.language is not None and primary_language(self.language) != primary_language(script.language):
             raise UsageError(
                 f"{script.path}: the script is in {script.language} (its `language:`), not {self.language}; "
                 "--language picks among the built-in sessions, and a script file must be in the language asked"

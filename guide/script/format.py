@@ -12,6 +12,13 @@ ENGINES = ("auto", *SPEECH_ENGINES)
 """What a voice's `engine` may name: `auto` picks the best of the speech engines installed."""
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """A BCP 47 language tag as scripts, clients and --language give it: `en`, `es-419`, `de-CH`."""
+
+
+def primary_language(tag: str) -> str:
+    """The language of a tag, without its region or script: `es` for `es-419`."""
+    return tag.split("-")[0].lower()
+
+
 RATE_RANGE = (60, 250)
 PITCH_RANGE = (-12.0, 12.0)
 BELLS = ("bowl", "chime", "soft")

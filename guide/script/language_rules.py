@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from guide.script.format import primary_language
+
 FOLDER = Path(__file__).parent / "languages"
 
 
@@ -49,7 +51,7 @@ def known_languages() -> list[str]:
 
 def rules_for(language: str) -> LanguageRules | None:
     """The rules of a language tag's language (`es-MX` has Spanish's), or None for one with none."""
-    return _rules(language.split("-")[0].lower())
+    return _rules(primary_language(language))
 
 
 def rules_or_english(language: str) -> LanguageRules:

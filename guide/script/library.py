@@ -7,7 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from guide.errors import UsageError
-from guide.script.format import BELLS
+from guide.script.format import BELLS, primary_language
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 LIBRARY_LANGUAGE = "en"
@@ -30,11 +30,6 @@ def library_languages() -> list[str]:
     """The languages the built-in sessions are written in, as their primary language subtags."""
     folders = (p.name for p in scripts_dir().iterdir() if p.is_dir() and p.name != FRAGMENTS)
     return sorted({LIBRARY_LANGUAGE, *(name for name in folders if _sessions_in(scripts_dir() / name))})
-
-
-def primary_language(tag: str) -> str:
-    """The language of a tag, without its region or script: `es` for `es-419`."""
-    return tag.split("-")[0].lower()
 
 
 def builtin_sessions(language: str = LIBRARY_LANGUAGE) -> list[Path]:
@@ -83,11 +78,21 @@ def fragment(name: str, language: str = LIBRARY_LANGUAGE) -> Path:
     return folder / name if primary == LIBRARY_LANGUAGE else folder / primary / name
 
 
-def unknown_language_error(language: str) -> str | None:
-    """Why a language cannot pick built-in sessions, naming the languages there are; None when it can."""
-    if primary_language(language) in library_languages():
-        return None
-    return f"{language}: the built-in sessions are in {', '.join(library_languages())}, not this language"
+def known_language(language: str) -> str:
+    """A language the built-in sessions are written in, as asked; UsageError naming those there are for any other."""
+    if primary_language(language) not in library_languages():
+        raise UsageError(
+            f"{language}: the built-in sessions are in {', '.join(library_languages())}, not this language"
+        )
+    return language
+
+
+def chosen_language(asked: str | None, locale: str | None) -> str:
+    """The language built-in sessions are taken in: the one asked for, else the locale's where there are sessions
+    in it, else English."""
+    if asked is not None:
+        return known_language(asked)
+    return locale if locale is not None and builtin_sessions(locale) else LIBRARY_LANGUAGE
 
 
 def resolve_asset(reference: str, base_dir: Path, library_folder: Path) -> Path:

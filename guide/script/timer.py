@@ -50,9 +50,7 @@ class Timer:
                 f"--interval {format_span(self.interval_ms)}: the interval must be shorter than the sit "
                 f"({format_span(self.length_ms)}), so that its bell rings inside it"
             )
-        unknown = library.unknown_language_error(self.language)
-        if unknown is not None:
-            raise UsageError(unknown)
+        library.known_language(self.language)
         if self.interval_ms is not None and self.interval_ms < SHORTEST_INTERVAL_MS:
             raise UsageError(
                 f"--interval {format_span(self.interval_ms)}: a bell needs {format_span(SHORTEST_INTERVAL_MS)} "
@@ -85,7 +83,7 @@ def timer_script(timer: Timer) -> Script:
     close = load_fragment(library.fragment(CLOSE, timer.language)) if timer.guided else ()
     return Script(
         path=here.path,
-        title=words["title"].replace("{length}", format_span(timer.length_ms)),
+        title=words["title"].format(length=format_span(timer.length_ms)),
         language=timer.language,
         sections=((Section(words["arriving"], opening, here),) if opening else ()) + tuple(stretches),
         closing=(*closing_strikes, *close),
@@ -98,4 +96,4 @@ def timer_script(timer: Timer) -> Script:
 def _title(words: dict[str, str], number: int, count: int) -> str:
     if count == 1:
         return words["sitting"]
-    return words["sitting_of"].replace("{number}", str(number)).replace("{count}", str(count))
+    return words["sitting_of"].format(number=number, count=count)

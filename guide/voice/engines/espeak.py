@@ -9,6 +9,8 @@ from importlib.resources import files
 
 import numpy as np
 
+from guide.script.format import primary_language
+
 MIN_RATE = 80
 PACE_FITTED_AT = (100, 125, 150, 175, 200)
 """The rates of espeak-ng's a language's pace is measured at: those of calm narration."""
@@ -54,7 +56,7 @@ def pace(words_per_minute: int, language: str = "en") -> tuple[int, int]:
 
 def language_pace(language: str) -> Pace:
     """The measured pace of a language tag's language (`es-419` has Spanish's), else English's."""
-    return measured_paces().get(language.split("-")[0].lower(), ENGLISH)
+    return measured_paces().get(primary_language(language), ENGLISH)
 
 
 @cache

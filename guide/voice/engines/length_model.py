@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from guide.script.format import primary_language
 from guide.script.sentences import sentences
 
 FEATURES = ("line", "vowels", "consonants", "long marks", "words", "sentence breaks", "clause breaks")
@@ -69,7 +70,7 @@ def weighed(weights: Sequence[float], counted: Sequence[float]) -> float:
 def corpus(language: str) -> list[str]:
     """The lines a voice speaks once to be measured, in its language where there are some, else in English."""
     folder = calibration_folder()
-    main = language.lower().split("-")[0]
+    main = primary_language(language)
     path = folder / f"corpus-{main}.txt"
     if not path.is_file():
         path = folder / "corpus-en.txt"

@@ -14,6 +14,7 @@ import numpy as np
 
 from guide.errors import MissingDependency
 from guide.script.fingerprint import canonical, digest
+from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
 from guide.voice.cache import ClipCache
@@ -107,7 +108,7 @@ def voice_for(name: str | None, language: str, voices_dir: Path | None) -> Piper
     tag = language.lower()
     ranked = (
         lambda v: v.language.lower() == tag,
-        lambda v: v.language.lower().split("-")[0] == tag.split("-")[0],
+        lambda v: primary_language(v.language) == primary_language(tag),
     )
     for matches in ranked:
         for voice in voices:

@@ -18,6 +18,7 @@ import numpy as np
 from guide.errors import MissingDependency, RenderError
 from guide.native import stderr_silenced
 from guide.script.fingerprint import digest
+from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
 from guide.sound.sounds import load_sound
@@ -173,18 +174,12 @@ class Pyttsx3Engine:
     def measured_pace(self, voice_id: str, language: str) -> espeak.Pace:
         """How fast a voice speaks its language's corpus at espeak-ng's own rates: the rate to give for each word
         per minute wanted, fitted over calm paces, and the pace of its slowest rate."""
-        from pyttsx3.drivers import _espeak
-        from pyttsx3.drivers.espeak import EspeakDriver
-
         lines = length_model.corpus(language)
         words = sum(length_model.spoken_words(line) for line in lines)
 
         def words_per_minute(rate: int) -> float:
             with _ESPEAK:
-                EspeakDriver.setProperty("voice", voice_id)
-                EspeakDriver.setProperty("rate", rate)
-                EspeakDriver.setProperty("pitch", espeak.pitch(0))
-                _espeak.SetParameter(espeak.WORDGAP_PARAMETER, 0, 0)
+                _espeak_settings(voice_id, rate, 0, espeak.pitch(0))
                 seconds = sum(len(trim_silence(_espeak_spoken(line))) for line in lines) / SAMPLE_RATE
             return words * 60 / seconds
 
@@ -258,17 +253,7 @@ class Pyttsx3Engine:
                 _DRIVER.engine.setProperty("voice", voice_id)
             _DRIVER.engine.setProperty("rate", settings[0])
             return
-        from pyttsx3.drivers import _espeak
-        from pyttsx3.drivers.espeak import EspeakDriver
-
-        # Straight to espeak-ng, in this order: pyttsx3 queues property changes while it thinks a line is
-        # still being spoken, and a voice chosen after the rate and word gap resets them.
-        rate, word_gap, pitch = settings
-        if voice_id:
-            EspeakDriver.setProperty("voice", voice_id)
-        EspeakDriver.setProperty("rate", rate)
-        EspeakDriver.setProperty("pitch", pitch)
-        _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
+        _espeak_settings(voice_id, *settings)
 
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
@@ -305,7 +290,21 @@ def _voice_for_language(voices: list[Any], language: str) -> str | None:
             if matches(v):
                 return str(v.id)
     # A region with no voice of its own (de-AT) is spoken by the language's.
-    return _voice_for_language(voices, tag.split("-")[0]) if "-" in tag else None
+    return _voice_for_language(voices, primary_language(tag)) if "-" in tag else None
+
+
+def _espeak_settings(voice_id: str | None, rate: int, word_gap: int, pitch: int) -> None:
+    """espeak-ng's own voice, rate, pitch and word gap, for the lines spoken next."""
+    from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers.espeak import EspeakDriver
+
+    # Straight to espeak-ng, in this order: pyttsx3 queues property changes while it thinks a line is still
+    # being spoken, and a voice chosen after the rate and word gap resets them.
+    if voice_id:
+        EspeakDriver.setProperty("voice", voice_id)
+    EspeakDriver.setProperty("rate", rate)
+    EspeakDriver.setProperty("pitch", pitch)
+    _espeak.SetParameter(espeak.WORDGAP_PARAMETER, word_gap, 0)
 
 
 def _espeak_synchronous() -> None:
