@@ -97,6 +97,12 @@ class NoAudioDevice(MissingDependency):
         return NoAudioDevice(self.reason, export_command)
 
 
+class SoundDeviceLost(GuideError):
+    """The sound device stopped taking sound while a session played (headphones unplugged, a sound server gone)."""
+
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
 class RenderError(GuideError):
     """A failure while making or writing audio."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from pulse import null_sink_server
+from terminal import Terminal
 
 from guide.cli.main import main
 from guide.environment import Environment
@@ -27,6 +28,9 @@ pcm.!default {{ type file slave.pcm "null" file "{capture}" format "raw" }}
 pcm.null {{ type null }}
 """
 ASOUND_NO_DEVICE = "pcm.!default { type hw card 99 }\n"
+NO_PULSE = {"PULSE_SERVER": "unix:/nonexistent/pulse"}
+"""The sound library tries a PulseAudio server before ALSA: none answers here, so the ALSA device set up is played
+to (and no server is started on the user's behalf)."""
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +125,7 @@ def alsa_capture(tmp_path: Path) -> tuple[dict[str, str], Path]:
     capture = tmp_path / "CAPTURE.raw"
     config = tmp_path / "asound-capture.conf"
     config.write_text(ASOUND_CAPTURE.format(capture=capture))
-    return {"ALSA_CONFIG_PATH": str(config)}, capture
+    return {"ALSA_CONFIG_PATH": str(config), **NO_PULSE}, capture
 
 
 @pytest.fixture
@@ -129,7 +133,7 @@ def no_audio_device(tmp_path: Path) -> dict[str, str]:
     """An environment in which the default ALSA device cannot be opened, as on a machine with no card."""
     config = tmp_path / "asound-none.conf"
     config.write_text(ASOUND_NO_DEVICE)
-    return {"ALSA_CONFIG_PATH": str(config)}
+    return {"ALSA_CONFIG_PATH": str(config), **NO_PULSE}
 
 
 @pytest.fixture
@@ -167,7 +171,7 @@ def paced_capture(paced_audio: dict[str, str], tmp_path: Path) -> tuple[dict[str
         f'pcm.!default {{ type file slave.pcm "paced" file "{capture}" format "raw" }}\n'
         f'pcm.paced {{ type pulse server "{server}" }}\n'
     )
-    return {**paced_audio, "ALSA_CONFIG_PATH": str(config)}, capture
+    return {**paced_audio, "ALSA_CONFIG_PATH": str(config), **NO_PULSE}, capture
 
 
 @pytest.fixture(autouse=True)
@@ -183,3 +187,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "paced_audio" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.realtime)
+
+
+@pytest.fixture
+def terminal_play(tmp_path: Path) -> Iterator[Callable[[list[str], dict[str, str]], Terminal]]:
+    """Start `guide ARGS...` on pseudo-terminals in the scratch folder; each is killed and closed afterwards."""
+    started: list[Terminal] = []
+
+    def start(args: list[str], env: dict[str, str]) -> Terminal:
+        terminal = Terminal(args, env, tmp_path)
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        if terminal.process.poll() is None:
+            terminal.process.kill()
+        terminal.close()

@@ -89,3 +89,31 @@ def fundamental_hz(samples: np.ndarray) -> float:
         low, high = SAMPLE_RATE // 400, SAMPLE_RATE // 60
         pitches.append(SAMPLE_RATE / (low + int(np.argmax(correlation[low:high]))))
     return float(np.median(pitches))
+
+
+PLAYED_OUT_MS = 500
+"""The most silence a device is fed after the last sample, while it plays out what it holds: a few periods."""
+
+
+def played(capture: Path | np.ndarray, length: int) -> np.ndarray:
+    """The first `length` samples a device got (an ALSA file sink's capture, or its samples), once it is clear
+    that all it got after them is the silence it was fed while it played out what it held: never more sound,
+    nor a long run."""
+    samples = capture if isinstance(capture, np.ndarray) else np.fromfile(capture, dtype="<i2")
+    after = samples[length:]
+    assert not np.any(after), f"the device got sound after sample {length}: {np.flatnonzero(after)[:5] + length}"
+    assert len(after) <= PLAYED_OUT_MS * SAMPLE_RATE // 1000, f"{len(after)} samples of silence after the end"
+    return samples[:length]
+
+
+def ends_with(samples: np.ndarray, tail: np.ndarray, steps: int = 0) -> bool:
+    """Whether a device's samples end with `tail`, but for the silence it was fed while it played out what it
+    held (see `played`): their last sounds line up, and so does all before them, each sample within `steps`."""
+    sound, tail_sound = np.flatnonzero(samples), np.flatnonzero(tail)
+    if not sound.size or not tail_sound.size:
+        return not sound.size and not tail_sound.size
+    start = int(sound[-1]) - int(tail_sound[-1])
+    if start < 0:
+        return False
+    heard = played(samples[start:], len(tail)).astype(np.int32)
+    return bool(np.all(np.abs(heard - tail) <= steps))

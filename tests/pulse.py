@@ -19,6 +19,13 @@ set-default-sink nowhere
 @contextlib.contextmanager
 def null_sink_server(home: Path) -> Iterator[dict[str, str]]:
     """Start PulseAudio in `home`; yields an environment whose default ALSA device plays into its silent sink."""
+    with null_sink_server_process(home) as (env, _):
+        yield env
+
+
+@contextlib.contextmanager
+def null_sink_server_process(home: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen[bytes]]]:
+    """`null_sink_server`, and the server's process, for a test that ends it while a session plays."""
     socket = home / "native"
     (home / "default.pa").write_text(PULSE_CONFIG.format(socket=socket))
     (home / "asound.conf").write_text(
@@ -45,7 +52,8 @@ def null_sink_server(home: Path) -> Iterator[dict[str, str]]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("PulseAudio did not start")
             time.sleep(0.05)
-        yield {"ALSA_CONFIG_PATH": str(home / "asound.conf"), "PULSE_SERVER": f"unix:{socket}"}
+        yield {"ALSA_CONFIG_PATH": str(home / "asound.conf"), "PULSE_SERVER": f"unix:{socket}"}, server
     finally:
-        server.terminate()
+        if server.poll() is None:
+            server.terminate()
         server.wait(timeout=10)

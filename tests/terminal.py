@@ -36,7 +36,7 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while text.encode() not in self.shown:
             assert time.monotonic() < deadline, f"never showed {text!r}: {self.shown[-500:]!r}"
-            assert self._pump(), f"ended before showing {text!r}: {self.shown[-500:]!r}"
+            assert self.pump(), f"ended before showing {text!r}: {self.shown[-500:]!r}"
 
     def press(self, key: str) -> None:
         os.write(self.controller, key.encode())
@@ -45,8 +45,8 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while self.process.poll() is None:
             assert time.monotonic() < deadline, "the player never ended"
-            self._pump()
-        while self._pump():
+            self.pump()
+        while self.pump():
             pass
         stderr = self.process.stderr.read() if self.process.stderr else ""
         return self.process.returncode, stderr
@@ -58,7 +58,8 @@ class Terminal:
         os.close(self.controller)
         os.close(self.terminal)
 
-    def _pump(self) -> bool:
+    def pump(self) -> bool:
+        """Take in what the program showed in the next 50 ms; False once it has ended."""
         ready, _, _ = select.select([self.controller], [], [], 0.05)
         if not ready:
             return self.process.poll() is None

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import pty
 import re
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
+import unicodedata
 import wave
 from pathlib import Path
 
 import numpy as np
-from measure import prepared
+import pytest
+from measure import played, prepared
 
 from guide.play.display import PlayDisplay
 from guide.script.loader import load_script
@@ -54,10 +59,8 @@ def test_the_player_sends_exactly_the_rendered_audio_to_the_device(run_guide, al
     assert run_guide("export", "sit-with-your-younger-self", "-o", str(exported)).returncode == 0
     result = run_guide("play", "sit-with-your-younger-self", env=env)
     assert result.returncode == 0, result.stderr
-    played = capture.read_bytes()
     rendered = wav_data(exported)
-    assert len(played) == len(rendered)
-    assert played == rendered
+    assert played(capture, len(rendered) // 2).tobytes() == rendered
 
 
 def test_the_listener_sees_the_title_the_content_note_the_sections_and_the_reflection(
@@ -97,14 +100,26 @@ def test_plain_lines_show_each_section_and_each_line_as_it_is_reached(write_scri
 def test_a_terminal_gets_one_status_line_rewritten_in_place_and_a_clean_last_line(write_script, alsa_capture, tmp_path):
     env, _ = alsa_capture
     script = write_script(SHORT_SCRIPT)
+    code, text = shown_on_a_terminal(script, env, tmp_path)
+    assert code == 0
+    total = total_time(script)
+    assert f"\r\x1b[K{'━' * 20} {total} / {total}" in text, "the status line shows a bar, elapsed and total time"
+    assert text.endswith("  • What did you notice?\r\n")
+
+
+def shown_on_a_terminal(script: Path, env: dict[str, str], cwd: Path, columns: int = 0) -> tuple[int, str]:
+    """`guide play SCRIPT` with its output on a pseudo-terminal (`columns` wide, where given) and no keys: its exit
+    code, and all it showed."""
     controller, terminal = pty.openpty()
+    if columns:
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     process = subprocess.Popen(
         [sys.executable, "-m", "guide", "play", str(script)],
         stdin=subprocess.DEVNULL,
         stdout=terminal,
         stderr=subprocess.PIPE,
         env={**os.environ, **env},
-        cwd=tmp_path,
+        cwd=cwd,
     )
     os.close(terminal)
     output = b""
@@ -112,11 +127,7 @@ def test_a_terminal_gets_one_status_line_rewritten_in_place_and_a_clean_last_lin
         output += chunk
     process.wait(timeout=60)
     os.close(controller)
-    assert process.returncode == 0
-    text = output.decode()
-    total = total_time(script)
-    assert f"\r\x1b[K{'━' * 20} {total} / {total}" in text, "the status line shows a bar, elapsed and total time"
-    assert text.endswith("  • What did you notice?\r\n")
+    return process.returncode, output.decode()
 
 
 def _read(fd: int) -> bytes:
@@ -198,3 +209,50 @@ def test_no_audio_device_is_one_line_that_suggests_export_and_exit_4(run_guide, 
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("guide: no audio output device could be opened")
     assert result.stderr.rstrip().endswith(f"export instead: guide export '{script}' -o 'short sit.mp3'")
+
+
+FOLDED_SCRIPT = """\
+title: Folded
+duration: 40s
+sections:
+  - title: Arriving
+    steps:
+      - say: >
+          Before we begin, know that you are in charge here: you can open your eyes, pause, or stop at any
+          time, and 子どもの頃の自分 is welcome too.
+      - silence: 5s
+closing:
+  - say: You are here, today, and safe.
+"""
+
+
+@pytest.mark.parametrize("columns", [40, 200])
+def test_the_status_line_stays_one_row_and_knows_the_length_from_the_start(
+    columns, write_script, alsa_capture, tmp_path
+):
+    env, _ = alsa_capture
+    code, shown = shown_on_a_terminal(write_script(FOLDED_SCRIPT), env, tmp_path, columns)
+    assert code == 0, shown
+    parts = shown.split("\r\x1b[K")[1:-1]
+    rows = [part for part in parts if " / " in part]
+    assert rows, shown
+    # A status row is rewritten in place: the folded line's newline never moves it down a row. Each fits the
+    # terminal, cut with "…" where it must be.
+    assert all("\n" not in row and display_width(row) < columns for row in rows), rows
+    assert any(row.endswith("…") for row in rows) == (columns == 40), rows
+    # The session's length is shown from its first second: the target, here.
+    assert "/ 0:40" in rows[0] and "…" not in rows[0].split("/ ")[1][:4]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def test_the_voice_is_named_only_when_asked_for(run_guide, write_script, alsa_capture):
+    env, _ = alsa_capture
+    script = write_script(SHORT_SCRIPT)
+    plain = run_guide("play", str(script), env=env)
+    verbose = run_guide("play", str(script), "--verbose", env=env)
+    assert plain.returncode == verbose.returncode == 0, plain.stderr + verbose.stderr
+    assert "Voice:" not in plain.stdout
+    assert re.search(r"^Voice: pyttsx3 \(espeak-ng 1\.\d+[.\d]*\), voice gmw/en", verbose.stdout, re.MULTILINE)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import prepared
+from measure import ends_with, played, prepared
 from terminal import Terminal
 
 from guide.play.keys import SHOW_CURSOR
@@ -38,22 +38,6 @@ closing:
   - say: You are here, today, and safe. Open your eyes when you are ready.
 """
 FADE = ms_to_samples(TURN_FADE_MS)
-
-
-@pytest.fixture
-def terminal_play(tmp_path):
-    started: list[Terminal] = []
-
-    def start(args: list[str], env: dict[str, str]) -> Terminal:
-        terminal = Terminal(args, env, tmp_path)
-        started.append(terminal)
-        return terminal
-
-    yield start
-    for terminal in started:
-        if terminal.process.poll() is None:
-            terminal.process.kill()
-        terminal.close()
 
 
 @pytest.fixture
@@ -137,9 +121,16 @@ def test_pausing_and_going_on_changes_nothing_but_a_short_fade(rendered, at_welc
     code, stderr = player.finish()
     assert code == 0, stderr
     heard = captured(capture)
-    assert len(heard) == len(whole), "a pause neither repeats nor skips anything"
-    differs = np.flatnonzero(heard != whole)
-    assert differs.size, "the pause must fade"
+    # While paused the device played silence: the session goes on after it where it left off.
+    end = len(whole) - ms_to_samples(2000)
+    silence = next(
+        k for k in range(0, len(heard) - len(whole) + 1) if np.array_equal(heard[end + k :][:2000], whole[end:][:2000])
+    )
+    first = int(np.flatnonzero(heard[: len(whole)] != whole)[0])
+    assert np.abs(heard[first + FADE : first + FADE + silence]).max() < 100, "only silence was put in, while paused"
+    resumed = np.concatenate((heard[: first + FADE], heard[first + FADE + silence :]))
+    resumed = played(resumed, len(whole))
+    differs = np.flatnonzero(resumed != whole)
     assert differs[-1] - differs[0] <= 2 * FADE + ms_to_samples(10), "only the fade out and back in differ"
 
 
@@ -154,7 +145,9 @@ def test_g_goes_to_the_grounding_close_at_once(rendered, at_welcome):
     closing = ms_to_samples(timeline.chapters[-1].start_ms)
     assert len(heard) < closing, "the sections were skipped"
     after_fade = len(whole) - closing - FADE
-    assert np.array_equal(heard[-after_fade:], whole[-after_fade:]), "it ends with the closing, as rendered"
+    # Pressed before the whole session is known, g plays the close mixed on its own: a sample may round one step
+    # apart from the whole session's mix of it.
+    assert ends_with(heard, whole[-after_fade:], steps=1), "it ends with the closing, as rendered"
 
 
 def test_the_first_q_offers_the_close_the_second_quits_and_resume_goes_on(
@@ -174,10 +167,9 @@ def test_the_first_q_offers_the_close_the_second_quits_and_resume_goes_on(
     capture_env, capture = alsa_capture
     result = run_guide("play", str(script), "--resume", env=capture_env)
     assert result.returncode == 0, result.stderr
-    heard = captured(capture)
     first_line = ms_to_samples(timeline.cues[0].start_ms)
     # It goes on from the start of the line that was being spoken, fading in.
-    assert len(heard) == len(whole) - first_line
+    heard = played(capture, len(whole) - first_line)
     assert np.array_equal(heard[FADE:], whole[first_line + FADE :])
 
     again = run_guide("play", str(script), "--resume", env=capture_env)
@@ -191,8 +183,7 @@ def test_from_starts_at_a_section_named_by_number_or_title(rendered, alsa_captur
     result = run_guide("play", str(script), "--from", section, env=env)
     assert result.returncode == 0, result.stderr
     start = ms_to_samples(timeline.chapters[1].start_ms)
-    heard = captured(capture)
-    assert len(heard) == len(whole) - start
+    heard = played(capture, len(whole) - start)
     assert np.array_equal(heard[FADE:], whole[start + FADE :])
 
 
@@ -211,7 +202,7 @@ def test_quiet_shows_nothing_and_still_plays_it_all(rendered, alsa_capture, run_
     result = run_guide("play", str(script), "--quiet", env=env)
     assert result.returncode == 0
     assert (result.stdout, result.stderr) == ("", "")
-    assert np.array_equal(captured(capture), whole)
+    assert np.array_equal(played(capture, len(whole)), whole)
 
 
 def test_a_device_can_be_listed_and_picked(rendered, alsa_capture, run_guide, tmp_path):
@@ -229,10 +220,14 @@ def test_a_device_can_be_listed_and_picked(rendered, alsa_capture, run_guide, tm
     assert picked.returncode == 0, picked.stderr
     assert not capture.exists(), "the sound went to the device picked, not the default"
 
+    by_description = run_guide("play", str(script), "--device", "hears nothing", env=env)
+    assert by_description.returncode == 0, by_description.stderr
+    assert not capture.exists()
+
     missing = run_guide("play", str(script), "--device", "nonesuch", env=env)
-    assert missing.returncode == 4
-    assert missing.stderr.startswith("guide: the audio device 'nonesuch' could not be opened")
-    assert "guide play --device list" in missing.stderr
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("guide: --device nonesuch: no such audio device; the devices are: ")
+    assert "quiet" in missing.stderr
 
 
 def test_sigterm_while_playing_restores_the_terminal_and_keeps_the_place(rendered, at_welcome, data_env):

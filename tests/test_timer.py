@@ -119,4 +119,5 @@ def test_the_timer_plays_through_the_player_exactly_as_it_exports(run_guide, als
     played = run_guide("timer", "1m", "--quiet", env=env)
     assert played.returncode == 0, played.stderr
     with wave.open(str(out), "rb") as written:
-        assert capture.read_bytes() == written.readframes(written.getnframes())
+        frames = written.readframes(written.getnframes())
+    assert played(capture, len(frames) // 2).tobytes() == frames

@@ -12,8 +12,7 @@ from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode, NoAudioDevice, UsageError, export_suggestion
-from guide.play import alsa
-from guide.play.devices import open_output
+from guide.play.device import device_entries, open_device
 from guide.play.display import PlayDisplay
 from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
@@ -41,9 +40,10 @@ from guide.script.values import format_clock
 @click.option(
     "--device",
     metavar="NAME",
-    help="The ALSA output device to play through; `--device list` shows them.",
+    help="The sound device to play through, by its name or description; `--device list` shows them.",
 )
 @click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
+@click.option("--verbose", is_flag=True, help="Also show the voice that speaks (engine, version and model).")
 @click.option(
     "--no-checkin",
     is_flag=True,
@@ -58,6 +58,7 @@ def play(
     from_section: str | None,
     device: str | None,
     quiet: bool,
+    verbose: bool,
     no_checkin: bool,
     shaping: Shaping,
 ) -> ExitCode:
@@ -85,8 +86,20 @@ def play(
     places = ResumePlaces(env.data_dir)
     before = checkin.before_session(env, script) if checkin.wanted(env, no_checkin, quiet) else None
     outcome = play_script(
-        env, script, level_from, shaping, device, quiet, export_suggestion(script_ref), places, resume, from_section
+        env,
+        script,
+        level_from,
+        shaping,
+        device,
+        quiet,
+        export_suggestion(script_ref),
+        places,
+        resume,
+        from_section,
+        verbose,
     )
+    if outcome.ending is Ending.LOST:
+        env.err("The sound device stopped taking sound (were the headphones unplugged?).")
     if outcome.ending is not Ending.FINISHED:
         at = format_clock(outcome.heard_ms)
         env.err(f"Stopped at {at}. To go on from there later: guide play {shlex.quote(script_ref)} --resume")
@@ -96,7 +109,10 @@ def play(
         env.out("\n" + rules_or_english(script.language).reflect_heading)
         for prompt in script.reflect:
             env.out(f"  • {prompt}")
-    return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK
+    return ENDING_CODES.get(outcome.ending, ExitCode.OK)
+
+
+ENDING_CODES = {Ending.INTERRUPTED: ExitCode.INTERRUPTED, Ending.LOST: ExitCode.MISSING_DEPENDENCY}
 
 
 def play_script(
@@ -110,11 +126,12 @@ def play_script(
     places: ResumePlaces | None = None,
     resume: bool = False,
     from_section: str | None = None,
+    verbose: bool = False,
 ) -> Outcome:
     """Play a session through the device, keep where it stopped in `places` (if given), and say if the sound had
     a gap (with `export_command`, which makes a file that plays without one)."""
     try:
-        outcome = _play(env, script, level_from, shaping, device, places, resume, from_section, quiet)
+        outcome = _play(env, script, level_from, shaping, device, places, resume, from_section, quiet, verbose)
     except NoAudioDevice as error:
         raise error.about(export_command) from None
     if outcome.underruns:
@@ -136,23 +153,28 @@ def _play(
     resume: bool,
     from_section: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> Outcome:
     """Play the session through the device, and remember where it stopped."""
     path = script.path
-    output = open_output(device)
+    output = open_device(device)
     live: LiveSession | None = None
+    player: Player | None = None
+    outcome = None
     try:
-        live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
-        stopped = places.stopped_at(path) if places is not None and resume else None
-        start_ms = _start_ms(env, live, stopped, resume, from_section)
-        if not quiet:
-            spoken = bool(spoken_lines(script))
-            _introduce(env, script, live, voice_description(script, shaping.engines) if spoken else None)
-        outcome = None
+        # Keys are listened for from the first moment: one pressed while the voice loads is taken, not lost.
         with listening(env.stdin, env.stdout) as keys:
-            if keys is not None and not quiet:
-                env.out(KEYS_HINT + "\n")
-            display = None if quiet else PlayDisplay(env.stdout, live=env.stdout_isatty)
+            live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
+            stopped = places.stopped_at(path) if places is not None and resume else None
+            start_ms = _start_ms(env, live, stopped, resume, from_section)
+            expected_ms = None
+            if not quiet:
+                expected_ms = plan_without_speaking(script, shaping.engines, shaping.cache())[0].length_ms
+                spoken = verbose and bool(spoken_lines(script))
+                _introduce(env, script, expected_ms, voice_description(script, shaping.engines) if spoken else None)
+                if keys is not None:
+                    env.out(KEYS_HINT + "\n")
+            display = None if quiet else PlayDisplay(env.stdout, env.stdout_isatty, expected_ms)
             player = Player(live, output, display, keys, start_ms)
             try:
                 outcome = player.run()
@@ -161,11 +183,11 @@ def _play(
                     display.finish()
                 finished = outcome is not None and outcome.ending is Ending.FINISHED
                 if places is not None:
-                    places.remember(path, None if finished else player.heard_ms())
+                    places.remember(path, None if finished else player.place_ms())
     finally:
         if live is not None:
             live.close()
-        output.close()
+        (player.output if player is not None else output).close()
     return outcome
 
 
@@ -180,9 +202,8 @@ def _say_if_unmet(env: Environment, script: Script, shaping: Shaping) -> None:
 KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
 
 
-def _introduce(env: Environment, script: Script, live: LiveSession, voice: str | None) -> None:
-    length = f"  ({format_clock(live.whole().timeline.length_ms)})" if live.is_whole() else ""
-    env.out(f"{script.title}{length}")
+def _introduce(env: Environment, script: Script, length_ms: int, voice: str | None) -> None:
+    env.out(f"{script.title}  ({format_clock(length_ms)})")
     if script.content_note:
         env.out(textwrap.fill(script.content_note.strip(), width=78))
     if voice is not None:
@@ -214,9 +235,8 @@ def _start_ms(env: Environment, live: LiveSession, stopped: int | None, resume: 
 
 
 def _list_devices(env: Environment) -> None:
-    library = alsa.library()
-    if library is None:
-        env.out("Choosing a device needs ALSA (Linux); here the default output plays.")
-        return
-    for name, description in alsa.output_devices(library):
-        env.out(f"{name}\n    {description}" if description else name)
+    entries = device_entries()
+    if not entries:
+        env.out("No sound device was found.")
+    for entry in entries:
+        env.out(f"{entry.name}\n    {entry.description}" if entry.description != entry.name else entry.name)

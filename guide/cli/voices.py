@@ -6,7 +6,7 @@ import click
 
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
-from guide.play.devices import open_output
+from guide.play.device import open_device
 from guide.script.format import DEFAULT_RATE, RATE_RANGE, SPEECH_ENGINES
 from guide.script.model import Voice
 from guide.voice.engines import Engines, piper
@@ -64,7 +64,7 @@ def _say(
     engine = engines.for_voice(voice, "en")
     env.err(f"{engine.describe(voice, 'en')}:")
     samples = engine.synthesize(text, voice, "en")
-    output = open_output(None)
+    output = open_device(None)
     try:
         output.write(samples.astype("<i2").tobytes())
         output.drain()

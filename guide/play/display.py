@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import unicodedata
 from typing import TextIO
 
 from guide.rendering.timeline import Cue, CueKind, Timeline
@@ -25,15 +27,56 @@ def caption(cue: Cue | None) -> str:
     return ""
 
 
+def one_line(text: str) -> str:
+    """The text with every run of white space (a folded line's newlines among them) as one space."""
+    return " ".join(text.split())
+
+
+def fitted(text: str, columns: int) -> str:
+    """The text cut to fit in `columns` of a terminal, ending in "…" where it was cut: wide characters take two
+    columns and combining marks none, so the status line never wraps onto a second row."""
+    if _width(text) <= columns:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += _char_width(char)
+        if used > columns - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…" if columns > 0 else ""
+
+
+def _width(text: str) -> int:
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _columns(out: TextIO) -> int:
+    """The terminal's width, asked of the terminal the display writes to."""
+    try:
+        columns = os.get_terminal_size(out.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        columns = 0
+    # A terminal that says it has no width (a new pseudo-terminal) gets the usual one.
+    return columns or shutil.get_terminal_size().columns
+
+
 class PlayDisplay:
     """Section headings as lines, and below them one status line that a terminal rewrites in place: a
     progress bar, the time, and the line being spoken. Plain lines, one per change, where the output is
     not a terminal."""
 
-    def __init__(self, out: TextIO, live: bool):
+    def __init__(self, out: TextIO, live: bool, expected_ms: int | None = None):
         self.out = out
         self.live = live
-        self.chapter: int | None = None
+        self.expected_ms = expected_ms
+        """The session's length as planned before its lines are voiced, shown until the whole is known."""
+        self.chapter: tuple[str, int] | None = None
         self.cue: Cue | None = None
         self.paused = False
         self.status_shown = False
@@ -43,15 +86,16 @@ class PlayDisplay:
     def tick(self, heard_ms: int, timeline: Timeline, whole: bool = True) -> None:
         """Show the moment `heard_ms` of a timeline (`whole`: all of the session; else its first part)."""
         cue = timeline.cue_at(heard_ms)
-        chapter_at = timeline.chapter_at(heard_ms)
-        chapter = timeline.chapters.index(chapter_at) if chapter_at is not None else None
-        if chapter is not None and chapter != self.chapter:
-            self.chapter = chapter
-            self._line(f"— {timeline.chapters[chapter].title}")
+        chapter = timeline.chapter_at(heard_ms)
+        # A chapter is known by its title and start, not its place in the list (the close played on its own is
+        # the first chapter of a timeline of its own), nor its end (the part voiced so far ends it early).
+        if chapter is not None and (chapter.title, chapter.start_ms) != self.chapter:
+            self.chapter = (chapter.title, chapter.start_ms)
+            self._line(f"— {chapter.title}")
         if self.live:
-            self._status(heard_ms, timeline.length_ms if whole else None, cue)
+            self._status(heard_ms, timeline.length_ms if whole else self.expected_ms, cue)
         elif cue is not None and cue != self.cue and caption(cue):
-            self._line(f"{format_clock(cue.start_ms)}  {caption(cue)}")
+            self._line(f"{format_clock(cue.start_ms)}  {one_line(caption(cue))}")
         self.cue = cue
 
     def pause(self, paused: bool) -> None:
@@ -85,10 +129,7 @@ class PlayDisplay:
         bar = "━" * filled + "─" * (BAR_WIDTH - filled)
         total = format_clock(total_ms) if total_ms is not None else "…"
         words = "paused (space to go on)" if self.paused else caption(cue)
-        text = f"{bar} {format_clock(heard_ms)} / {total}  {words}"
-        width = shutil.get_terminal_size().columns - 1
-        if len(text) > width:
-            text = text[: max(width - 1, 0)] + "…"
+        text = fitted(f"{bar} {format_clock(heard_ms)} / {total}  {one_line(words)}", _columns(self.out) - 1)
         if self.status_shown and text == self.status:
             return
         self.status = text

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import FrameType
 
 import numpy as np
 
+from guide.errors import GuideError, SoundDeviceLost
+from guide.play.device import SoundDevice, open_device
 from guide.play.display import PlayDisplay
-from guide.play.keys import Keys
-from guide.play.outputs import STOP_FADE_MS, Output
-from guide.rendering.live import LiveSession
+from guide.play.keys import ESCAPE, Keys
+from guide.rendering.live import Known, LiveSession
 from guide.rendering.session import Session
 from guide.rendering.timeline import Timeline
 from guide.sound.pcm import ms_to_samples, samples_to_ms, to_int16
@@ -23,8 +26,22 @@ BLOCK_MS = 100
 """Audio is mixed and handed to the device in blocks this long: keys are answered within one."""
 TURN_FADE_MS = 250
 """Pausing, resuming and jumping fade over this long, so that nothing clicks."""
-PAUSED_POLL_S = 0.05
+WAIT_S = 0.02
+"""How long the loop rests while paused, or while the voice catches up, before it looks at the keys again."""
+STOP_FADE_MS = 1000
+"""Quitting fades the sound out over a second rather than cutting it off."""
 OFFER_CLOSING = "Press g for a short grounding close, or q again to quit."
+GOING_TO_CLOSE = "Going to the grounding close."
+WAITING_FOR = {
+    "g": "Going to the grounding close as soon as it is ready…",
+    "n": "Going to the next section as soon as it is ready…",
+    "b": "Going back as soon as it is ready…",
+}
+DEVICE_LOST = (
+    "The sound device stopped taking sound (were the headphones unplugged?). Paused: space goes on through the "
+    "default device, q stops and keeps the place."
+)
+QUIT = "q"
 
 
 class Ending(enum.Enum):
@@ -33,6 +50,8 @@ class Ending(enum.Enum):
     """With q."""
     INTERRUPTED = "interrupted"
     """With Ctrl+C."""
+    LOST = "lost"
+    """The sound device went, with no keys to go on with."""
 
 
 @dataclass(frozen=True)
@@ -51,18 +70,26 @@ class Player:
 
     Keys: space pauses and resumes, n skips to the next section, b goes back to the start of this one, g
     goes to the closing, q (or Ctrl+C) quits; during the sections, the first q offers the closing
-    instead, when there are keys to take it up with."""
+    instead, when there are keys to take it up with.
+
+    The loop never waits on the voice: what is not voiced yet is waited for a block at a time, keys answered
+    in between. A jump whose place is not known yet fades out at once and is taken as soon as it is; g before
+    the whole session is known plays the grounding close on its own, its lines voiced first of all."""
 
     def __init__(
         self,
         live: LiveSession,
-        output: Output,
+        output: SoundDevice,
         display: PlayDisplay | None,
         keys: Keys | None,
         start_ms: int = 0,
+        reopen: Callable[[], SoundDevice] | None = None,
     ):
         self.live = live
         self.output = output
+        self.reopen = reopen or (lambda: open_device(None))
+        """Opens the device to go on through after the one playing was lost."""
+        self.lost = False
         self.display = display
         self.keys = keys
         self.position = ms_to_samples(start_ms)
@@ -72,6 +99,12 @@ class Player:
         self.interrupts = 0
         self.offered = False
         self.paused = False
+        self.pending: str | None = None
+        """A jump asked for (n, b or g) whose place is not voiced yet: silence until it is."""
+        self.alone: Session | None = None
+        """The grounding close played on its own, where g led before the whole session was known."""
+        self.left_ms = 0
+        """Where the listener left the sections for the close on its own: the place a later play resumes from."""
         self._timeline: Timeline | None = None
         """The timeline of the part of the session last played from: where the section it ends in is found."""
         self.ending: Outcome | None = None
@@ -80,35 +113,68 @@ class Player:
         previous = signal.signal(signal.SIGINT, self._interrupted)
         try:
             while self.ending is None:
-                self._answer_keys()
-                if self.ending is not None:
-                    break
-                if self.paused:
-                    self._wait()
-                    continue
-                session, whole = self.live.session_until(samples_to_ms(self.position) + BLOCK_MS + 1)
-                self._timeline = session.timeline
-                length = ms_to_samples(session.timeline.length_ms) if whole else None
-                if length is not None and self.position >= length:
-                    self.output.drain()
-                    self._show(session, whole)
-                    self.ending = Outcome(Ending.FINISHED, session.timeline.length_ms)
-                    break
-                end = self.position + ms_to_samples(BLOCK_MS)
-                self._write(session, min(end, length) if length is not None else end)
-                self._show(session, whole)
+                try:
+                    self._turn()
+                except SoundDeviceLost:
+                    self._lost()
         finally:
             signal.signal(signal.SIGINT, previous)
         chapter = self._timeline.chapter_at(self.ending.heard_ms) if self._timeline is not None else None
         return replace(self.ending, underruns=self.output.underruns, section=chapter.title if chapter else None)
 
+    def _turn(self) -> None:
+        """One turn of the loop: the keys pressed, then a block played, or a short rest."""
+        self._answer_keys()
+        if self.ending is None and self.pending is not None:
+            self._take_pending()
+        if self.ending is not None:
+            return
+        if self.paused or self.pending is not None:
+            if not self.lost:
+                self.output.rest()
+            self._wait()
+            return
+        self._play_block()
+
     def heard_ms(self) -> int:
-        """The moment of the session being heard now."""
+        """The moment being heard now, of the session (or of the close on its own)."""
         heard_frame = self.output.written - self.output.queued_frames()
         while len(self.placed) > 1 and self.placed[1][0] <= heard_frame:
             self.placed.popleft()
         frame, sample = self.placed[0]
         return samples_to_ms(sample + max(0, heard_frame - frame))
+
+    def place_ms(self) -> int:
+        """Where in the session the listener is, as a later play resumes from it."""
+        return self.left_ms if self.alone is not None else self.heard_ms()
+
+    def _known(self) -> Known:
+        if self.alone is not None:
+            return Known(self.alone, self.alone.timeline.length_ms, True)
+        return self.live.known()
+
+    def _play_block(self) -> None:
+        if not self.output.room(WAIT_S):
+            return
+        known = self._known()
+        self._timeline = known.session.timeline
+        end = self.position + ms_to_samples(BLOCK_MS)
+        if known.whole:
+            length = ms_to_samples(known.session.timeline.length_ms)
+            if self.position >= length:
+                self.output.drain()
+                self._show(known)
+                self.ending = Outcome(Ending.FINISHED, self.left_ms if self.alone else known.session.timeline.length_ms)
+                return
+            end = min(end, length)
+        elif known.exact_ms < samples_to_ms(end) + 1:
+            # The voice has not reached this far yet: the silence meanwhile is no gap of the machine's.
+            self.output.wait()
+            self._show(known)
+            self._wait()
+            return
+        self._write(known.session, end)
+        self._show(known)
 
     def _interrupted(self, signum: int, frame: FrameType | None) -> None:
         # Ctrl+C is answered between blocks, like a key: an exception here could cut a block in half.
@@ -128,13 +194,29 @@ class Player:
         self.position = end
 
     def _fade_out(self, ms: int) -> None:
-        session, _ = self.live.session_until(samples_to_ms(self.position) + ms + 1)
-        self._write(session, self.position + ms_to_samples(ms), fade_out=True)
+        """Fade out over `ms` from the moment the device will play next, or over as much of it as is voiced (where
+        nothing is, the sound has stopped)."""
+        self._take_back()
+        known = self._known()
+        end = min(self.position + ms_to_samples(ms), ms_to_samples(known.exact_ms))
+        if end > self.position:
+            self._write(known.session, end, fade_out=True)
+
+    def _take_back(self) -> None:
+        """Take back what the device has not taken yet, and go back to the moment of the session it would have
+        played next: a fade then starts where the listener is, not a fifth of a second later."""
+        self.output.discard()
+        frame = self.output.written
+        while len(self.placed) > 1 and self.placed[-1][0] > frame:
+            self.placed.pop()
+        start_frame, start_sample = self.placed[-1]
+        self.position = start_sample + max(0, frame - start_frame)
 
     def _jump(self, to_ms: int) -> None:
-        if not self.paused:
+        if not self.paused and self.pending is None:
             self._fade_out(TURN_FADE_MS)
         self.paused = False
+        self.pending = None
         self.position = ms_to_samples(to_ms)
         self.fade_in_left = ms_to_samples(TURN_FADE_MS)
         self.placed.append((self.output.written, self.position))
@@ -144,55 +226,129 @@ class Player:
             self.interrupts -= 1
             self._quit(Ending.INTERRUPTED)
         while self.ending is None and self.keys is not None and (key := self.keys.take()) is not None:
-            self._answer(key.lower())
+            self._answer(key)
 
     def _answer(self, key: str) -> None:
-        if key in "q\x1b":
+        if key in (QUIT, ESCAPE):
             self._quit(Ending.QUIT)
         elif key == " ":
             self._toggle_pause()
-        elif key in "nbg":
-            timeline = self.live.whole().timeline
-            target = _jump_target(key, timeline, self.heard_ms(), bool(self.live.script.closing))
+        elif key in ("n", "b", "g") and not self._jumped(key):
+            # Its place is not voiced yet: the sound goes now, the jump comes as soon as it can.
+            if not self.paused and self.pending is None:
+                self._fade_out(TURN_FADE_MS)
+                self.output.pause()
+            self.pending = key
+            if self.display is not None:
+                self.display.notice(WAITING_FOR[key])
+
+    def _take_pending(self) -> None:
+        assert self.pending is not None
+        self._jumped(self.pending)
+
+    def _going_to_close(self) -> None:
+        # The way out says at once that it was heard, before the fade into the close is.
+        if self.display is not None:
+            self.display.notice(GOING_TO_CLOSE)
+
+    def _jumped(self, key: str) -> bool:
+        """Jump where n, b or g goes, if that place is known (or there is nowhere to go); False if it is not known
+        yet."""
+        known = self._known()
+        heard = self.heard_ms()
+        if self.alone is not None:
+            if key == "b":
+                self._jump(0)
+            self.pending = None
+            return True
+        if known.whole:
+            target = _jump_target(key, known.session.timeline, heard, bool(self.live.script.closing))
             if target is not None:
+                if key == "g":
+                    self._going_to_close()
                 self._jump(target)
+            self.pending = None
+            return True
+        if key == "g":
+            alone = self.live.closing_alone()
+            if alone is None:
+                return not self.live.script.closing
+            self.left_ms = self.place_ms()
+            self._going_to_close()
+            self._jump(0)
+            self.alone = alone
+            self.placed.append((self.output.written, 0))
+            return True
+        target = _jump_target(key, known.session.timeline, heard, False)
+        if target is None or target > known.exact_ms:
+            return False
+        self._jump(target)
+        return True
+
+    def _lost(self) -> None:
+        """The device stopped taking sound: pause where the listener was, and say so; without keys to go on with,
+        the play ends there, its place kept."""
+        place, heard = self.place_ms(), self.heard_ms()
+        self.output.close()
+        self.lost = True
+        if self.keys is None:
+            self.ending = Outcome(Ending.LOST, place)
+            return
+        self.paused = True
+        self.pending = None
+        self.position = ms_to_samples(heard)
+        self.placed = deque([(self.output.written, self.position)])
+        if self.display is not None:
+            self.display.notice(DEVICE_LOST)
 
     def _toggle_pause(self) -> None:
-        if self.paused:
+        if self.lost:
+            try:
+                self.output = self.reopen()
+            except GuideError as error:
+                if self.display is not None:
+                    self.display.notice(f"{error.message}. {DEVICE_LOST}")
+                return
+            self.lost = False
+            self.placed = deque([(self.output.written, self.position)])
+        if self.paused or self.pending is not None:
             self.paused = False
+            self.pending = None
             self.fade_in_left = ms_to_samples(TURN_FADE_MS)
             self.placed.append((self.output.written, self.position))
         else:
             self._fade_out(TURN_FADE_MS)
-            self.output.drain()
+            self.output.pause()
             self.paused = True
         if self.display is not None:
             self.display.pause(self.paused)
 
     def _quit(self, how: Ending) -> None:
-        heard = self.heard_ms()
-        if self._may_offer_closing(heard):
+        place = self.place_ms()
+        if self._may_offer_closing(place):
             self.offered = True
             if self.display is not None:
                 self.display.notice(OFFER_CLOSING)
             return
-        if not self.paused:
+        if not self.paused and self.pending is None:
             self._fade_out(STOP_FADE_MS)
-            self.output.drain()
-        self.ending = Outcome(how, heard)
+            with contextlib.suppress(SoundDeviceLost):
+                self.output.drain()
+        self.ending = Outcome(how, place)
 
-    def _may_offer_closing(self, heard_ms: int) -> bool:
-        if self.offered or self.keys is None or not self.live.script.closing:
+    def _may_offer_closing(self, place_ms: int) -> bool:
+        if self.offered or self.keys is None or not self.live.script.closing or self.alone is not None or self.lost:
             return False
-        timeline = self.live.whole().timeline
-        return heard_ms < timeline.chapters[-1].start_ms
+        whole = self.live.whole_if_ready()
+        # Until the whole session is known, the listener is still in its sections.
+        return whole is None or place_ms < whole.timeline.chapters[-1].start_ms
 
     def _wait(self) -> None:
-        time.sleep(PAUSED_POLL_S)
+        time.sleep(WAIT_S)
 
-    def _show(self, session: Session, whole: bool) -> None:
+    def _show(self, known: Known) -> None:
         if self.display is not None:
-            self.display.tick(self.heard_ms(), session.timeline, whole)
+            self.display.tick(self.heard_ms(), known.session.timeline, known.whole)
 
 
 def _jump_target(key: str, timeline: Timeline, heard_ms: int, has_closing: bool) -> int | None:

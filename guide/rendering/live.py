@@ -4,7 +4,7 @@ is mixed as soon as everything it depends on is known, exactly as the whole sess
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,8 +18,6 @@ from guide.script.model import Keep, Say, Script, Silence, Step
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
 from guide.voice.voicing import load_voices, speak_lines
-
-WAIT_S = 0.05
 
 
 class LiveSession:
@@ -46,6 +44,7 @@ class LiveSession:
         self._gains = Gains(cache)
         self._failure: BaseException | None = None
         self._whole: Session | None = None
+        self._closing_alone: Session | None = None
         self._part: tuple[int, Session, int] | None = None
         """(lines voiced, the part's session, the ms up to which it is exact)."""
         self._ready = threading.Condition()
@@ -65,6 +64,10 @@ class LiveSession:
         """Voice each line in order, then mix the whole session: here, so that the player's thread, which
         must keep the device fed, never does more than a part at a time."""
         try:
+            # The closing first: the way out must be there to take from the first moments on.
+            self._voice_lines(spoken_lines(_closing_alone(self._content)))
+            with self._ready:
+                self._ready.notify_all()
             self._voice_lines(self._lines)
             try:
                 whole = assemble(self._content, dict(self._clips), self.loudness, self.trim, self._gains)
@@ -120,23 +123,32 @@ class LiveSession:
         assert self._whole is not None
         return self._whole
 
-    def is_whole(self) -> bool:
+    def whole_if_ready(self) -> Session | None:
+        """The whole session if it is voiced and mixed by now, else None (never waiting)."""
         self._voiced()
-        return self._whole is not None
+        return self._whole
 
-    def session_until(self, ms: int) -> tuple[Session, bool]:
-        """A session whose mix is exact up to `ms`, and whether it is the whole one rather than its first
-        part as far as it is voiced (waiting for more voicing when that is not far enough)."""
-        while not self.is_whole():
-            if self._part is not None and self._part[2] >= ms:
-                return self._part[1], False
-            voiced = self._voiced()
-            if self._part is None or self._part[0] != voiced:
-                self._part = (voiced, *self._first_part())
-                continue
+    def known(self) -> Known:
+        """As much of the session as is voiced now, never waiting: the whole, or its first part."""
+        whole = self.whole_if_ready()
+        if whole is not None:
+            return Known(whole, whole.timeline.length_ms, True)
+        voiced = self._voiced()
+        if self._part is None or self._part[0] != voiced:
+            self._part = (voiced, *self._first_part())
+        return Known(self._part[1], self._part[2], False)
+
+    def closing_alone(self) -> Session | None:
+        """The grounding close as a session of its own, once its lines are voiced (they are voiced first), for a
+        listener who leaves for it before the whole session is known; None until then."""
+        if self._closing_alone is None:
+            alone = _closing_alone(self._content)
             with self._ready:
-                self._ready.wait(WAIT_S)
-        return self.whole(), True
+                clips = dict(self._clips)
+            if not self._content.closing or any(line not in clips for line in spoken_lines(alone)):
+                return None
+            self._closing_alone = assemble(alone, clips, self.loudness, self.trim, self._gains)
+        return self._closing_alone
 
     def _first_part(self) -> tuple[Session, int]:
         """The session's steps up to the first line not yet voiced, or, when the script has a target
@@ -157,6 +169,21 @@ class LiveSession:
         # dip before speech, so the part is exact only until that dip could begin.
         ends = [cue.end_ms for cue in part.timeline.cues if cue.kind is not CueKind.GAP]
         return part, max(0, max(ends, default=0) - DUCK_ATTACK_MS)
+
+
+@dataclass(frozen=True)
+class Known:
+    """As much of a live session as can be played now."""
+
+    session: Session
+    exact_ms: int
+    """How far its mix is exact: the whole session's length, or where its first part may still change."""
+    whole: bool
+
+
+def _closing_alone(script: Script) -> Script:
+    """The script's grounding close alone, with no target duration."""
+    return replace(script, sections=(), duration=None)
 
 
 def _truncated(script: Script, count: int) -> Script:
