@@ -136,16 +136,30 @@ def test_the_format_can_be_named_when_the_suffix_does_not(run_guide, write_scrip
     assert out.read_bytes()[:4] == b"RIFF"
 
 
-def test_without_ffmpeg_mp3_export_fails_clearly_and_leaves_nothing(run_guide, write_script, tmp_path):
+def test_without_a_system_ffmpeg_the_bundled_one_exports_the_same_session(run_guide, write_script, tmp_path):
+    python_only = tmp_path / "bin"
+    python_only.mkdir()
+    (python_only / "python").symlink_to(sys.executable)
+    script = write_script(TIMING_SCRIPT)
+    system, bundled = tmp_path / "system.mp3", tmp_path / "bundled.mp3"
+    assert run_guide("export", str(script), "-o", str(system)).returncode == 0
+    result = run_guide("export", str(script), "-o", str(bundled), env={"PATH": str(python_only)})
+    assert result.returncode == 0, result.stderr
+    assert probe(bundled)["format"]["tags"]["title"] == probe(system)["format"]["tags"]["title"]
+    assert len(decode(bundled)) == len(decode(system)), "the same session, sample for sample as long"
+
+
+def test_with_no_ffmpeg_at_all_mp3_export_fails_clearly_and_leaves_nothing(run_guide, write_script, tmp_path):
     python_only = tmp_path / "bin"
     python_only.mkdir()
     (python_only / "python").symlink_to(sys.executable)
     out = tmp_path / "out.mp3"
-    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), env={"PATH": str(python_only)})
+    hidden = {"PATH": str(python_only), "IMAGEIO_FFMPEG_EXE": str(tmp_path / "no-ffmpeg-here")}
+    result = run_guide("export", str(write_script(TIMING_SCRIPT)), "-o", str(out), env=hidden)
     assert result.returncode == 4
     assert result.stderr.strip() == (
         "guide: ffmpeg is needed to write MP3 but was not found; "
-        "install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
+        "reinstall the program (pip install inner-guide), which brings one, or install ffmpeg"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "session.yaml"]
 

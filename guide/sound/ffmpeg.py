@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,15 +12,39 @@ import numpy as np
 from guide.errors import MissingDependency, RenderError
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE
 
-INSTALL_HINT = "install it (on Debian/Ubuntu: sudo apt-get install ffmpeg)"
+INSTALL_HINT = "reinstall the program (pip install inner-guide), which brings one, or install ffmpeg"
 
 
 def executable(purpose: str) -> str:
-    """The ffmpeg program's path, or an error that says what it was needed for."""
-    found = shutil.which("ffmpeg")
+    """The ffmpeg program's path: the system's where one is on PATH, else the one the imageio-ffmpeg wheel brings;
+    or an error that says what it was needed for."""
+    found = shutil.which("ffmpeg") or bundled()
     if found is None:
         raise MissingDependency(f"ffmpeg is needed {purpose} but was not found; {INSTALL_HINT}")
     return found
+
+
+@functools.cache
+def bundled() -> str | None:
+    """The ffmpeg that the imageio-ffmpeg wheel carries, if it is installed."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return None
+    try:
+        found = Path(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError:
+        return None
+    return str(found) if found.is_file() else None
+
+
+def which() -> str:
+    """Which ffmpeg the program runs: the system's or the bundled one, for `guide voices` and the docs."""
+    system = shutil.which("ffmpeg")
+    if system is not None:
+        return f"ffmpeg {system} (the system's)"
+    found = bundled()
+    return f"ffmpeg {found} (bundled with imageio-ffmpeg)" if found else "no ffmpeg"
 
 
 def decode(path: Path) -> np.ndarray:

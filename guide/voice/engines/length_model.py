@@ -148,9 +148,9 @@ def from_json(record: object) -> EspeakModel | PiperModel | None:
 
 
 @cache
-def shipped(name: str) -> EspeakModel | PiperModel | None:
-    """The model shipped for a bundled voice, by its file name in the calibration folder, or None."""
-    path = calibration_folder() / f"{name}.json"
+def shipped(name: str, folder: Path | None = None) -> EspeakModel | PiperModel | None:
+    """The model shipped for a bundled voice, by its file name in the calibration folder (or `folder`), or None."""
+    path = (folder or calibration_folder()) / f"{name}.json"
     try:
         return from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import platform
+import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +24,14 @@ from guide.voice.engines import length_model
 from guide.voice.engines.base import VoiceInfo, package_version
 from guide.voice.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
 
-INSTALL_HINT = "install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)"
+UNSUPPORTED_SYSTEM = sys.platform == "darwin" and platform.machine() == "x86_64" and sys.version_info >= (3, 14)
+"""Intel macOS on CPython 3.14, for which onnxruntime (under Piper) publishes no wheel: the neural extra installs
+nothing there (see pyproject.toml)."""
+INSTALL_HINT = (
+    "it is not available for Intel Macs on Python 3.14 (its ONNX Runtime has no build for them): use Python 3.13"
+    if UNSUPPORTED_SYSTEM
+    else "install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)"
+)
 FIT_NOTICE = "Measuring the Piper voice {id} once, so that its pace and lengths are known (about {seconds} s)..."
 _LOG = logging.getLogger("guide")
 _LOADING = threading.Lock()

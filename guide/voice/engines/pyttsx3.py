@@ -1,14 +1,12 @@
-"""The system voice through pyttsx3: espeak-ng on Linux, SAPI5 on Windows, NSSS on macOS."""
+"""The light voice, espeak-ng through pyttsx3's espeak driver, on every system: the system's espeak-ng where it is
+installed, else the one the espeakng-loader wheel bundles (see espeak_library)."""
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import ctypes
-import io
 import logging
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,16 +19,15 @@ from guide.script.fingerprint import digest
 from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
-from guide.sound.sounds import load_sound
 from guide.voice.cache import ClipCache
-from guide.voice.engines import espeak, length_model
+from guide.voice.engines import espeak, espeak_library, length_model
 from guide.voice.engines.base import VoiceInfo, package_version
 from guide.voice.engines.length_model import EspeakModel
 
 SYNTHESIS_ATTEMPTS = 3
 ESPEAK_SYNCHRONOUS_OUTPUT = 1
 """espeak-ng's ENOUTPUT_MODE_SYNCHRONOUS."""
-INSTALL_HINT = "on Debian/Ubuntu: sudo apt-get install libespeak-ng1"
+INSTALL_HINT = espeak_library.INSTALL_HINT
 ESPEAK_IPA = 0x02
 """espeak_TextToPhonemes's phoneme mode for IPA."""
 ESPEAK_UTF8 = 1
@@ -48,6 +45,7 @@ class _Driver:
 
     engine: Any = None
     voices: list[Any] = []
+    version: str | None = None
 
 
 _DRIVER = _Driver()
@@ -59,7 +57,8 @@ class Pyttsx3Engine:
 
     name = "pyttsx3"
     forks = sys.platform == "linux"
-    """espeak-ng speaks in the calling thread on Linux (see `_espeak_synchronous`); SAPI5 and NSSS do not."""
+    """espeak-ng speaks in the calling thread (see `_espeak_synchronous`), so lines can be voiced in forked
+    processes, where forking is safe: on Linux."""
 
     def __init__(self, models_dir: Path | None, voices_dir: Path | None = None) -> None:
         # voices_dir is for voice files; the system's voices are installed with the system.
@@ -88,7 +87,8 @@ class Pyttsx3Engine:
 
     def voices(self) -> list[VoiceInfo]:
         self._started()
-        note = f"{self._backend()}: clear and fast, plainly synthetic"
+        source = "bundled" if espeak_library.chosen().bundled else "the system's"
+        note = f"{self._backend()} ({source}): clear and fast, plainly synthetic"
         return [
             VoiceInfo(self.name, str(v.id), ",".join(map(str, v.languages or [])) or "?", SAMPLE_RATE, note)
             for v in _DRIVER.voices
@@ -109,8 +109,6 @@ class Pyttsx3Engine:
         raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
 
     def predict(self, text: str, voice: Voice, language: str) -> int | None:
-        if not sys.platform.startswith("linux"):
-            return None
         voice_id = str(self.identity(voice, language)["voice"])
         model = self._length_model(voice_id, language, voice.rate)
         seconds = model.seconds(self._counted(text, voice_id), voice.rate)
@@ -142,7 +140,7 @@ class Pyttsx3Engine:
     def _length_model(self, voice_id: str, language: str, pace: int) -> EspeakModel:
         """The voice's length model at a pace: shipped for the bundled voices, else measured once and kept in the
         cache, and for the rest of the process here, as every line predicted asks for it."""
-        model = _shipped_model(voice_id) or self._measured.get(voice_id)
+        model = _shipped_model(voice_id, self.version()) or self._measured.get(voice_id)
         if model is not None and pace in model.factors:
             return model
         key = digest({"length model": length_model.MODEL_FORMAT, "voice": voice_id, "backend": self._backend()})
@@ -191,16 +189,7 @@ class Pyttsx3Engine:
         return espeak.Pace(round(factor, 4), round(words_per_minute(espeak.MIN_RATE), 1))
 
     def _save(self, text: str) -> np.ndarray | None:
-        if sys.platform.startswith("linux"):
-            return _espeak_spoken(text)
-        # A fresh folder for every line, so a file the engine finishes late can never pass for another.
-        with tempfile.TemporaryDirectory(prefix="inner-guide-tts-") as folder:
-            target = Path(folder) / "line.wav"
-            # pyttsx3 prints "Audio saved to ..." for every file; the terminal belongs to the player.
-            with contextlib.redirect_stdout(io.StringIO()):
-                _DRIVER.engine.save_to_file(text, str(target))
-                _DRIVER.engine.runAndWait()
-            return load_sound(target) if target.exists() else None
+        return _espeak_spoken(text)
 
     def _started(self) -> Any:
         with _STARTING:
@@ -214,15 +203,15 @@ class Pyttsx3Engine:
                 raise MissingDependency("pyttsx3 is not installed: pip install pyttsx3") from None
             try:
                 with stderr_silenced():
-                    _DRIVER.engine = pyttsx3.init()
-            except Exception as error:  # pyttsx3 raises whatever its platform driver raises
+                    espeak_library.prepare_pyttsx3()
+                    _DRIVER.engine = pyttsx3.init("espeak")
+            except Exception as error:  # pyttsx3 raises whatever its driver raises
                 raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
             _DRIVER.voices = list(_DRIVER.engine.getProperty("voices") or [])
             # pyttsx3 lets its driver go in __del__, which prints an error when it runs as the interpreter
             # tears its modules down; let it go before that.
             atexit.register(self._release)
-            if sys.platform.startswith("linux"):
-                _espeak_synchronous()
+            _espeak_synchronous()
         return _DRIVER.engine
 
     @staticmethod
@@ -230,30 +219,24 @@ class Pyttsx3Engine:
         _DRIVER.engine = None
 
     def _backend(self) -> str:
-        self._started()
-        if sys.platform.startswith("linux"):
+        return "espeak-ng " + self.version()
+
+    def version(self) -> str:
+        """The version of the espeak-ng speaking ("1.52.0"): what its lengths were measured at."""
+        if _DRIVER.version is None:
+            self._started()
             from pyttsx3.drivers import _espeak
 
-            return "espeak-ng " + _espeak.Info(None).decode()
-        return sys.platform
+            _DRIVER.version = str(_espeak.Info(None).decode())
+        return _DRIVER.version
 
     def _settings(self, voice: Voice, language: str) -> tuple[int, ...]:
-        """The driver's own rate (and on espeak-ng, word gap and pitch) for a voice speaking a language;
-        ValueError for a pitch the driver cannot reach."""
-        if not sys.platform.startswith("linux"):
-            if voice.pitch:
-                raise ValueError(f"the {sys.platform} system voice cannot change its pitch; remove pitch:")
-            return (voice.rate,)
-        return (*espeak.pace(voice.rate, language), espeak.pitch(voice.pitch))
+        """espeak-ng's own rate, word gap and pitch for a voice speaking a language; ValueError for a pitch it
+        cannot reach."""
+        return (*espeak.pace(voice.rate, language, self.version()), espeak.pitch(voice.pitch))
 
     def _apply(self, voice: Voice, voice_id: str | None, language: str) -> None:
-        settings = self._settings(voice, language)
-        if not sys.platform.startswith("linux"):
-            if voice_id:
-                _DRIVER.engine.setProperty("voice", voice_id)
-            _DRIVER.engine.setProperty("rate", settings[0])
-            return
-        _espeak_settings(voice_id, *settings)
+        _espeak_settings(voice_id, *self._settings(voice, language))
 
     def _voice_id(self, voice: Voice, language: str) -> str | None:
         self._started()
@@ -267,8 +250,12 @@ class Pyttsx3Engine:
         return _voice_for_language(_DRIVER.voices, language)
 
 
-def _shipped_model(voice_id: str) -> EspeakModel | None:
-    model = length_model.shipped("espeak-" + voice_id.replace("/", "-"))
+def _shipped_model(voice_id: str, version: str) -> EspeakModel | None:
+    """The model measured for a voice at the espeak-ng version speaking: lengths are another espeak-ng's."""
+    folder = espeak.calibration_for(version)
+    if folder is None:
+        return None
+    model = length_model.shipped("espeak-" + voice_id.replace("/", "-"), folder)
     return model if isinstance(model, EspeakModel) and model.voice == voice_id else None
 
 
