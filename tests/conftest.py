@@ -12,16 +12,19 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pulse import null_sink_server
-from terminal import Terminal
 
 from guide.cli.main import main
 from guide.environment import Environment
 from guide.rendering.shaping import Shaping
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
+
+if TYPE_CHECKING:
+    from terminal import Terminal
 
 ASOUND_CAPTURE = """\
 pcm.!default {{ type file slave.pcm "null" file "{capture}" format "raw" }}
@@ -192,6 +195,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def terminal_play(tmp_path: Path) -> Iterator[Callable[[list[str], dict[str, str]], Terminal]]:
     """Start `guide ARGS...` on pseudo-terminals in the scratch folder; each is killed and closed afterwards."""
+    from terminal import Terminal  # pseudo-terminals are POSIX's: imported only where a test asks for one
+
     started: list[Terminal] = []
 
     def start(args: list[str], env: dict[str, str]) -> Terminal:

@@ -167,14 +167,12 @@ def _play(
             live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
             stopped = places.stopped_at(path) if places is not None and resume else None
             start_ms = _start_ms(env, live, stopped, resume, from_section)
-            expected_ms = None
             if not quiet:
-                expected_ms = plan_without_speaking(script, shaping.engines, shaping.cache())[0].length_ms
                 spoken = verbose and bool(spoken_lines(script))
-                _introduce(env, script, expected_ms, voice_description(script, shaping.engines) if spoken else None)
+                _introduce(env, script, live.planned_ms, voice_description(script, shaping.engines) if spoken else None)
                 if keys is not None:
                     env.out(KEYS_HINT + "\n")
-            display = None if quiet else PlayDisplay(env.stdout, env.stdout_isatty, expected_ms)
+            display = None if quiet else PlayDisplay(env.stdout, env.stdout_isatty)
             player = Player(live, output, display, keys, start_ms)
             try:
                 outcome = player.run()
@@ -202,8 +200,8 @@ def _say_if_unmet(env: Environment, script: Script, shaping: Shaping) -> None:
 KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
 
 
-def _introduce(env: Environment, script: Script, length_ms: int, voice: str | None) -> None:
-    env.out(f"{script.title}  ({format_clock(length_ms)})")
+def _introduce(env: Environment, script: Script, length_ms: int | None, voice: str | None) -> None:
+    env.out(f"{script.title}  ({format_clock(length_ms)})" if length_ms is not None else script.title)
     if script.content_note:
         env.out(textwrap.fill(script.content_note.strip(), width=78))
     if voice is not None:

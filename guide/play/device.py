@@ -52,8 +52,9 @@ class DeviceEntry:
 
 
 class SoundDevice:
-    """An open device taking 16-bit mono blocks. `write` waits while the queue is full, which paces the player to
-    real time; the device starts with the first block, and stops when the player pauses."""
+    """An open device taking 16-bit mono blocks into a short queue. The player asks for `room` before it writes,
+    which paces it to real time; the device starts once the queue holds enough, and stops when the player
+    pauses or drains it."""
 
     def __init__(self, entry: DeviceEntry | None = None):
         import miniaudio
@@ -77,8 +78,9 @@ class SoundDevice:
         self._last_asked_at = 0.0
         self._gap_over_at = 0
         """Frames asked for by which the last gap is over: a later one is another."""
-        self._draining = False
-        """Whether the player waits for the device to play out what it holds: nothing more is coming."""
+        self._drained_at = 0
+        """While the player waits for the device to play out what it holds, the frames asked for by which it has:
+        until then the device's thread gives silence without waiting for a block that is not coming."""
         self._emptied_at: float | None = None
         """When the device took the last frame queued; None while there are frames to take."""
         self._running = False
@@ -103,15 +105,7 @@ class SoundDevice:
     def write(self, samples: bytes) -> None:
         """Queue a block, starting the device once the queue holds enough for it to start on. Never waits: the
         writer asks `room` first."""
-        with self._lock:
-            self._blocks.append(memoryview(samples))
-            frames = len(samples) // FRAME_BYTES
-            self._queued += frames
-            self.written += frames
-            self._feeding = True
-            self._draining = False
-            self._emptied_at = None
-            self._lock.notify_all()
+        self._queue(samples, feeding=True)
         # Outside the lock: a backend asks for all it holds before `start` returns, so it starts once the queue has
         # that much, rather than waiting for blocks that this thread, inside `start`, cannot write.
         if self._queued >= ms_to_samples(PERIOD_MS * (PERIODS + 1)):
@@ -153,14 +147,7 @@ class SoundDevice:
     def pause(self) -> None:
         """The sound stops here for a while: a period of silence follows the last block, so that stopping the
         device, which may drop the last frames it took, drops nothing but silence."""
-        silence = bytes(ms_to_samples(PERIOD_MS) * FRAME_BYTES)
-        with self._lock:
-            self._blocks.append(memoryview(silence))
-            self._queued += len(silence) // FRAME_BYTES
-            self.written += len(silence) // FRAME_BYTES
-            self._feeding = False
-            self._emptied_at = None
-            self._lock.notify_all()
+        self._queue(bytes(ms_to_samples(PERIOD_MS) * FRAME_BYTES), feeding=False)
 
     def rest(self) -> None:
         """Say that no block comes for a while (paused): once what the device holds has been heard, it stops."""
@@ -179,12 +166,13 @@ class SoundDevice:
             self._start()
         with self._lock:
             self._feeding = False
-            self._draining = True
-            self._lock.notify_all()
             self._wait_for(lambda: self._queued == 0)
-            # What the device holds is heard once it has asked for as much again: stopping sooner drops it.
-            heard_at = self.asked + ms_to_samples(PERIOD_MS * PERIODS)
-            self._wait_for(lambda: self.asked >= heard_at or not self._running)
+            # What the device holds is heard once it has asked for as much again: stopping sooner drops it. The
+            # device's thread gives that much silence at once, then waits again (a device with no clock would
+            # otherwise take silence as fast as it is given until it stops).
+            self._drained_at = self.asked + ms_to_samples(PERIOD_MS * PERIODS)
+            self._lock.notify_all()
+            self._wait_for(lambda: self.asked >= self._drained_at or not self._running)
         self._stop()
 
     def close(self) -> None:
@@ -194,6 +182,17 @@ class SoundDevice:
             self._lock.notify_all()
         self._stop()
         self._device.close()
+
+    def _queue(self, samples: bytes, feeding: bool) -> None:
+        with self._lock:
+            self._blocks.append(memoryview(samples))
+            frames = len(samples) // FRAME_BYTES
+            self._queued += frames
+            self.written += frames
+            self._feeding = feeding
+            self._drained_at = 0
+            self._emptied_at = None
+            self._lock.notify_all()
 
     def _start(self) -> None:
         if not self._running:
@@ -247,7 +246,9 @@ class SoundDevice:
             settled = self.asked - self._asked_at_start >= SAMPLE_RATE
             late = settled and now - self._last_asked_at > LATE_S
             if self._queued < frames:
-                self._lock.wait_for(lambda: self._queued >= frames or self._draining or not self._running, DRY_WAIT_S)
+                self._lock.wait_for(
+                    lambda: self._queued >= frames or self.asked < self._drained_at or not self._running, DRY_WAIT_S
+                )
             wanted = frames * FRAME_BYTES
             pieces = []
             while self._blocks and wanted:

@@ -71,11 +71,9 @@ class PlayDisplay:
     progress bar, the time, and the line being spoken. Plain lines, one per change, where the output is
     not a terminal."""
 
-    def __init__(self, out: TextIO, live: bool, expected_ms: int | None = None):
+    def __init__(self, out: TextIO, live: bool):
         self.out = out
         self.live = live
-        self.expected_ms = expected_ms
-        """The session's length as planned before its lines are voiced, shown until the whole is known."""
         self.chapter: tuple[str, int] | None = None
         self.cue: Cue | None = None
         self.paused = False
@@ -83,8 +81,8 @@ class PlayDisplay:
         self.status = ""
         self.shown: tuple[int, int | None, Cue | None] = (0, None, None)
 
-    def tick(self, heard_ms: int, timeline: Timeline, whole: bool = True) -> None:
-        """Show the moment `heard_ms` of a timeline (`whole`: all of the session; else its first part)."""
+    def tick(self, heard_ms: int, timeline: Timeline, total_ms: int | None = None) -> None:
+        """Show the moment `heard_ms` of a timeline, in a session `total_ms` long (None: not known yet)."""
         cue = timeline.cue_at(heard_ms)
         chapter = timeline.chapter_at(heard_ms)
         # A chapter is known by its title and start, not its place in the list (the close played on its own is
@@ -93,7 +91,7 @@ class PlayDisplay:
             self.chapter = (chapter.title, chapter.start_ms)
             self._line(f"— {chapter.title}")
         if self.live:
-            self._status(heard_ms, timeline.length_ms if whole else self.expected_ms, cue)
+            self._status(heard_ms, total_ms, cue)
         elif cue is not None and cue != self.cue and caption(cue):
             self._line(f"{format_clock(cue.start_ms)}  {one_line(caption(cue))}")
         self.cue = cue

@@ -348,7 +348,8 @@ class Player:
 
     def _show(self, known: Known) -> None:
         if self.display is not None:
-            self.display.tick(self.heard_ms(), known.session.timeline, known.whole)
+            total = known.session.timeline.length_ms if known.whole else self.live.planned_ms
+            self.display.tick(self.heard_ms(), known.session.timeline, total)
 
 
 def _jump_target(key: str, timeline: Timeline, heard_ms: int, has_closing: bool) -> int | None:

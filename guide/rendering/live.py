@@ -10,7 +10,7 @@ import numpy as np
 
 from guide.errors import GuideError
 from guide.rendering.mixer import DUCK_ATTACK_MS
-from guide.rendering.planning import choosing_lengths, chosen_content
+from guide.rendering.planning import choosing_lengths, chosen_content, plan_without_speaking
 from guide.rendering.session import Gains, Session, assemble, known_trim
 from guide.rendering.steps import all_steps, spoken_line, spoken_lines
 from guide.rendering.timeline import CueKind
@@ -31,6 +31,9 @@ class LiveSession:
     ):
         self.script = script
         self.loudness = loudness
+        self.planned_ms = script.duration.ms if script.duration is not None else None
+        """How long the session is planned to last, before it is all voiced: its target, or its lines' predicted
+        lengths once they are worked out; None until then."""
         # What the script's length keeps, chosen now from the voice's predicted lengths as an export chooses
         # it, so that the parts can be mixed past its first optional step.
         self._content = chosen_content(script, engines)
@@ -64,10 +67,12 @@ class LiveSession:
         """Voice each line in order, then mix the whole session: here, so that the player's thread, which
         must keep the device fed, never does more than a part at a time."""
         try:
-            # The closing first: the way out must be there to take from the first moments on.
+            # The first line, so that the session starts; then the closing, so that the way out is there to take
+            # from the first moments on; then how long the session is planned to last, for the listener to see.
+            self._voice_lines(self._lines[:1])
             self._voice_lines(spoken_lines(_closing_alone(self._content)))
-            with self._ready:
-                self._ready.notify_all()
+            if self.script.duration is None:
+                self.planned_ms = plan_without_speaking(self.script, self._engines, self._cache)[0].length_ms
             self._voice_lines(self._lines)
             try:
                 whole = assemble(self._content, dict(self._clips), self.loudness, self.trim, self._gains)
