@@ -1,5 +1,5 @@
-"""The installed program with the system's ffmpeg and espeak-ng hidden from it, as on a machine that has neither
-(macOS, Windows): the ones its wheels bring speak, play and export."""
+"""The installed program with the system's ffmpeg and espeak-ng out of its reach, as on a machine that has
+neither (macOS, Windows): the ones its wheels bring speak, play and export."""
 
 from __future__ import annotations
 
@@ -26,30 +26,28 @@ sections:
 closing:
   - say: You are here, today, and safe.
 """
-HIDE = 'for hidden in "$@"; do mount --bind /dev/null "$hidden" || exit 99; done'
-
-
-def system_tools() -> list[str]:
-    """The files of the system's ffmpeg, ffprobe and libespeak-ng, to hide."""
-    tools = [shutil.which(name) for name in ("ffmpeg", "ffprobe")]
-    libraries = glob.glob("/usr/lib/*/libespeak-ng.so.1*") + glob.glob("/usr/lib/libespeak-ng.so.1*")
-    found = [os.path.realpath(path) for path in [*tools, *libraries] if path]
-    assert found, "the test command installs ffmpeg and libespeak-ng1, to hide them here"
-    return sorted(set(found))
-
-
 @pytest.fixture
 def hidden_run(tmp_path):
-    """Run `guide ARGS...` in a mount namespace of its own in which the system's tools are empty files."""
+    """Run `guide ARGS...` with the system's ffmpeg and libespeak-ng out of its reach: a PATH with Python alone on
+    it, and a library path whose libespeak-ng is no library, found before the system's. (A mount namespace
+    would hide the files themselves, but a chroot, where the test command also runs, cannot make one.)"""
+    python_only, broken = tmp_path / "python-only", tmp_path / "broken-lib"
+    python_only.mkdir()
+    broken.mkdir()
+    (python_only / "python").symlink_to(sys.executable)
+    (broken / "libespeak-ng.so.1").write_text("not a library")
+    assert shutil.which("ffmpeg") and glob.glob("/usr/lib/*/libespeak-ng.so.1"), "the test command installs both"
 
     def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        inner = f'{HIDE}; exec "{sys.executable}" -m guide {" ".join(args)}'
-        command = ["unshare", "--map-root-user", "--mount", "sh", "-c", inner, "hide", *system_tools()]
-        result = subprocess.run(
-            command, capture_output=True, text=True, cwd=tmp_path, env={**os.environ, **(env or {})}, timeout=300
+        hidden = {"PATH": str(python_only), "LD_LIBRARY_PATH": str(broken)}
+        return subprocess.run(
+            [sys.executable, "-m", "guide", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, **(env or {}), **hidden},
+            timeout=300,
         )
-        assert result.returncode != 99, f"the system's tools could not be hidden: {result.stderr}"
-        return result
 
     return run
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from measure import prepared, probe
+from measure import played, prepared, probe
 from test_captions import VTT_TIME, parse_cues
 from test_lengths import needs_piper
 from test_play import wav_data
@@ -257,15 +257,15 @@ def test_a_session_plays_in_its_language_and_ends_with_its_questions_introduced_
     exported = tmp_path / "session.wav"
     asked = ("when-you-are-triggered", "--language", "es")
     assert run_guide("export", *asked, "-o", str(exported)).returncode == 0
-    played = run_guide("play", *asked, env=env)
-    assert played.returncode == 0, played.stderr
+    playing = run_guide("play", *asked, env=env)
+    assert playing.returncode == 0, playing.stderr
     frames = wav_data(exported)
     assert played(capture, len(frames) // 2).tobytes() == frames, (
         "the device gets exactly the Spanish session's samples"
     )
     reflect = load_script(builtin_session("when-you-are-triggered", "es")).reflect
-    assert played.stdout.splitlines()[-4:] == ["Para reflexionar, si te apetece:", *(f"  • {q}" for q in reflect)]
-    assert "— Cierre" in played.stdout.splitlines()
+    assert playing.stdout.splitlines()[-4:] == ["Para reflexionar, si te apetece:", *(f"  • {q}" for q in reflect)]
+    assert "— Cierre" in playing.stdout.splitlines()
 
 
 def test_a_transcript_is_worded_in_the_sessions_language(guide, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import decode, probe
+from measure import decode, played, probe
 
 from guide.rendering.timeline import CueKind, plan
 from guide.script.model import Say
@@ -116,8 +116,8 @@ def test_the_timer_plays_through_the_player_exactly_as_it_exports(run_guide, als
     env, capture = alsa_capture
     out = tmp_path / "sit.wav"
     assert run_guide("timer", "1m", "-o", str(out)).returncode == 0
-    played = run_guide("timer", "1m", "--quiet", env=env)
-    assert played.returncode == 0, played.stderr
+    timed = run_guide("timer", "1m", "--quiet", env=env)
+    assert timed.returncode == 0, timed.stderr
     with wave.open(str(out), "rb") as written:
         frames = written.readframes(written.getnframes())
     assert played(capture, len(frames) // 2).tobytes() == frames
