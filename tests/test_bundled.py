@@ -26,6 +26,8 @@ sections:
 closing:
   - say: You are here, today, and safe.
 """
+
+
 @pytest.fixture
 def hidden_run(tmp_path):
     """Run `guide ARGS...` with the system's ffmpeg and libespeak-ng out of its reach: a PATH with Python alone on
