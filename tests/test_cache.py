@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,6 +99,35 @@ def test_a_corrupt_clip_is_synthesized_again(run_guide, write_script, tmp_path):
     result = render(run_guide, script, cache)
     assert result.returncode == 0, result.stderr
     assert damaged.stat().st_size > 1000
+
+
+UNSTEADY_VOICE = """\
+import os, sys
+from guide.voice.engines.pyttsx3 import Pyttsx3Engine
+speaking = Pyttsx3Engine.synthesize
+
+def unsteady(self, *args):
+    samples = speaking(self, *args).copy()
+    samples[len(samples) // 2] += os.getpid() % 7 + 1
+    return samples
+
+Pyttsx3Engine.synthesize = unsteady
+from guide.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+"""The program with espeak-ng a little unsteady, as it is now and then from one call to the next: no two processes
+speak a line to the same samples."""
+
+
+def test_renders_that_share_a_cold_cache_at_once_sound_the_same(tmp_path):
+    # Each render uses the clip the cache kept first, never the one it made itself after another's was kept.
+    env = {**os.environ, "GUIDE_CACHE_DIR": str(tmp_path / "cold")}
+    outs = [tmp_path / f"{n}.wav" for n in range(3)]
+    command = [sys.executable, "-c", UNSTEADY_VOICE, "export", "when-you-are-triggered", "-o"]
+    renders = [subprocess.Popen([*command, str(out)], env=env) for out in outs]
+    assert [render.wait(timeout=300) for render in renders] == [0, 0, 0]
+    first = outs[0].read_bytes()
+    assert all(out.read_bytes() == first for out in outs[1:])
 
 
 BASE = {"engine": "pyttsx3", "version": "2.99", "backend": "espeak-ng 1.51", "voice": "gmw/en", "rate": 110}

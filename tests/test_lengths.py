@@ -11,7 +11,7 @@ from guide.script.library import builtin_session, builtin_sessions, library_lang
 from guide.script.loader import load_script
 from guide.script.overrides import with_overrides
 from guide.sound.pcm import trim_silence
-from guide.voice.engines import Engines, length_model, piper
+from guide.voice.engines import Engines, espeak, length_model, piper
 from guide.voice.engines.pyttsx3 import Pyttsx3Engine
 
 SESSIONS = sorted(p.stem for p in builtin_sessions())
@@ -70,7 +70,8 @@ SHIPPED_VOICES = [("gmw/en", "en"), ("roa/es", "es"), ("gmw/de", "de"), ("roa/fr
 def test_the_shipped_espeak_model_is_what_measuring_the_voice_again_finds(voice, language):
     engine = ENGINES.named("pyttsx3")
     assert isinstance(engine, Pyttsx3Engine)
-    shipped = length_model.shipped("espeak-" + voice.replace("/", "-"))
+    # What ships for the espeak-ng that speaks here: 1.51's, or a later release's own.
+    shipped = length_model.shipped("espeak-" + voice.replace("/", "-"), espeak.calibration_for(engine.version()))
     measured = engine.measured_model(voice, language, [80, 110, 160])
     for text in HELD_OUT_LINES[language]:
         counted = length_model.features(text, engine.phonemes(text, voice))

@@ -9,11 +9,14 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ASOUND_CAPTURE
 
 from guide.errors import MissingDependency, Where
+from guide.rendering.planning import plan_without_speaking
 from guide.rendering.session import prepare, voice_description
 from guide.rendering.timeline import CueKind
 from guide.script.library import find_script
@@ -21,6 +24,7 @@ from guide.script.loader import load_script
 from guide.script.model import Say, Voice
 from guide.script.overrides import with_overrides
 from guide.sound.pcm import SAMPLE_RATE
+from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines, piper
 from guide.voice.voicing import line_key
 
@@ -169,6 +173,54 @@ def test_a_session_that_opens_with_a_bell_plays_it_while_the_voice_loads(alsa_ca
         player.wait()
 
 
+HELD_SECOND_SENTENCE = """\
+import sys, time
+from pathlib import Path
+import piper
+release, speaking = Path(sys.argv[1]), piper.PiperVoice.synthesize
+
+def held(self, *args, **kwargs):
+    for number, chunk in enumerate(speaking(self, *args, **kwargs)):
+        while number and not release.exists():
+            time.sleep(0.01)
+        yield chunk
+
+piper.PiperVoice.synthesize = held
+from guide.cli.main import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_cold_play_starts_on_the_first_sentence_while_the_rest_of_the_line_is_spoken(alsa_capture, tmp_path):
+    env, capture = alsa_capture
+    env = {key: value for key, value in {**os.environ, **env}.items() if key != "GUIDE_ENGINE"}
+    env["GUIDE_CACHE_DIR"] = str(tmp_path / "cold")
+    release = tmp_path / "release"
+    command = [sys.executable, "-c", HELD_SECOND_SENTENCE, str(release), "play", "when-you-are-triggered", "--quiet"]
+    player = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        # "Something has hit hard." sounds while "You don't have to do anything about it right now." is held.
+        _heard_when(capture, lambda samples: np.abs(samples).max(initial=0) > 3000, player)
+        time.sleep(1)
+        assert player.poll() is None and not release.exists()
+        opening = np.flatnonzero(np.abs(np.fromfile(capture, dtype="<i2")) > 300)
+        release.touch()
+        _heard_when(capture, lambda samples: len(samples) >= 12 * SAMPLE_RATE, player)
+    finally:
+        player.kill()
+        player.wait()
+    line = _first_line("when-you-are-triggered", tmp_path / "cold")
+    assert opening[0] == line.start_ms * SAMPLE_RATE // 1000
+    assert 0.8 * SAMPLE_RATE < opening[-1] - opening[0] < line.length_ms * SAMPLE_RATE // 2000, "one sentence"
+
+
+def _first_line(session: str, cache_dir: Path):
+    """The cue of a built-in session's first line, with the clips in `cache_dir`."""
+    script = load_script(find_script(session))
+    timeline = plan_without_speaking(script, Engines(cache_dir), ClipCache(cache_dir))[0]
+    return next(cue for cue in timeline.cues if cue.kind is CueKind.SAY)
+
+
 def _heard_when(capture, enough, player, timeout_s=60):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -181,7 +233,7 @@ def _heard_when(capture, enough, player, timeout_s=60):
 
 
 @pytest.mark.parametrize("session", ["when-you-are-triggered", "sit-with-your-younger-self"])
-def test_a_cold_play_in_the_natural_voice_never_runs_dry(session, paced_capture, tmp_path):
+def test_a_cold_play_in_the_natural_voice_never_runs_dry_and_plays_as_a_warm_one(session, paced_capture, tmp_path):
     env, capture = paced_capture
     env = {key: value for key, value in {**os.environ, **env}.items() if key != "GUIDE_ENGINE"}
     env["GUIDE_CACHE_DIR"] = str(tmp_path / "cold")
@@ -196,3 +248,20 @@ def test_a_cold_play_in_the_natural_voice_never_runs_dry(session, paced_capture,
         player.kill()
     assert player.returncode == 130, stderr
     assert "stopped for a moment" not in stderr
+
+    # Played again with every line in the cache: the same sound, but that the cold play levelled its first line
+    # by the first sentence (all it had when the line began), and the warm one by the whole line.
+    cold = np.fromfile(capture, dtype="<i2")[: 20 * SAMPLE_RATE].astype(np.int32)
+    warm_capture = tmp_path / "WARM.raw"
+    config = tmp_path / "asound-warm.conf"
+    config.write_text(ASOUND_CAPTURE.format(capture=warm_capture))
+    warm_env = {**env, "ALSA_CONFIG_PATH": str(config)}
+    assert subprocess.run(command, env=warm_env, capture_output=True).returncode == 0
+    warm = np.fromfile(warm_capture, dtype="<i2")[: 20 * SAMPLE_RATE].astype(np.int32)
+    line = _first_line(session, tmp_path / "cold")
+    start, end = line.start_ms * SAMPLE_RATE // 1000, line.end_ms * SAMPLE_RATE // 1000
+    assert np.array_equal(cold[:start], warm[:start]) and np.array_equal(cold[end:], warm[end:])
+    gain_db = 10 * np.log10(np.mean(cold[start:end] ** 2.0) / np.mean(warm[start:end] ** 2.0))
+    # Measured: 0.3 dB ("Something has hit hard."), 1.2 dB ("Welcome.", one short word).
+    assert abs(gain_db) < 1.5
+    assert np.corrcoef(cold[start:end], warm[start:end])[0, 1] > 0.99

@@ -157,14 +157,15 @@ def _play(
 ) -> Outcome:
     """Play the session through the device, and remember where it stopped."""
     path = script.path
-    output = open_device(device)
-    live: LiveSession | None = None
+    # Made first, so that the voice loads while the device opens.
+    live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
+    output = None
     player: Player | None = None
     outcome = None
     try:
+        output = open_device(device)
         # Keys are listened for from the first moment: one pressed while the voice loads is taken, not lost.
         with listening(env.stdin, env.stdout) as keys:
-            live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
             stopped = places.stopped_at(path) if places is not None and resume else None
             start_ms = _start_ms(env, live, stopped, resume, from_section)
             if not quiet:
@@ -183,9 +184,11 @@ def _play(
                 if places is not None:
                     places.remember(path, None if finished else player.place_ms())
     finally:
-        if live is not None:
-            live.close()
-        (player.output if player is not None else output).close()
+        live.close()
+        # The player's, which is another where it reopened the device after losing it.
+        current = player.output if player is not None else output
+        if current is not None:
+            current.close()
     return outcome
 
 

@@ -17,7 +17,7 @@ from guide.rendering.timeline import CueKind
 from guide.script.model import Keep, Say, Script, Silence, Step
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
-from guide.voice.voicing import load_voices, speak_lines
+from guide.voice.voicing import load_voices, speak_line, speak_lines
 
 
 class LiveSession:
@@ -34,22 +34,25 @@ class LiveSession:
         self.planned_ms = script.duration.ms if script.duration is not None else None
         """How long the session is planned to last, before it is all voiced: its target, or its lines' predicted
         lengths once they are worked out; None until then."""
+        # The neural voice's model takes a while to load: it loads while the content and the trim are worked out.
+        self._loading = threading.Thread(
+            target=load_voices, args=(spoken_lines(script), script.language, engines), name="loading", daemon=True
+        )
+        self._loading.start()
         # What the script's length keeps, chosen now from the voice's predicted lengths as an export chooses
         # it, so that the parts can be mixed past its first optional step.
         self._content = chosen_content(script, engines)
         self._lines = spoken_lines(self._content)
-        # The neural voice's model takes a while to load: it loads while the trim is found and the device opens.
-        threading.Thread(
-            target=load_voices, args=(self._lines, script.language, engines), name="loading", daemon=True
-        ).start()
         self.trim = known_trim(level_from or script, cache, engines, loudness)
         self._clips: dict[Say, np.ndarray] = {}
+        self._opening: dict[Say, np.ndarray] = {}
+        """The first line's first sentence, played while the rest of the line is spoken."""
         self._gains = Gains(cache)
         self._failure: BaseException | None = None
         self._whole: Session | None = None
         self._closing_alone: Session | None = None
-        self._part: tuple[int, Session, int] | None = None
-        """(lines voiced, the part's session, the ms up to which it is exact)."""
+        self._part: tuple[tuple[int, int], Session, int] | None = None
+        """((lines voiced, first sentences voiced), the part's session, the ms up to which it is exact)."""
         self._ready = threading.Condition()
         self._cache = cache
         self._engines = engines
@@ -58,10 +61,11 @@ class LiveSession:
         self._voicing.start()
 
     def close(self) -> None:
-        """Stop voicing after the line being spoken, and wait for it: a process that ends while a neural voice
-        is mid-line can crash in its teardown."""
+        """Stop voicing after the line being spoken, and wait for it and for a voice still loading: a process that
+        ends while a neural voice is mid-line or mid-load can crash in its teardown."""
         self._closing.set()
         self._voicing.join()
+        self._loading.join()
 
     def _voice(self) -> None:
         """Voice each line in order, then mix the whole session: here, so that the player's thread, which
@@ -69,7 +73,7 @@ class LiveSession:
         try:
             # The first line, so that the session starts; then the closing, so that the way out is there to take
             # from the first moments on; then how long the session is planned to last, for the listener to see.
-            self._voice_lines(self._lines[:1])
+            self._voice_first_line()
             self._voice_lines(spoken_lines(_closing_alone(self._content)))
             if self.script.duration is None:
                 self.planned_ms = plan_without_speaking(self.script, self._engines, self._cache)[0].length_ms
@@ -100,24 +104,43 @@ class LiveSession:
                 self._failure = error
                 self._ready.notify_all()
 
+    def _voice_first_line(self) -> None:
+        """The first line, its first sentence given to the player as soon as it is spoken. The whole line is
+        levelled by that sentence, all there is to go by when it starts to play, so that its level never steps
+        midway: an export, levelled by the whole line, has it up to about 1 dB louder or softer."""
+        if not self._lines:
+            return
+        line = self._lines[0]
+
+        def first_heard(sentence: np.ndarray) -> None:
+            self._gains.gain_db(sentence, self.loudness + self.trim, line)
+            with self._ready:
+                self._opening[line] = sentence
+                self._ready.notify_all()
+
+        self._keep(line, speak_line(line, self.script.language, self._engines, self._cache, first_heard))
+
     def _voice_lines(self, lines: list[Say]) -> None:
         for line in lines:
             if self._closing.is_set():
                 raise _Closed
-            if line in self._clips:
-                continue
-            clip = speak_lines([line], self.script.language, self._engines, self._cache)[line]
-            # Found here, so that the player's thread only looks it up when the line is mixed.
-            self._gains.gain_db(clip, self.loudness + self.trim, line)
-            with self._ready:
-                self._clips[line] = clip
-                self._ready.notify_all()
+            if line not in self._clips:
+                self._keep(line, speak_lines([line], self.script.language, self._engines, self._cache)[line])
 
-    def _voiced(self) -> int:
+    def _keep(self, line: Say, clip: np.ndarray) -> None:
+        # The gain is found here, so that the player's thread only looks it up when the line is mixed.
+        self._gains.gain_db(clip, self.loudness + self.trim, line)
+        with self._ready:
+            self._clips[line] = clip
+            self._opening.pop(line, None)
+            self._ready.notify_all()
+
+    def _voiced(self) -> tuple[int, int]:
+        """How many lines are voiced, and how many first sentences of lines still being spoken."""
         with self._ready:
             if self._failure is not None:
                 raise self._failure
-            return len(self._clips)
+            return len(self._clips), len(self._opening)
 
     def whole(self) -> Session:
         """The whole session, once every line is voiced and it is mixed (waiting for that)."""
@@ -161,7 +184,7 @@ class LiveSession:
         scale nor the content the length keeps is), and how far its mix is exact."""
         kept: list[Step] = []
         with self._ready:
-            clips = dict(self._clips)
+            clips = self._opening | self._clips
         for step in all_steps(self._content):
             line = spoken_line(step)
             if line is not None and line not in clips:

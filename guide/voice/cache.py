@@ -17,7 +17,11 @@ CLIP_FORMAT = 2
 """Raise when the way clips are made or stored changes (trimming, sample format), so old clips are not served."""
 
 
-def clip_key(identity: dict[str, str | int | float], text: str) -> str:
+Identity = dict[str, str | int | float | list[int]]
+"""Everything about an engine and a voice that changes the sound of a line (see `Engine.identity`)."""
+
+
+def clip_key(identity: Identity, text: str) -> str:
     """The key of one line spoken by one engine and voice."""
     material = {"format": CLIP_FORMAT, "sample_rate": SAMPLE_RATE, "text": text, **identity}
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
@@ -74,17 +78,26 @@ class ClipCache:
         self._memory[key] = samples
         return samples
 
-    def put(self, key: str, samples: np.ndarray) -> None:
-        """Store a clip; written under a temporary name and renamed, so a reader never sees half a file."""
-        self._memory[key] = samples
+    def put(self, key: str, samples: np.ndarray) -> np.ndarray:
+        """Store a clip unless one is stored under its key already, and return the clip the cache keeps: espeak-ng
+        is not sample-exact from one call to the next, so renders that speak the same line at once must all use
+        the one stored first to sound the same."""
+        kept = None
         if self.folder is not None:
-            self._store(self._path(key), lambda path: write_wav(path, samples))
+            self._store(self._path(key), lambda path: write_wav(path, samples), keep_existing=True)
+            self._memory.pop(key, None)
+            kept = self.get(key)
+            if kept is None:  # the entry there is damaged: this one takes its place
+                self._store(self._path(key), lambda path: write_wav(path, samples))
+        if kept is None:
+            kept = self._memory[key] = samples
+        return kept
 
     @staticmethod
-    def _store(path: Path, write: Callable[[Path], None]) -> None:
-        """Write an entry under a temporary name and rename it, so a reader never sees half a file. The
-        cache only saves work: where it cannot be written (a full disk, a read-only folder), the entry
-        lives in memory alone, and the render goes on."""
+    def _store(path: Path, write: Callable[[Path], object], keep_existing: bool = False) -> None:
+        """Write an entry under a temporary name and then give it its own, so a reader never sees half a file;
+        with `keep_existing`, an entry already there stays. The cache only saves work: where it cannot be
+        written (a full disk, a read-only folder), the entry lives in memory alone, and the render goes on."""
         temporary: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,9 +105,23 @@ class ClipCache:
             os.close(handle)
             temporary = Path(name)
             write(temporary)
-            os.replace(temporary, path)
+            if keep_existing:
+                _link_unless_there(temporary, path)
+            else:
+                os.replace(temporary, path)
         except OSError:
             pass
         finally:
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
+
+
+def _link_unless_there(temporary: Path, path: Path) -> None:
+    """Give a written entry its name unless an entry has it: a hard link, which (unlike a rename) never replaces
+    one; on a file system without hard links, a rename."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    except OSError:
+        os.replace(temporary, path)

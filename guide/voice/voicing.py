@@ -40,13 +40,33 @@ def speak_lines(
             if progress:
                 progress(counts[line])
     for line, clip in _spoken([line for line in keys if line not in clips], language, engines):
-        if clip.size == 0:
-            raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
-        cache.put(keys[line], clip)
-        clips[line] = clip
+        clips[line] = _kept(line, clip, keys[line], cache)
         if progress:
             progress(counts[line])
     return {line: clips[line] for line in keys}
+
+
+def speak_line(
+    line: Say, language: str, engines: Engines, cache: ClipCache, first_heard: Callable[[np.ndarray], None]
+) -> np.ndarray:
+    """One line as `speak_lines` speaks it, handing the start of it to `first_heard` as soon as that is spoken:
+    the first sentence, where the voice speaks sentence by sentence (never the cache, which has the whole)."""
+    key = line_key(line, language, engines)
+    if (clip := cache.get(key)) is not None:
+        return clip
+    pieces: list[np.ndarray] = []
+    for piece in engines.for_voice(line.voice, language).sentences(line.text, line.voice, language):
+        if not pieces and (opening := trim_silence(piece)).size:
+            first_heard(opening)
+        pieces.append(piece)
+    return _kept(line, trim_silence(np.concatenate(pieces) if pieces else np.zeros(0, np.int16)), key, cache)
+
+
+def _kept(line: Say, clip: np.ndarray, key: str, cache: ClipCache) -> np.ndarray:
+    """A line's clip, just spoken, put in the cache; a line the voice makes no sound for is the script's error."""
+    if clip.size == 0:
+        raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
+    return cache.put(key, clip)
 
 
 def known_lengths(
@@ -121,7 +141,11 @@ def _spoken(lines: list[Say], language: str, engines: Engines) -> Iterator[tuple
         yield from zip(lines, speak(lines), strict=True)
         return
     shares = [lines[process::processes] for process in range(processes)]
-    helpers = [Forked(lambda share=share: list(speak(share))) for share in shares[1:]]
+
+    def speak_all(share: list[Say]) -> list[np.ndarray]:
+        return list(speak(share))
+
+    helpers = [Forked(functools.partial(speak_all, share)) for share in shares[1:]]
     try:
         yield from zip(shares[0], speak(shares[0]), strict=True)
         for share, helper in zip(shares[1:], helpers, strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -9,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from guide.script.model import Voice
+from guide.voice.cache import Identity
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Engine(Protocol):
     """Whether a forked copy of the process can go on speaking with the engine: true where it keeps no
     threads of its own, which a fork would not copy."""
 
-    def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
+    def identity(self, voice: Voice, language: str) -> Identity:
         """Everything that changes the sound of a line besides its text: the cache key is made of it.
         ValueError for a voice setting the engine cannot honour, such as a pitch beyond its reach."""
 
@@ -46,6 +48,11 @@ class Engine(Protocol):
 
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
         """The line spoken: 16-bit mono samples at the session rate, with the engine's own padding."""
+
+    def sentences(self, text: str, voice: Voice, language: str) -> Iterator[np.ndarray]:
+        """The line spoken as `synthesize` speaks it, in pieces as each is done, which joined are its samples: a
+        neural voice hands over each sentence (with the pause before it) as it is spoken, so that a play can
+        start on the first; an engine that speaks a line at once hands it over whole."""
 
     def predict(self, text: str, voice: Voice, language: str) -> int | None:
         """How many samples the line would last spoken and trimmed, predicted without speaking it by the voice's

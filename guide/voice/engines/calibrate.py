@@ -45,9 +45,14 @@ def main(asked: list[str]) -> None:
         folder = length_model.calibration_folder() / f"espeak-ng-{'.'.join(version.split('.')[:2])}"
         folder.mkdir()
     paces = dict(espeak.measured_paces(version))
+    measured_now: set[str] = set()
     for voice_id in voices:
         language = SHIPPED_ESPEAK_VOICES[voice_id]
-        if language not in paces or not (first and language in PACE_KEPT):
+        # A language's pace is its first voice's (gmw/en for en, not gmw/en-us): each voice's model is measured
+        # at the pace the file then holds, so measuring the pace again with a later voice would leave the earlier
+        # voices' models measured at a pace that no longer ships.
+        if language not in measured_now and (language not in paces or not (first and language in PACE_KEPT)):
+            measured_now.add(language)
             paces[language] = system.measured_pace(voice_id, language)
             write_paces(paces, folder)
             espeak.measured_paces.cache_clear()

