@@ -249,19 +249,13 @@ def test_a_cold_play_in_the_natural_voice_never_runs_dry_and_plays_as_a_warm_one
     assert player.returncode == 130, stderr
     assert "stopped for a moment" not in stderr
 
-    # Played again with every line in the cache: the same sound, but that the cold play levelled its first line
-    # by the first sentence (all it had when the line began), and the warm one by the whole line.
-    cold = np.fromfile(capture, dtype="<i2")[: 20 * SAMPLE_RATE].astype(np.int32)
+    # Played again with every line in the cache: the same sound, the first line too, at the level its first
+    # sentence set when it began (up to 1.7 dB from the whole line's, measured).
+    cold = np.fromfile(capture, dtype="<i2")[: 20 * SAMPLE_RATE]
     warm_capture = tmp_path / "WARM.raw"
     config = tmp_path / "asound-warm.conf"
     config.write_text(ASOUND_CAPTURE.format(capture=warm_capture))
     warm_env = {**env, "ALSA_CONFIG_PATH": str(config)}
     assert subprocess.run(command, env=warm_env, capture_output=True).returncode == 0
-    warm = np.fromfile(warm_capture, dtype="<i2")[: 20 * SAMPLE_RATE].astype(np.int32)
-    line = _first_line(session, tmp_path / "cold")
-    start, end = line.start_ms * SAMPLE_RATE // 1000, line.end_ms * SAMPLE_RATE // 1000
-    assert np.array_equal(cold[:start], warm[:start]) and np.array_equal(cold[end:], warm[end:])
-    gain_db = 10 * np.log10(np.mean(cold[start:end] ** 2.0) / np.mean(warm[start:end] ** 2.0))
-    # Measured: 0.3 dB ("Something has hit hard."), 1.2 dB ("Welcome.", one short word).
-    assert abs(gain_db) < 1.5
-    assert np.corrcoef(cold[start:end], warm[start:end])[0, 1] > 0.99
+    warm = np.fromfile(warm_capture, dtype="<i2")[: 20 * SAMPLE_RATE]
+    assert np.array_equal(cold, warm)

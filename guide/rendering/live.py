@@ -107,18 +107,24 @@ class LiveSession:
     def _voice_first_line(self) -> None:
         """The first line, its first sentence given to the player as soon as it is spoken. The whole line is
         levelled by that sentence, all there is to go by when it starts to play, so that its level never steps
-        midway: an export, levelled by the whole line, has it up to about 1 dB louder or softer."""
+        midway; that gain is kept as the line's, so that a play with the line in the cache sounds the same
+        (levelled by the whole line, it would be up to about 2 dB louder or softer)."""
         if not self._lines:
             return
         line = self._lines[0]
+        loudness = self.loudness + self.trim
+        opening_gain_db: list[float] = []
 
         def first_heard(sentence: np.ndarray) -> None:
-            self._gains.gain_db(sentence, self.loudness + self.trim, line)
+            opening_gain_db.append(self._gains.gain_db(sentence, loudness, line))
             with self._ready:
                 self._opening[line] = sentence
                 self._ready.notify_all()
 
-        self._keep(line, speak_line(line, self.script.language, self._engines, self._cache, first_heard))
+        clip = speak_line(line, self.script.language, self._engines, self._cache, first_heard)
+        if opening_gain_db:
+            self._gains.keep(clip, loudness, opening_gain_db[0])
+        self._keep(line, clip)
 
     def _voice_lines(self, lines: list[Say]) -> None:
         for line in lines:

@@ -62,7 +62,7 @@ class Gains:
         limited sound lacks, so that every line, and the bed set against them, sit where asked. The gain
         found is kept in the cache, by the sound and the loudness."""
         if (key, loudness) not in self.found:
-            stored = digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": loudness})
+            stored = _gain_key(samples, loudness)
             gain_db = self.cache.get_measure(stored)
             if gain_db is None:
                 scaled = to_float(samples)
@@ -73,6 +73,17 @@ class Gains:
                 self.cache.put_measure(stored, gain_db)
             self.found[key, loudness] = gain_db
         return self.found[key, loudness]
+
+    def keep(self, samples: np.ndarray, loudness: float, gain_db: float) -> None:
+        """Keep `gain_db` as the gain of `samples` at `loudness`, unless one is kept already: a line levelled by
+        its first sentence while the rest was spoken is heard at that level wherever it plays again."""
+        stored = _gain_key(samples, loudness)
+        if self.cache.get_measure(stored) is None:
+            self.cache.put_measure(stored, gain_db)
+
+
+def _gain_key(samples: np.ndarray, loudness: float) -> str:
+    return digest({"samples": hashlib.sha256(samples.tobytes()).hexdigest(), "loudness": loudness})
 
 
 @dataclass(frozen=True)
@@ -216,9 +227,9 @@ def assemble(
             sounds[step] = sound
     timeline = plan_session(script, lambda step: len(sounds[step]) if step in sounds else 0, predicted)
     speech = [
-        (cue.start_ms, cue.start_ms + samples_to_ms(len(sounds[cue.step])))
+        (cue.start_ms, cue.start_ms + samples_to_ms(len(sounds[said])))
         for cue in timeline.cues
-        if spoken_line(cue.step) is not None
+        if (said := cue.step) is not None and spoken_line(said) is not None
     ]
     fade_out = 0 if open_ended else _fade_out_ms(timeline, speech)
     levels = Levels(_fade_in_ms(timeline), fade_out, db_to_gain(MIX_CEILING_DBTP))
