@@ -54,10 +54,14 @@ class Environment:
     ) -> Environment:
         """The environment of this process, or of `environ` and the streams given."""
         environ = os.environ if environ is None else environ
-        streams = (stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
+        stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
         return cls(
-            *streams,
-            *(_is_terminal(stream) for stream in streams),
+            stdin,
+            stdout,
+            stderr,
+            _is_terminal(stdin),
+            _is_terminal(stdout),
+            _is_terminal(stderr),
             cache_dir=_folder(environ, "GUIDE_CACHE_DIR") or _platform_folder("user_cache_path") / "clips",
             data_dir=_folder(environ, "GUIDE_DATA_DIR") or _platform_folder("user_data_path"),
             voices_dir=_folder(environ, "GUIDE_VOICES_DIR"),

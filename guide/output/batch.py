@@ -99,12 +99,12 @@ def run_batch(
         pending.append((client, job, stamp))
 
     results = _rendered([job for _, job, _ in pending], jobs)
-    for (client, job, stamp), (code, message, place) in zip(pending, results, strict=True):
+    for (client, job, stamp), (code, message, where) in zip(pending, results, strict=True):
         if code == ExitCode.OK:
             manifest_of(job.out).record(job.settings.outputs(job.out), stamp)
             finish(Outcome(client.id, Result.WRITTEN, message))
         else:
-            finish(_failure(client, code, message, place))
+            finish(_failure(client, code, message, where))
     return outcomes
 
 
@@ -141,9 +141,9 @@ def client_failure(client: Client, error: GuideError) -> Outcome:
     return _failure(client, *_reported(error))
 
 
-def _failure(client: Client, code: int, reason: str, place: Where | None) -> Outcome:
+def _failure(client: Client, code: int, reason: str, where: Where | None) -> Outcome:
     """A failed client, reported at the place the error is (the script, the clients file), or at its entry."""
-    return Outcome(client.id, Result.FAILED, f"{place or client.where}: client {client.id}: {reason}", code)
+    return Outcome(client.id, Result.FAILED, f"{where or client.where}: client {client.id}: {reason}", code)
 
 
 def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:

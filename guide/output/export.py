@@ -12,7 +12,7 @@ import tempfile
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -39,8 +39,14 @@ if sys.platform == "linux":
     import fcntl
 
 
+class Writer(Protocol):
+    """What `exporting` hands its block: writes the session, telling `progress` how much, and returns the files."""
+
+    def __call__(self, session: Session, progress: Progress | None = None) -> list[Path]: ...
+
+
 @contextlib.contextmanager
-def exporting(out: Path, settings: ExportSettings) -> Iterator[Callable[[Session, Progress | None], list[Path]]]:
+def exporting(out: Path, settings: ExportSettings) -> Iterator[Writer]:
     """Export to `out`: the block prepares the session and hands it to the function this yields, which writes
     it with its tags, chapters and cover, and the caption and transcript files asked for. The encoder starts
     at once, so that it has loaded by the time the session is ready. The files appear together when the block

@@ -19,9 +19,9 @@ class ResumePlaces:
     def stopped_at(self, script: Path) -> int | None:
         """Where the last interrupted play of the script stopped, in ms, if it was interrupted."""
         place = self._places().get(str(script.resolve()))
-        if not isinstance(place, dict) or not isinstance(place.get("ms"), int):
-            return None
-        return place["ms"]
+        ms = place.get("ms") if isinstance(place, dict) else None
+        # JSON's true is an int to Python: a file edited by hand is read as having no place, not 1 ms.
+        return ms if isinstance(ms, int) and not isinstance(ms, bool) else None
 
     def remember(self, script: Path, ms: int | None) -> None:
         """Keep where a play of the script stopped, or forget it (None: it was played to the end). Failing to

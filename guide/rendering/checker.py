@@ -60,6 +60,7 @@ def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
     else:
         found += _word_warnings(script, spoken, rules)
     for line in dict.fromkeys(cue.step for cue in spoken):
+        assert isinstance(line, Say)
         found += _line_warnings(line, rules)
     silent = any(cue.kind is CueKind.SILENCE for cue in timeline.cues)
     if timeline.length_ms > LONG_SESSION_MS and not silent:

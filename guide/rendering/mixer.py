@@ -55,7 +55,11 @@ class Mix:
         """`sounds` are float samples with their gain applied; `speech` the (start, end) ms under which the
         bed dips."""
         placed = sorted(
-            ((ms_to_samples(cue.start_ms), sounds[cue.step]) for cue in timeline.cues if cue.step in sounds),
+            (
+                (ms_to_samples(cue.start_ms), sounds[step])
+                for cue in timeline.cues
+                if (step := cue.step) is not None and step in sounds
+            ),
             key=lambda start_and_samples: start_and_samples[0],
         )
         self.starts = [start for start, _ in placed]
@@ -79,19 +83,19 @@ class Mix:
                     out = np.zeros(end - begin, dtype=np.float32)
                 out[lo - begin : hi - begin] += samples[lo - start : hi - start]
         if self.bed is not None:
-            bed = self._bed(begin, end)
+            bed = self._bed(self.bed, begin, end)
             if out is None:
                 return bed
             out += bed
         return out
 
-    def _bed(self, begin: int, end: int) -> np.ndarray:
+    def _bed(self, bed: Bed, begin: int, end: int) -> np.ndarray:
         positions = np.arange(begin, end)
         inside = (positions >= 0) & (positions < self.length)
-        fade = max(ms_to_samples(self.bed.fade_ms), 1)
+        fade = max(ms_to_samples(bed.fade_ms), 1)
         envelope = np.clip(np.minimum(positions, self.length - positions) / fade, 0.0, 1.0) * inside
-        loop = self.bed.loop[positions % len(self.bed.loop)]
-        return (loop * envelope * self._duck(positions) * self.bed.gain).astype(np.float32)
+        loop = bed.loop[positions % len(bed.loop)]
+        return (loop * envelope * self._duck(positions) * bed.gain).astype(np.float32)
 
     def _duck(self, positions: np.ndarray) -> np.ndarray:
         attack, release = ms_to_samples(DUCK_ATTACK_MS), ms_to_samples(DUCK_RELEASE_MS)

@@ -229,7 +229,7 @@ def _check_breath_cue(phase: BreathPhase, cue_ms: int) -> None:
 
 
 def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapter, ...]:
-    starts = {}
+    starts: dict[int, int] = {}
     for cue in cues:
         starts.setdefault(cue.chapter, cue.start_ms)
     bounds = [starts[i] for i in range(len(titles))] + [length_ms]

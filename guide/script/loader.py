@@ -215,7 +215,7 @@ class ScriptReader(ValueReader):
                 raise self.fail(fields[phase], f"{phase}: a breath needs time to breathe {phase}, such as {phase}: 4")
         cycles = self.count(fields["cycles"], "cycles") if "cycles" in fields else 1
         words = rules_or_english(self.shared.language).breath_cues
-        one_breath = [
+        one_breath: list[Step] = [
             BreathPhase(phase, round(seconds[phase] * 1000), cue, self.shared.voice, self.at(node), words[phase])
             for phase in _BREATH_PHASES
             if seconds.get(phase)

@@ -163,7 +163,12 @@ class ValueReader:
         try:
             filled = placeholders.fill(raw, self.shared.variables)
         except placeholders.PlaceholderError as error:
-            single_plain_line = not node.style and "\n" not in raw and node.start_mark.line == node.end_mark.line
+            single_plain_line = (
+                isinstance(node, ScalarNode)
+                and not node.style
+                and "\n" not in raw
+                and node.start_mark.line == node.end_mark.line
+            )
             offset = error.offset if single_plain_line else 0
             here = Where(self.path, node.start_mark.line + 1, node.start_mark.column + 1 + offset)
             raise ScriptError(here, f"{name}: {error}") from None

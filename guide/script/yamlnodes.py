@@ -131,7 +131,7 @@ def _check_flow_depth(path: Path, text: str) -> None:
 
 
 def _syntax_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> ScriptError:
-    mark = error.problem_mark or error.context_mark
+    mark = error.problem_mark or error.context_mark or yaml.Mark(str(path), 0, 0, 0, text, 0)
     lines = text.splitlines()
     line_text = lines[mark.line] if mark.line < len(lines) else ""
     bracket = _STARTS_WITH_BRACKET.match(line_text)
