@@ -99,7 +99,7 @@ def export_command(
     With --clients, renders one personalized file per client into the folder -o
     names (DIR/CLIENT.mp3), skipping files already made from the same script,
     variables and settings. A bad entry is reported with its line, the others go on,
-    and the exit code says that something failed. See the README for the file's form.
+    and the exit code says that something failed. docs/practitioners.md shows the file's form.
 
     \b
     Examples:
