@@ -1,4 +1,5 @@
-"""Stopping on SIGTERM the way Ctrl+C stops: by an exception, so that every cleanup on the way out runs."""
+"""Stopping on Ctrl+C and SIGTERM by an exception of the program's own, so that every cleanup on the way out runs
+and the exit code is the program's."""
 
 from __future__ import annotations
 
@@ -17,9 +18,18 @@ class Terminated(BaseException):
     """SIGTERM arrived: like KeyboardInterrupt, not an error that any `except Exception` should swallow."""
 
 
-def raise_on_sigterm() -> None:
-    """From now on, SIGTERM raises Terminated in the main thread."""
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C arrived. Python's own KeyboardInterrupt, raised while a string of code runs through exec() (as
+    dataclasses and namedtuple do while a module is imported), marks the interpreter to end by SIGINT when it
+    exits, even after the program has caught it and chosen its exit code: an instance of a subclass does not."""
+
+
+def stop_by_exception() -> None:
+    """From now on, Ctrl+C raises Interrupted and SIGTERM raises Terminated in the main thread (a Ctrl+C that
+    is ignored, as in a job started in the background, stays ignored)."""
     signal.signal(signal.SIGTERM, _terminated)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupted)
 
 
 def worker_signals() -> None:
@@ -43,6 +53,10 @@ def children_ignore_ctrl_c() -> Iterator[None]:
 
 def _terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:

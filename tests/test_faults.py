@@ -176,3 +176,24 @@ def test_a_worker_whose_stop_is_swallowed_is_stopped_again():
     assert result.returncode == 143, result.stderr
     assert "Exception ignored" in result.stderr, "the first stop was swallowed"
     assert time.monotonic() - began < 10
+
+
+@pytest.mark.parametrize("handled", [True, False], ids=["the program's Ctrl+C", "Python's own"])
+def test_a_ctrl_c_caught_while_a_module_is_imported_leaves_the_exit_code_to_the_program(tmp_path, handled):
+    # The stop lands inside exec() of a string, as while a dataclass is made by a module imported midway; the
+    # program, run as `python -m guide` runs, catches it and chooses 130. Python's own KeyboardInterrupt would end
+    # the process by SIGINT instead.
+    program = tmp_path / "stopped.py"
+    program.write_text(
+        "import os, signal, sys\n"
+        "from guide.signals import stop_by_exception\n"
+        f"if {handled}:\n"
+        "    stop_by_exception()\n"
+        "try:\n"
+        "    exec('os.kill(os.getpid(), signal.SIGINT)\\nfor _ in range(1_000_000): pass')\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n"
+    )
+    command = [sys.executable, "-m", "stopped"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == (130 if handled else -signal.SIGINT), result.stderr

@@ -12,7 +12,7 @@ import click
 from guide.cli.group import cli
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, ScriptError
-from guide.signals import Terminated, raise_on_sigterm
+from guide.signals import Terminated, stop_by_exception
 
 
 class _Notices(logging.Handler):
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     notices.addHandler(_Notices(env))
     notices.setLevel(logging.INFO)
     notices.propagate = False
-    raise_on_sigterm()
+    stop_by_exception()
     try:
         returned = cli.main(args=argv, prog_name="guide", standalone_mode=False, obj=env)
     except click.exceptions.Exit as done:
