@@ -429,10 +429,10 @@ def speech_seconds(bench: Bench, cache: str) -> float:
     code = (
         "from guide.script.library import find_script; from guide.script.loader import load_script; "
         "from guide.rendering.steps import spoken_lines; from guide.voice.voicing import known_lengths; "
-        "from guide.rendering.shaping import Shaping; from guide.environment import Environment; "
-        "from guide.sound.pcm import SAMPLE_RATE; "
-        f"s = load_script(find_script({PIPER_SESSION!r})); sh = Shaping.in_environment(Environment.from_process()); "
-        "lengths, predicted = known_lengths(spoken_lines(s), s.language, sh.engines, sh.cache()); "
+        "from guide.rendering.services import Services; from guide.environment import Environment; "
+        "from guide.sound.pcm import SAMPLE_RATE; from guide.voice.cache import ClipCache; "
+        f"s = load_script(find_script({PIPER_SESSION!r})); sv = Services.of(Environment.from_process()); "
+        "lengths, predicted = known_lengths(spoken_lines(s), s.language, sv.engines, ClipCache(sv.cache_dir)); "
         "assert predicted == 0; print(sum(lengths.values()) / SAMPLE_RATE)"
     )
     env = {**bench.env, "GUIDE_CACHE_DIR": cache}

@@ -71,6 +71,22 @@ class UsageError(GuideError):
     exit_code = ExitCode.USAGE
 
 
+class FieldError(UsageError):
+    """A value given to the program that cannot be used, named by its field as the Python API spells it
+    (`duration`, `base_url`): each front door says it in its own words, the command line by its flag."""
+
+    def __init__(self, field: str, problem: str, subject: object = None):
+        super().__init__(f"{field} {subject}: {problem}" if subject is not None else f"{field}: {problem}")
+        self.field = field
+        self.subject = subject
+        """What in the field is meant, where it names one of several or the value matters: a variable's name."""
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[FieldError], tuple[str, str, object]]:
+        # Made again from its parts when it crosses from a helper process.
+        return type(self), (self.field, self.problem, self.subject)
+
+
 class MissingDependency(GuideError):
     """A speech engine, tool or audio device that is not there."""
 

@@ -53,18 +53,21 @@ def probe(path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def shaping():
-    """A session shaped as the command line does with no options, in the environment the tests' autouse fixtures
-    give this process (its clip cache, espeak-ng for `auto`): for helpers that no fixture reaches."""
+def services():
+    """What a session is rendered with in the environment the tests' autouse fixtures give this process (its clip
+    cache, espeak-ng for `auto`): for helpers that no fixture reaches."""
     from guide.environment import Environment
-    from guide.rendering.shaping import Shaping
+    from guide.rendering.services import Services
 
-    return Shaping.in_environment(Environment.from_process())
+    return Services.of(Environment.from_process())
 
 
 def prepared(script):
     """A loaded script's session, voiced and levelled in this process through the real voice and cache."""
-    return shaping().prepare(script, None)
+    from guide.rendering.loading import Loaded, voiced
+    from guide.rendering.request import SessionRequest
+
+    return voiced(Loaded(script, None), SessionRequest(str(script.path)), services())
 
 
 def render(script_path: Path, variables: dict[str, str] | None = None):
@@ -72,7 +75,11 @@ def render(script_path: Path, variables: dict[str, str] | None = None):
     from guide.script.loader import load_script
 
     reference = load_script(script_path) if variables else None
-    session = shaping().prepare(load_script(script_path, variables), reference)
+    from guide.rendering.loading import Loaded, voiced
+    from guide.rendering.request import SessionRequest
+
+    loaded = Loaded(load_script(script_path, variables), reference)
+    session = voiced(loaded, SessionRequest(str(script_path)), services())
     return session.timeline, np.concatenate(list(session.chunks()))
 
 

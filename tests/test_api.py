@@ -50,14 +50,20 @@ def test_export_writes_the_file_and_its_captions(write_script, tmp_path):
     assert "Hello, friend." in (tmp_path / "api.vtt").read_text()
 
 
-def test_the_commands_errors_are_exceptions(write_script, tmp_path):
+def test_the_commands_errors_are_exceptions_that_name_the_apis_own_parameters(write_script, tmp_path):
     with pytest.raises(ScriptError) as bad:
         guide.load(write_script("title: Broken\nsections:\n  - title: One\n    steps:\n      - pause: -2s\n"))
     assert (bad.value.where.line, bad.value.where.column) == (5, 16)
-    with pytest.raises(UsageError, match="rate: 300 is not a whole number of words per minute from 60 to 250"):
+    with pytest.raises(UsageError, match="^rate: 300 is not a whole number of words per minute from 60 to 250"):
         guide.load(write_script(SCRIPT), rate=300)
-    with pytest.raises(UsageError, match="--var nickname: .* declares no such variable"):
+    with pytest.raises(UsageError, match="^variables nickname: .* declares no such variable"):
         guide.load(write_script(SCRIPT), variables={"nickname": "Sam"})
+    with pytest.raises(UsageError, match="^duration: 1s is too short"):
+        guide.render(write_script(SCRIPT), duration="1s")
+    with pytest.raises(UsageError, match="^loudness: -5 LUFS is outside -30 to -10"):
+        guide.render(write_script(SCRIPT), loudness=-5)
+    with pytest.raises(UsageError, match="^language: 'es es' is not a language tag"):
+        guide.load("sit-with-your-younger-self", language="es es")
     with pytest.raises(UsageError, match="duration: give these to guide.load"):
         guide.render(guide.load(write_script(SCRIPT)), duration="1m")
     with pytest.raises(UsageError, match="durration: not an option of guide.load, render or export"):

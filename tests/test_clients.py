@@ -14,6 +14,7 @@ import pytest
 from measure import decode, probe
 
 from guide.output.batch import MANIFEST
+from guide.rendering.request import SessionRequest
 
 SCRIPT = """\
 title: For You
@@ -190,7 +191,7 @@ def _group_gone(group: int, within_s: float) -> bool:
     return False
 
 
-def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, monkeypatch, shaping):
+def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, monkeypatch, services):
     import multiprocessing
 
     from guide.output.batch import Result, run_batch
@@ -206,7 +207,7 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
     clients_file.write_text("- client: ana\n  variables: {name: Ana}\n- client: cy\n  variables: {name: Cy}\n")
     clients, invalid = load_clients(clients_file)
     folder.mkdir()
-    outcomes = run_batch(str(script), clients, shaping, ExportSettings("wav"), folder, jobs=2)
+    outcomes = run_batch(SessionRequest(str(script)), clients, services, ExportSettings("wav"), folder, jobs=2)
     assert invalid == []
     assert [o.result for o in outcomes] == [Result.WRITTEN, Result.WRITTEN]
     assert sorted(p.name for p in folder.glob("*.wav")) == ["ana.wav", "cy.wav"]

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from measure import decode, prepared, shaping
+from measure import decode, prepared, services
 
 from guide.errors import UsageError
 from guide.rendering.checker import care_warnings
@@ -21,6 +21,7 @@ from guide.script.loader import load_script
 from guide.script.model import Duration, Keep, Say
 from guide.script.overrides import with_overrides
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, ms_to_samples
+from guide.voice.cache import ClipCache
 from guide.voice.engines.length_model import spoken_words
 
 PRACTICES = {
@@ -110,7 +111,7 @@ def test_each_session_checks_clean_when_strict_at_its_shortest_and_longest(langu
 def test_at_its_shortest_a_session_leaves_out_what_its_marks_say_and_no_more(language, name):
     script = load_script(builtin_session(name, language))
     shortest = with_overrides(script, duration=Duration(LENGTHS[name][0] * 60_000, None))
-    timeline, _ = plan_without_speaking(shortest, shaping().engines, shaping().cache())
+    timeline, _ = plan_without_speaking(shortest, services().engines, ClipCache(services().cache_dir))
     kept = {cue.step.keep for cue in timeline.cues if cue.step is not None}
     left_out = {step.keep for step in timeline.left_out}
     assert Keep.ALWAYS in kept and Keep.ALWAYS not in left_out, "what is always in stays"
@@ -130,7 +131,7 @@ def test_at_its_shortest_a_session_leaves_out_what_its_marks_say_and_no_more(lan
             ),
         )
         with pytest.raises(UsageError, match="too short|shrink"):
-            plan_without_speaking(every_step_kept, shaping().engines, shaping().cache())
+            plan_without_speaking(every_step_kept, services().engines, ClipCache(services().cache_dir))
 
 
 @pytest.mark.parametrize(("language", "name"), EVERY_SESSION)
@@ -163,7 +164,7 @@ def test_no_spoken_line_is_cut_off_or_runs_into_the_next(language, name):
 def test_the_plan_guide_check_prints_is_the_plan_that_plays(name):
     path = builtin_session(name)
     played = session_for(name).timeline
-    timeline, predicted = plan_without_speaking(load_script(path), shaping().engines, shaping().cache())
+    timeline, predicted = plan_without_speaking(load_script(path), services().engines, ClipCache(services().cache_dir))
     assert predicted == 0, "every line was spoken, and is timed from its clip"
     assert timeline == played
 

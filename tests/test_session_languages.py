@@ -106,7 +106,7 @@ def test_a_script_file_asked_for_in_another_language_is_refused_and_in_its_own_w
     own = write_script("title: Mine\nlanguage: es\ncontent_note: x\nsections: [{title: A, steps: [{say: Hola.}]}]\n")
     refused = guide("check", str(own), "--language", "de")
     assert refused.returncode == 2
-    assert f"{own}: the script is in es (its `language:`), not de" in refused.stderr
+    assert f"guide: --language de: {own} is in es (its `language:`)" in refused.stderr
     regional = guide("check", str(own), "--language", "es-419")
     assert regional.returncode == 0 and "voice roa/es-419" in regional.stdout
 

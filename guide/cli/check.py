@@ -9,8 +9,10 @@ from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode, ScriptError
 from guide.rendering.checker import care_warnings
+from guide.rendering.loading import plan
+from guide.rendering.request import SessionRequest
+from guide.rendering.services import Services
 from guide.rendering.session import voice_description
-from guide.rendering.shaping import Shaping
 from guide.rendering.steps import word_count
 from guide.rendering.timeline import CueKind, Timeline
 from guide.script.model import Script
@@ -21,7 +23,7 @@ from guide.script.values import format_clock, format_span
 @click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 3 if there are any.")
 @session_options
-def check(env: Environment, scripts: tuple[str, ...], strict: bool, shaping: Shaping) -> ExitCode:
+def check(env: Environment, strict: bool, requests: list[SessionRequest], services: Services) -> ExitCode:
     """Validate scripts, print their plan, and warn where care is missing.
 
     For each SCRIPT, prints when each section starts and how long it lasts, the
@@ -34,14 +36,14 @@ def check(env: Environment, scripts: tuple[str, ...], strict: bool, shaping: Sha
     Exit code 3 if any script has an error, or, with --strict, a warning.
     """
     failed = False
-    for ref in scripts:
+    for request in requests:
         try:
-            script, timeline, predicted = shaping.plan(ref)
+            script, timeline, predicted = plan(request, services)
         except ScriptError as error:
             env.err(error.message)
             failed = True
             continue
-        _print_plan(env, script, timeline, predicted, voice_description(script, shaping.engines))
+        _print_plan(env, script, timeline, predicted, voice_description(script, services.engines))
         warnings = care_warnings(script, timeline)
         for warning in warnings:
             env.err(str(warning))

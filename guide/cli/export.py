@@ -22,10 +22,11 @@ from guide.output.formats import (
     ExportSettings,
     choose_format,
 )
-from guide.rendering.shaping import Shaping
+from guide.rendering.loading import Loaded, load, voiced
+from guide.rendering.request import SessionRequest
+from guide.rendering.services import Services
 from guide.rendering.steps import spoken_lines
 from guide.script.clients import load_clients
-from guide.script.model import Script
 from guide.script.values import format_clock
 from guide.voice.cores import usable_cores
 
@@ -77,7 +78,6 @@ from guide.voice.cores import usable_cores
 @session_options
 def export_command(
     env: Environment,
-    script_ref: str,
     out: Path,
     fmt: str | None,
     bitrate: str,
@@ -88,7 +88,8 @@ def export_command(
     clients_file: Path | None,
     force: bool,
     jobs: int,
-    shaping: Shaping,
+    request: SessionRequest,
+    services: Services,
 ) -> ExitCode:
     """Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV.
 
@@ -111,26 +112,30 @@ def export_command(
         if force:
             raise click.UsageError("--force goes with --clients; a single export always writes its file")
         settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript, chapters)
-        return export_one(env, lambda: shaping.load(script_ref), shaping, out, settings)
+        return export_one(env, lambda: load(request, services), request, services, out, settings)
     settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript, chapters)
-    return _export_for_clients(env, script_ref, clients_file, out, settings, shaping, force, jobs)
+    return _export_for_clients(env, request, services, clients_file, out, settings, force, jobs)
 
 
 def export_one(
     env: Environment,
-    load: Callable[[], tuple[Script, Script | None]],
-    shaping: Shaping,
+    loading: Callable[[], Loaded],
+    request: SessionRequest,
+    services: Services,
     out: Path,
     settings: ExportSettings,
 ) -> ExitCode:
-    """Write one session to `out`, showing progress on a terminal: the script `load` gives (loaded once the
-    file is known to be writable), levelled from the one beside it."""
+    """Write one session to `out`, showing progress on a terminal: the one `loading` gives, loaded once the file
+    is known to be writable."""
     with exporting(out, settings) as write:
-        script, level_from = load()
+        loaded = loading()
         with click.progressbar(
-            length=len(spoken_lines(script)), label="Voicing lines", file=env.stderr, hidden=not env.stderr_isatty
+            length=len(spoken_lines(loaded.script)),
+            label="Voicing lines",
+            file=env.stderr,
+            hidden=not env.stderr_isatty,
         ) as voicing:
-            session = shaping.prepare(script, level_from, voicing.update)
+            session = voiced(loaded, request, services, voicing.update)
         with click.progressbar(
             length=session.timeline.length_ms,
             label=f"Writing {out.name}",
@@ -146,17 +151,17 @@ def export_one(
 
 def _export_for_clients(
     env: Environment,
-    script_ref: str,
+    request: SessionRequest,
+    services: Services,
     clients_file: Path,
     folder: Path,
     settings: ExportSettings,
-    shaping: Shaping,
     force: bool,
     jobs: int,
 ) -> ExitCode:
     if folder.exists() and not folder.is_dir():
         raise click.UsageError(f"-o {folder}: with --clients, -o names a folder, and this is a file")
-    shaping.load(script_ref)  # the script itself must be sound before any client is tried
+    load(request, services)  # the script itself must be sound before any client is tried
     clients, invalid = load_clients(clients_file)
     for error in invalid:
         env.err(error.message)
@@ -165,7 +170,7 @@ def _export_for_clients(
         length=len(clients), label="Rendering for clients", file=env.stderr, hidden=not env.stderr_isatty
     ) as bar:
         outcomes = run_batch(
-            script_ref, clients, shaping, settings, folder, force=force, jobs=jobs, done=lambda _: bar.update(1)
+            request, clients, services, settings, folder, force=force, jobs=jobs, done=lambda _: bar.update(1)
         )
     for outcome in outcomes:
         env.err(outcome.message)

@@ -9,7 +9,9 @@ import click
 from guide.cli.language import language_option
 from guide.environment import Environment
 from guide.errors import ExitCode
-from guide.rendering.shaping import Shaping
+from guide.rendering.loading import plan
+from guide.rendering.request import SessionRequest, VoiceRequest
+from guide.rendering.services import Services
 from guide.script import library
 from guide.script.language_rules import rules_or_english
 from guide.script.values import format_clock
@@ -31,9 +33,10 @@ def list_command(env: Environment, language: str | None) -> ExitCode:
     differ from them by a few seconds.
     """
     listed = library.chosen_language(language, env.locale_language)
-    shaping = Shaping.in_environment(env, language=language)
+    services = Services.of(env)
     for path in library.builtin_sessions(listed):
-        script, timeline, _ = shaping.plan(str(path), predicted_only=True)
+        request = SessionRequest(str(path), voice=VoiceRequest(language=language))
+        script, timeline, _ = plan(request, services, predicted_only=True)
         shortest, longest = timeline.reach_ms
         env.out(
             f"{path.stem}  {format_clock(timeline.length_ms)}"

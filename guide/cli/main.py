@@ -9,9 +9,10 @@ import traceback
 
 import click
 
+from guide.cli.flags import in_flags
 from guide.cli.group import cli
 from guide.environment import Environment
-from guide.errors import ExitCode, GuideError, ScriptError
+from guide.errors import ExitCode, FieldError, GuideError, ScriptError
 from guide.signals import Terminated, stop_by_exception
 
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         return ExitCode.TERMINATED
     except ScriptError as error:
         env.err(error.message)
+        return error.exit_code
+    except FieldError as error:
+        env.err(f"guide: {in_flags(error)}")
         return error.exit_code
     except GuideError as error:
         if debug:

@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
+from guide.cli.flags import flag_of
 from guide.cli.language import language_option
 from guide.environment import Environment
-from guide.rendering.shaping import Shaping
+from guide.errors import FieldError
+from guide.rendering.request import SessionRequest, VoiceRequest
+from guide.rendering.services import Services
 from guide.rendering.targets import LOUDNESS_LUFS
-from guide.script.format import ENGINES, MAX_SESSION_MS, RATE_RANGE
+from guide.script.format import ENGINES
 from guide.script.model import Duration
 from guide.script.values import parse_duration
 
 
 class DurationType(click.ParamType):
+    """A length as text, 20m or 1h30m, in milliseconds; what length may be asked is the asker's to say."""
+
     name = "DURATION"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         try:
-            ms = parse_duration(str(value))
+            return parse_duration(str(value))
         except ValueError as error:
             self.fail(str(error), param, ctx)
-        if ms > MAX_SESSION_MS:
-            self.fail(f"{value} is longer than the longest session, 12h", param, ctx)
-        return ms
 
 
 class VariableType(click.ParamType):
@@ -42,12 +45,13 @@ class VariableType(click.ParamType):
 
 
 def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that shape a session, shared by check, play and export; the command gets its environment
-    first, and the options as `shaping`."""
+    """The options that shape a session, shared by check, play and export, made into a session request for
+    the command's SCRIPT (or one for each of its SCRIPTs): the command gets its environment first, then
+    `request` (or `requests`). A value the request refuses is reported as the option's."""
 
     @click.pass_obj
     @functools.wraps(command)
-    def with_shaping(
+    def with_request(
         env: Environment,
         variables: tuple[tuple[str, str], ...],
         vars_file: Path | None,
@@ -61,19 +65,25 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
         language: str | None,
         **arguments: Any,
     ) -> Any:
-        shaping = Shaping.in_environment(
-            env,
-            variables=variables,
-            vars_file=vars_file,
-            duration=Duration(duration, None) if duration else None,
-            voice=tuple((field, value) for field, value in (("engine", engine), ("rate", rate)) if value),
-            no_cache=no_cache,
-            loudness=loudness,
-            no_bells=no_bells,
-            no_ambience=no_ambience,
-            language=language,
-        )
-        return command(env, shaping=shaping, **arguments)
+        def request_for(script: str) -> SessionRequest:
+            with flagged():
+                return SessionRequest(
+                    script,
+                    variables=variables,
+                    vars_file=vars_file,
+                    duration=Duration(duration, None) if duration is not None else None,
+                    voice=VoiceRequest(engine=engine, rate=rate, language=language),
+                    loudness=loudness,
+                    bells=not no_bells,
+                    ambience=not no_ambience,
+                    cache=not no_cache,
+                )
+
+        if "scripts" in arguments:
+            arguments["requests"] = [request_for(script) for script in arguments.pop("scripts")]
+        else:
+            arguments["request"] = request_for(arguments.pop("script_ref"))
+        return command(env, services=Services.of(env), **arguments)
 
     options = [
         click.option(
@@ -100,20 +110,33 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="The speech engine for every line: piper (the natural voice, if installed), pyttsx3, or auto.",
         ),
         click.option(
-            "--rate", type=click.IntRange(*RATE_RANGE), help="Speech rate in words per minute (60-250), for every line."
+            "--rate", type=int, metavar="WPM", help="Speech rate in words per minute (60-250), for every line."
         ),
         click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
         click.option(
             "--loudness",
-            type=click.FloatRange(-30, -10),
+            type=float,
+            metavar="LUFS",
             default=LOUDNESS_LUFS,
             show_default=True,
-            help="Integrated loudness to bring the session to, in LUFS (true peaks stay under -1 dBTP).",
+            help="Integrated loudness to bring the session to, in LUFS, from -30 to -10 (true peaks stay under "
+            "-1 dBTP).",
         ),
         click.option("--no-bells", is_flag=True, help="Leave out the bells (their moments stay, in silence)."),
         click.option("--no-ambience", is_flag=True, help="Leave out the background ambience."),
         language_option,
     ]
     for option in reversed(options):
-        with_shaping = option(with_shaping)
-    return with_shaping
+        with_request = option(with_request)
+    return with_request
+
+
+@contextlib.contextmanager
+def flagged() -> Iterator[None]:
+    """A value the command line was given and a request refuses, reported as Click reports a bad option."""
+    try:
+        yield
+    except FieldError as error:
+        hint = f"'{flag_of(error.field)}'"
+        problem = f"{error.subject}: {error.problem}" if error.subject is not None else error.problem
+        raise click.BadParameter(problem, param_hint=hint) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import textwrap
+from dataclasses import dataclass
 
 import click
 
@@ -18,9 +19,11 @@ from guide.play.keys import listening
 from guide.play.player import Ending, Outcome, Player
 from guide.play.resume import ResumePlaces
 from guide.rendering.live import LiveSession
+from guide.rendering.loading import Loaded, load
 from guide.rendering.planning import plan_without_speaking
+from guide.rendering.request import SessionRequest
+from guide.rendering.services import Services
 from guide.rendering.session import voice_description
-from guide.rendering.shaping import Shaping
 from guide.rendering.steps import spoken_lines
 from guide.rendering.timeline import CueKind
 from guide.script.language_rules import rules_or_english
@@ -53,14 +56,14 @@ from guide.script.values import format_clock
 @session_options
 def play(
     env: Environment,
-    script_ref: str,
     resume: bool,
     from_section: str | None,
     device: str | None,
     quiet: bool,
     verbose: bool,
     no_checkin: bool,
-    shaping: Shaping,
+    request: SessionRequest,
+    services: Services,
 ) -> ExitCode:
     """Play a session through the audio output. Use headphones, somewhere you will not be disturbed.
 
@@ -80,24 +83,16 @@ def play(
     if device == "list":
         _list_devices(env)
         return ExitCode.OK
-    script, level_from = shaping.load(script_ref)
+    script_ref = request.script
+    loaded = load(request, services)
+    script = loaded.script
     if script.duration is not None and script.duration.flexible:
-        _say_if_unmet(env, script, shaping)
-    places = ResumePlaces(env.data_dir)
+        _say_if_unmet(env, script, request, services)
     before = checkin.before_session(env, script) if checkin.wanted(env, no_checkin, quiet) else None
-    outcome = play_script(
-        env,
-        script,
-        level_from,
-        shaping,
-        device,
-        quiet,
-        export_suggestion(script_ref),
-        places,
-        resume,
-        from_section,
-        verbose,
+    listening_to = Listening(
+        device, quiet, verbose, export_suggestion(script_ref), ResumePlaces(env.data_dir), resume, from_section
     )
+    outcome = play_script(env, loaded, request, services, listening_to)
     if outcome.ending is Ending.LOST:
         env.err("The sound device stopped taking sound (were the headphones unplugged?).")
     if outcome.ending is not Ending.FINISHED:
@@ -115,62 +110,61 @@ def play(
 ENDING_CODES = {Ending.INTERRUPTED: ExitCode.INTERRUPTED, Ending.LOST: ExitCode.MISSING_DEPENDENCY}
 
 
+@dataclass(frozen=True)
+class Listening:
+    """How a session is played: the device, what the screen shows, and where it starts and is remembered."""
+
+    device: str | None
+    quiet: bool
+    verbose: bool
+    export_command: str
+    """The command that makes a file of the session, which plays without a gap: said where the sound had one."""
+    places: ResumePlaces | None = None
+    """Where each script's play stopped, kept for --resume; None keeps nothing."""
+    resume: bool = False
+    from_section: str | None = None
+
+
 def play_script(
-    env: Environment,
-    script: Script,
-    level_from: Script | None,
-    shaping: Shaping,
-    device: str | None,
-    quiet: bool,
-    export_command: str,
-    places: ResumePlaces | None = None,
-    resume: bool = False,
-    from_section: str | None = None,
-    verbose: bool = False,
+    env: Environment, loaded: Loaded, request: SessionRequest, services: Services, listening_to: Listening
 ) -> Outcome:
-    """Play a session through the device, keep where it stopped in `places` (if given), and say if the sound had
-    a gap (with `export_command`, which makes a file that plays without one)."""
+    """Play a session through the device, keep where it stopped, and say if the sound had a gap."""
     try:
-        outcome = _play(env, script, level_from, shaping, device, places, resume, from_section, quiet, verbose)
+        outcome = _play(env, loaded, request, services, listening_to)
     except NoAudioDevice as error:
-        raise error.about(export_command) from None
+        raise error.about(listening_to.export_command) from None
     if outcome.underruns:
         times = "once" if outcome.underruns == 1 else f"{outcome.underruns} times"
         env.err(
             f"The sound stopped for a moment {times}: the machine was too busy to keep up. An export plays "
-            f"without gaps: {export_command}"
+            f"without gaps: {listening_to.export_command}"
         )
     return outcome
 
 
 def _play(
-    env: Environment,
-    script: Script,
-    level_from: Script | None,
-    shaping: Shaping,
-    device: str | None,
-    places: ResumePlaces | None,
-    resume: bool,
-    from_section: str | None,
-    quiet: bool,
-    verbose: bool,
+    env: Environment, loaded: Loaded, request: SessionRequest, services: Services, listening_to: Listening
 ) -> Outcome:
     """Play the session through the device, and remember where it stopped."""
+    script = loaded.script
     path = script.path
+    places, quiet = listening_to.places, listening_to.quiet
     # Made first, so that the voice loads while the device opens.
-    live = LiveSession(script, shaping.cache(), shaping.engines, shaping.loudness, level_from)
+    live = LiveSession(script, services.cache(request), services.engines, request.loudness, loaded.level_from)
     output = None
     player: Player | None = None
     outcome = None
     try:
-        output = open_device(device)
+        output = open_device(listening_to.device)
         # Keys are listened for from the first moment: one pressed while the voice loads is taken, not lost.
         with listening(env.stdin, env.stdout) as keys:
+            resume = listening_to.resume
             stopped = places.stopped_at(path) if places is not None and resume else None
-            start_ms = _start_ms(env, live, stopped, resume, from_section)
+            start_ms = _start_ms(env, live, stopped, resume, listening_to.from_section)
             if not quiet:
-                spoken = verbose and bool(spoken_lines(script))
-                _introduce(env, script, live.planned_ms, voice_description(script, shaping.engines) if spoken else None)
+                spoken = listening_to.verbose and bool(spoken_lines(script))
+                voice = voice_description(script, services.engines) if spoken else None
+                _introduce(env, script, live.planned_ms, voice)
                 if keys is not None:
                     env.out(KEYS_HINT + "\n")
             display = None if quiet else PlayDisplay(env.stdout, env.stdout_isatty)
@@ -192,10 +186,10 @@ def _play(
     return outcome
 
 
-def _say_if_unmet(env: Environment, script: Script, shaping: Shaping) -> None:
+def _say_if_unmet(env: Environment, script: Script, request: SessionRequest, services: Services) -> None:
     """Say before the first word, from the lines' predicted lengths, when the script's own length is out of
     reach at the voice settings asked for."""
-    notice = unmet_notice(plan_without_speaking(script, shaping.engines, shaping.cache())[0])
+    notice = unmet_notice(plan_without_speaking(script, services.engines, services.cache(request))[0])
     if notice is not None:
         env.err(notice)
 

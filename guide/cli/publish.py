@@ -15,7 +15,9 @@ from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSetting
 from guide.publish.feed import feed_xml
 from guide.publish.page import page_html
 from guide.publish.site import Site, checked_base_url, open_site
-from guide.rendering.shaping import Shaping
+from guide.rendering.loading import load, plan
+from guide.rendering.request import SessionRequest
+from guide.rendering.services import Services
 from guide.script import library
 from guide.script.clients import Client, load_clients
 from guide.script.model import Script
@@ -85,24 +87,24 @@ def publish(
         return ExitCode.OK
     if script_ref is None or clients_file is None:
         raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
-    shaping = Shaping.in_environment(env)
-    clients, scripts = _checked(env, script_ref, clients_file, shaping)
-    return _published(env, site, script_ref, clients, scripts, shaping, bitrate, jobs)
+    request, services = SessionRequest(script_ref), Services.of(env)
+    clients, scripts = _checked(env, request, services, clients_file)
+    return _published(env, site, request, services, clients, scripts, bitrate, jobs)
 
 
 def _checked(
-    env: Environment, script_ref: str, clients_file: Path, shaping: Shaping
+    env: Environment, request: SessionRequest, services: Services, clients_file: Path
 ) -> tuple[list[Client], dict[str, Script]]:
     """The clients and each one's script, or every problem reported and UsageError: nothing is published
     when any entry is wrong."""
-    shaping.load(script_ref)
+    load(request, services)
     clients, invalid = load_clients(clients_file)
     problems = [error.message for error in invalid]
     scripts = {}
     for client in clients:
         try:
             # Planned, not only loaded, so that a length out of reach is found before anything is written.
-            scripts[client.id] = shaping.for_client(client).plan(script_ref)[0]
+            scripts[client.id] = plan(request.for_client(client), services)[0]
         except GuideError as error:
             problems.append(client_failure(client, error).message)
     for problem in problems:
@@ -115,23 +117,23 @@ def _checked(
 def _published(
     env: Environment,
     site: Site,
-    script_ref: str,
+    request: SessionRequest,
+    services: Services,
     clients: list[Client],
     scripts: dict[str, Script],
-    shaping: Shaping,
     bitrate: str,
     jobs: int,
 ) -> ExitCode:
-    name = library.find_script(script_ref).stem
+    name = library.find_script(request.script).stem
     for client in clients:
         site.add_client(client.id)
         site.client_folder(client.id).mkdir(parents=True, exist_ok=True)
     site.save()
     settings = ExportSettings("mp3", bitrate, ALBUM, captions="vtt", chapters=True)
     outcomes = run_batch(
-        script_ref,
+        request,
         clients,
-        shaping,
+        services,
         settings,
         site.folder,
         jobs=jobs,

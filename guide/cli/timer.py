@@ -10,12 +10,14 @@ import click
 from guide.cli.export import export_one
 from guide.cli.language import LanguageType
 from guide.cli.options import DurationType
-from guide.cli.play import play_script
+from guide.cli.play import Listening, play_script
 from guide.environment import Environment
 from guide.errors import ExitCode
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format
 from guide.play.player import Ending
-from guide.rendering.shaping import Shaping
+from guide.rendering.loading import Loaded
+from guide.rendering.request import SessionRequest
+from guide.rendering.services import Services
 from guide.script import library
 from guide.script.format import BEDS, BELLS
 from guide.script.timer import Timer, timer_script
@@ -72,11 +74,11 @@ def timer(
     """
     sit = Timer(length, interval, bell, ambience, guided, library.chosen_language(language, env.locale_language))
     script = timer_script(sit)
-    shaping = Shaping.in_environment(env)
+    loaded, request, services = Loaded(script, None), SessionRequest(str(script.path)), Services.of(env)
     if out is not None:
         settings = ExportSettings(choose_format(out, fmt), bitrate, ALBUM, None, False)
-        return export_one(env, lambda: (script, None), shaping, out, settings)
-    outcome = play_script(env, script, None, shaping, device, quiet, _export_command(sit))
+        return export_one(env, lambda: loaded, request, services, out, settings)
+    outcome = play_script(env, loaded, request, services, Listening(device, quiet, False, _export_command(sit)))
     if outcome.ending is not Ending.FINISHED:
         env.err(f"Stopped at {format_clock(outcome.heard_ms)}.")
     return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK

@@ -16,11 +16,12 @@ from guide.atomic import write_text
 from guide.errors import ExitCode, GuideError, ScriptError, Where
 from guide.output.export import exporting
 from guide.output.formats import ExportSettings
+from guide.rendering.loading import Loaded, load, voiced
+from guide.rendering.request import SessionRequest
+from guide.rendering.services import Services
 from guide.rendering.session import voice_description
-from guide.rendering.shaping import Shaping
 from guide.script.clients import Client
 from guide.script.fingerprint import digest
-from guide.script.model import Script
 from guide.script.values import format_clock
 from guide.signals import children_ignore_ctrl_c, worker_signals
 from guide.voice.cache import CLIP_FORMAT
@@ -47,18 +48,19 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Job:
-    """One client's render, as a worker process gets it."""
+    """One client's render, as a worker process gets it: the script loaded for them, once."""
 
-    script_ref: str
-    shaping: Shaping
+    loaded: Loaded
+    request: SessionRequest
+    services: Services
     settings: ExportSettings
     out: Path
 
 
 def run_batch(
-    script_ref: str,
+    request: SessionRequest,
     clients: list[Client],
-    shaping: Shaping,
+    services: Services,
     settings: ExportSettings,
     folder: Path,
     *,
@@ -67,8 +69,9 @@ def run_batch(
     done: Callable[[Outcome], None] = lambda outcome: None,
     place: Callable[[Client], Path] | None = None,
 ) -> list[Outcome]:
-    """Render each client's file into `folder` (as CLIENT.FORMAT, or where `place` puts it), `jobs` at a time;
-    `done` hears of each as it finishes. Each folder written to keeps a manifest of what made its files.
+    """Render each client's file of the requested session into `folder` (as CLIENT.FORMAT, or where `place`
+    puts it), `jobs` at a time; `done` hears of each as it finishes. Each folder written to keeps a manifest
+    of what made its files.
 
     A client whose entry fails (a variable the script does not declare, a duration out of reach) is
     reported and the others go on."""
@@ -86,13 +89,13 @@ def run_batch(
 
     for client in clients:
         out = place(client) if place is not None else folder / f"{client.id}.{settings.fmt}"
-        job = Job(script_ref, shaping.for_client(client), settings, out)
+        asked = request.for_client(client)
         try:
-            script, level_from = job.shaping.load(script_ref)
-            stamp = fingerprint(script, level_from, job.shaping, settings)
+            job = Job(load(asked, services), asked, services, settings, out)
         except GuideError as error:
             finish(client_failure(client, error))
             continue
+        stamp = fingerprint(job.loaded, asked, services, settings)
         if not force and manifest_of(job.out).up_to_date(settings.outputs(job.out), stamp):
             finish(Outcome(client.id, Result.UP_TO_DATE, f"{job.out}: up to date"))
             continue
@@ -116,7 +119,7 @@ def render_job(job: Job) -> Report:
     """Render one client's file."""
     try:
         with exporting(job.out, job.settings) as write:
-            session = job.shaping.prepare(*job.shaping.load(job.script_ref))
+            session = voiced(job.loaded, job.request, job.services)
             written = write(session)
     except GuideError as error:
         return _reported(error)
@@ -173,17 +176,17 @@ def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:
         pool.join()
 
 
-def fingerprint(script: Script, level_from: Script | None, shaping: Shaping, settings: ExportSettings) -> str:
+def fingerprint(loaded: Loaded, request: SessionRequest, services: Services, settings: ExportSettings) -> str:
     """A digest of everything a client's file is made from: the script as loaded (its includes and
     variables filled in), the files it names, the voice, the levels and the export settings."""
     return digest(
         {
             "program": __version__,
             "clips": CLIP_FORMAT,
-            "script": script,
-            "levelled_from": level_from,
-            "voice": voice_description(script, shaping.engines),
-            "loudness": shaping.loudness,
+            "script": loaded.script,
+            "levelled_from": loaded.level_from,
+            "voice": voice_description(loaded.script, services.engines),
+            "loudness": request.loudness,
             "settings": settings,
         }
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from guide.errors import UsageError
+from guide.errors import FieldError
 
 ENCODERS = {
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
@@ -33,12 +33,13 @@ CAPTION_FORMATS = ("vtt", "srt")
 
 
 def choose_format(out: Path, requested: str | None) -> str:
-    """The format asked for with --format, or else the one the output's suffix names."""
+    """The format asked for, or else the one the output's suffix names."""
     chosen = requested or out.suffix.lower().lstrip(".")
     if chosen not in FORMATS:
-        raise UsageError(
-            f"{out}: cannot tell the format from the suffix {out.suffix or '(none)'}; "
-            f"end the name in {' or '.join('.' + f for f in FORMATS)}, or pass --format"
+        raise FieldError(
+            "format",
+            f"cannot tell the format from the suffix of {out} ({out.suffix or 'none'}); "
+            f"end the name in {' or '.join('.' + f for f in FORMATS)}, or name the format",
         )
     return chosen
 

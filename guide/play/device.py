@@ -14,7 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from guide.errors import NoAudioDevice, SoundDeviceLost, UsageError
+from guide.errors import FieldError, NoAudioDevice, SoundDeviceLost
 from guide.native import stderr_silenced
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 
@@ -307,7 +307,7 @@ def find_device(name: str, entries: list[DeviceEntry]) -> DeviceEntry:
         if len(found) == 1:
             return found[0]
     listed = "; ".join(e.name for e in entries) or "none were found"
-    raise UsageError(f"--device {name}: no such audio device; the devices are: {listed}")
+    raise FieldError("device", f"no such audio device; the devices are: {listed}", name)
 
 
 def _backend_name(miniaudio: Any, device_id: Any) -> str | None:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 from guide.atomic import write_text_if_changed
-from guide.errors import UsageError
+from guide.errors import FieldError, UsageError
 
 MARKER = ".inner-guide-site"
 """In the site's root: says the folder is a site this program made; it names no client."""
@@ -88,7 +88,7 @@ class Site:
     def remove_client(self, client_id: str) -> None:
         if client_id not in self.clients:
             known = ", ".join(sorted(self.clients)) or "none"
-            raise UsageError(f"--remove-client {client_id}: no such client on this site (its clients: {known})")
+            raise FieldError("remove_client", f"no such client on this site (its clients: {known})", client_id)
         shutil.rmtree(self.client_folder(client_id), ignore_errors=True)
         del self.clients[client_id]
         self.save()
@@ -121,9 +121,10 @@ def checked_base_url(url: str) -> str:
     """An absolute http(s) URL with no trailing slash, or UsageError."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise UsageError(
-            f"--base-url {url}: give the absolute http(s) address the site will be served from, such as "
-            "https://example.org/sessions"
+        raise FieldError(
+            "base_url",
+            "give the absolute http(s) address the site will be served from, such as https://example.org/sessions",
+            url,
         )
     return url.rstrip("/")
 
@@ -133,7 +134,7 @@ def open_site(folder: Path, base_url: str | None, title: str | None, existing: b
     else made."""
     manifest = manifest_path(folder)
     if existing and not manifest.exists():
-        raise UsageError(f"--site {folder}: no site was published there (there is no {manifest.name} beside it)")
+        raise FieldError("site", f"no site was published there (there is no {manifest.name} beside it)", folder)
     if manifest.exists():
         try:
             document = json.loads(manifest.read_text(encoding="utf-8"))
@@ -147,12 +148,14 @@ def open_site(folder: Path, base_url: str | None, title: str | None, existing: b
             raise UsageError(f"{manifest}: not a manifest this program can read ({error})") from None
         return Site(folder, base_url or document["base_url"], title or document["title"], clients)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(
-            f"--site {folder}: this folder holds files another program made (and no {manifest.name} beside it); "
-            "choose an empty or new folder for the site"
+        raise FieldError(
+            "site",
+            f"this folder holds files another program made (and no {manifest.name} beside it); "
+            "choose an empty or new folder for the site",
+            folder,
         )
     if base_url is None:
-        raise UsageError("--base-url is needed the first time a site is published")
+        raise FieldError("base_url", "needed the first time a site is published")
     return Site(folder, base_url, title or DEFAULT_TITLE, {})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from guide.errors import PlacedUsageError, ScriptError, UsageError, Where
+from guide.errors import FieldError, PlacedUsageError, ScriptError, Where
 from guide.rendering.steps import spoken_line, spoken_lines
 from guide.rendering.timeline import FitError, Timeline, plan
 from guide.rendering.versions import versions
@@ -73,8 +73,8 @@ def plan_session(script: Script, length: Callable[[Step], int], predicted: Predi
     except FitError as error:
         asked = script.duration.where if script.duration is not None else None
         if asked is None:
-            raise UsageError(f"--duration: {error}") from None
-        # The script's own length is the author's to fix; a client's was asked for, as --duration is.
+            raise FieldError("duration", str(error)) from None
+        # The script's own length is the author's to fix; a client's was asked for, as a duration given is.
         placed = ScriptError if asked.path == script.path else PlacedUsageError
         raise placed(asked, f"duration: {error}") from None
     if timeline.length_ms > MAX_SESSION_MS:

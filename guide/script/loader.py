@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from guide.errors import ScriptError, UsageError, Where
+from guide.errors import FieldError, ScriptError, Where
 from guide.script import cover, format, library
 from guide.script.language_rules import rules_or_english
 from guide.script.model import (
@@ -69,7 +69,7 @@ class ScriptReader(ValueReader):
             problem = f"{self.path} declares no such variable (it has: {', '.join(sorted(declared)) or 'none'})"
             if name in given_at:
                 raise ScriptError(given_at[name], f"{name}: {problem}")
-            raise UsageError(f"--var {name}: {problem}")
+            raise FieldError("variables", problem, name)
         self.shared.variables = {name: value for name, (value, _) in declared.items()} | overrides
         if "voice" in fields:
             self.shared.voice = self.voice_mapping(fields["voice"], Voice())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guide.errors import UsageError, Where
+from guide.errors import FieldError, UsageError, Where
 from guide.script import library
 from guide.script.format import BELL_STRIKE_MS
 from guide.script.language_rules import rules_or_english
@@ -46,15 +46,18 @@ class Timer:
                 f"{format_span(LONGEST_MS)}"
             )
         if self.interval_ms is not None and self.interval_ms >= self.length_ms:
-            raise UsageError(
-                f"--interval {format_span(self.interval_ms)}: the interval must be shorter than the sit "
-                f"({format_span(self.length_ms)}), so that its bell rings inside it"
+            raise FieldError(
+                "interval",
+                f"the interval must be shorter than the sit ({format_span(self.length_ms)}), so that its bell "
+                "rings inside it",
+                format_span(self.interval_ms),
             )
         library.known_language(self.language)
         if self.interval_ms is not None and self.interval_ms < SHORTEST_INTERVAL_MS:
-            raise UsageError(
-                f"--interval {format_span(self.interval_ms)}: a bell needs {format_span(SHORTEST_INTERVAL_MS)} "
-                "to ring out before the next"
+            raise FieldError(
+                "interval",
+                f"a bell needs {format_span(SHORTEST_INTERVAL_MS)} to ring out before the next",
+                format_span(self.interval_ms),
             )
         return self
 
@@ -65,7 +68,7 @@ def timer_script(timer: Timer) -> Script:
     timer = timer.checked()
     bell = library.builtin_bell(timer.bell)
     if bell is None:
-        raise UsageError(f"--bell {timer.bell}: not a built-in bell")
+        raise FieldError("bell", "not a built-in bell", timer.bell)
     here = Where(library.scripts_dir() / "timer", 1, 1)
     words = rules_or_english(timer.language).timer
     strike: Step = Bell(bell, 0.0, here)
