@@ -19,7 +19,7 @@ from pulse import null_sink_server
 
 from guide.cli.main import main
 from guide.environment import Environment
-from guide.rendering.shaping import Shaping
+from guide.rendering.services import Services
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
 
@@ -36,29 +36,29 @@ NO_PULSE = {"PULSE_SERVER": "unix:/nonexistent/pulse"}
 to (and no server is started on the user's behalf)."""
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One clip cache for the whole run: the voice is real, and most tests speak the same lines."""
+@pytest.fixture
+def clip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test's own clip cache: no test hears what another spoke or measured, whatever ran before it."""
     return tmp_path_factory.mktemp("clip-cache")
 
 
 @pytest.fixture(autouse=True)
-def cache_env(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GUIDE_CACHE_DIR", str(shared_cache))
+def cache_env(clip_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(clip_cache))
     # The tests measure espeak-ng, hundreds of times faster than real time; the Piper tests ask for it.
     monkeypatch.setenv("GUIDE_ENGINE", "pyttsx3")
     # A built-in session is in the locale's language where it exists: the tests ask for one when they mean it.
     for setting in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(setting, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
-    return shared_cache
+    return clip_cache
 
 
 @pytest.fixture
-def env(shared_cache: Path, data_env: Path) -> Environment:
-    """The program's environment for an in-process test, as the autouse fixtures set the process's: the shared
-    clip cache, a data folder of the test's own, and espeak-ng for `auto`; its streams keep what is written."""
-    settings = {"GUIDE_CACHE_DIR": str(shared_cache), "GUIDE_DATA_DIR": str(data_env), "GUIDE_ENGINE": "pyttsx3"}
+def env(clip_cache: Path, data_env: Path) -> Environment:
+    """The program's environment for an in-process test, as the autouse fixtures set the process's: the test's
+    clip cache and data folder, and espeak-ng for `auto`; its streams keep what is written."""
+    settings = {"GUIDE_CACHE_DIR": str(clip_cache), "GUIDE_DATA_DIR": str(data_env), "GUIDE_ENGINE": "pyttsx3"}
     return Environment.from_process(settings, stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -68,14 +68,14 @@ def engines(env: Environment) -> Engines:
 
 
 @pytest.fixture
-def cache(shared_cache: Path) -> ClipCache:
-    return ClipCache(shared_cache)
+def cache(clip_cache: Path) -> ClipCache:
+    return ClipCache(clip_cache)
 
 
 @pytest.fixture
-def shaping(env: Environment) -> Shaping:
-    """A session shaped as the command line does with no options, in the test's environment."""
-    return Shaping.in_environment(env)
+def services(env: Environment) -> Services:
+    """What a session is rendered with in the test's environment: its engines and clip cache."""
+    return Services.of(env)
 
 
 @dataclasses.dataclass(frozen=True)
