@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from guide.rendering.timeline import FitError, plan
+from guide.rendering.planning import plan
+from guide.rendering.timeline import FitError
 from guide.script.loader import load_script
 from guide.script.model import Bell, BreathPhase, Duration, Recording, Step
 from guide.script.overrides import with_overrides

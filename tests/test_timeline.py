@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from guide.errors import Where
-from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, FitError, plan
+from guide.rendering.planning import plan
+from guide.rendering.timeline import BELL_STRIKE_MS, CueKind, FitError
 from guide.script.model import Bell, Duration, Pause, Say, Script, Section, Silence, Voice
 
 HERE = Where(Path("test.yaml"), 1, 1)

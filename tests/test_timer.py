@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from measure import decode, played, probe
 
-from guide.rendering.timeline import CueKind, plan
+from guide.rendering.planning import plan
+from guide.rendering.timeline import CueKind
 from guide.script.model import Say
 from guide.script.timer import Timer, timer_script
 from guide.sound.pcm import SAMPLE_RATE

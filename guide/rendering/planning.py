@@ -1,17 +1,19 @@
-"""Planning a script's session from its sounds' lengths: known before a line is spoken, or as spoken, and the
-optional content a length keeps chosen by the voice's predicted lengths."""
+"""Planning a script's session, in one way down: the versions its optional content makes, the one its length
+keeps (chosen by the voice's predicted lengths), and that version's timeline fitted to the length; from its
+sounds' lengths known before a line is spoken, or as spoken."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 
 from guide.errors import FieldError, PlacedUsageError, ScriptError, Where
 from guide.rendering.steps import spoken_line, spoken_lines
-from guide.rendering.timeline import FitError, Timeline, plan
-from guide.rendering.versions import versions
+from guide.rendering.timeline import FitError, Layout, SoundLength, Timeline, fit, layout
+from guide.rendering.versions import Version, versions
 from guide.script.format import MAX_SESSION_MS
-from guide.script.model import Bell, BreathPhase, Keep, Recording, Say, Script, Step
+from guide.script.model import Bell, BreathPhase, Duration, Keep, Recording, Say, Script, Step
 from guide.script.values import format_span
 from guide.sound.pcm import samples_to_ms
 from guide.sound.sounds import breath_tone, load_sound
@@ -85,6 +87,66 @@ def plan_session(script: Script, length: Callable[[Step], int], predicted: Predi
             f"{format_span(MAX_SESSION_MS)} a session may; shorten its pauses and silences, or split it",
         )
     return timeline
+
+
+def plan(script: Script, sound_ms: SoundLength, chosen_by: SoundLength | None = None) -> Timeline:
+    """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing
+    cue): each version of the script (see `versions`) laid out; then, for a target duration, the first version
+    whose silences can stretch or shrink to it, judged by `chosen_by` where given (the voice's predicted
+    lengths, which are the same before a line is spoken as after, so that a play chooses as an export does),
+    else by the sounds; and that version fitted to the target."""
+    laid = [(version, layout(version.script, sound_ms)) for version in versions(script)]
+    reach = (min(v.reach[0] for _, v in laid), max(v.reach[1] for _, v in laid))
+    if script.duration is None:
+        version, timeline = laid[0][0], laid[0][1].natural
+    else:
+        version, timeline = _fitted(script.duration, _in_order_of_choice(laid, script.duration.ms, chosen_by), reach)
+    return replace(timeline, reach_ms=reach, left_out=version.left_out)
+
+
+Laid = list[tuple[Version, Layout]]
+
+
+def _in_order_of_choice(laid: Laid, target: int, chosen_by: SoundLength | None) -> Laid:
+    """The versions with the one `chosen_by` keeps for `target` first, the others in their own order."""
+    if chosen_by is None or len(laid) == 1:
+        return laid
+    judged = [layout(version.script, chosen_by).holds(target) for version, _ in laid]
+    first = judged.index(True) if True in judged else 0
+    return [laid[first], *laid[:first], *laid[first + 1 :]]
+
+
+def _fitted(duration: Duration, laid: Laid, reach: tuple[int, int]) -> tuple[Version, Timeline]:
+    """The first version that fits the duration, fitted; for a flexible one that none can meet, the nearest at
+    its nearest length; else a FitError saying why."""
+    target = duration.ms
+    for version, laid_out in laid:
+        if laid_out.holds(target):
+            with suppress(FitError):
+                return version, fit(laid_out, target, reach)
+    version, nearest = min(laid, key=lambda v: min(abs(target - v[1].reach[0]), abs(target - v[1].reach[1])))
+    if duration.flexible:
+        reachable = min(nearest.reach, key=lambda ms: abs(target - ms))
+        return version, replace(fit(nearest, reachable, reach), unmet_ms=target)
+    if reach[0] < target < reach[1]:
+        lengths = " or ".join(f"{format_span(low)} to {format_span(high)}" for low, high in _spans(laid))
+        raise FitError(
+            f"{format_span(target)} falls between the lengths this script can take with more or less of its "
+            f"optional content: {lengths}"
+        )
+    fit(nearest, target, reach)
+    raise AssertionError("a target out of every version's reach cannot be fitted")
+
+
+def _spans(laid: Laid) -> list[tuple[int, int]]:
+    """The lengths the versions can reach, as runs with no gap in them."""
+    spans: list[tuple[int, int]] = []
+    for low, high in sorted(v.reach for _, v in laid):
+        if spans and low <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], high))
+        else:
+            spans.append((low, high))
+    return spans
 
 
 def raw_length(step: Step, lengths: dict[Say, int]) -> int:

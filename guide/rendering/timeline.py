@@ -1,16 +1,14 @@
-"""Planning a script into a timeline of cues at exact millisecond times, fitting `duration` by scaling silences
-and, where that is not enough, by leaving out or bringing in the content its author marked optional."""
+"""Laying a script out as a timeline of cues at exact millisecond times, and fitting it to a length by scaling
+its silences."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 
 from guide.errors import ScriptError
-from guide.rendering.versions import Version, versions
 from guide.script.format import BELL_STRIKE_MS
 from guide.script.language_rules import rules_or_english
 from guide.script.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
@@ -96,73 +94,30 @@ SoundLength = Callable[[Step], int]
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    """A version of the script laid out at its natural pace, and the lengths its silences can take it to."""
+class Layout:
+    """A script laid out at its natural pace, with each step's sound lasting `sound_ms`, and the lengths its
+    silences can take it to."""
 
-    version: Version
+    script: Script
+    sound_ms: SoundLength
     steps: list[tuple[int, Step]]
     natural: Timeline
-    reach: tuple[int, int]
+    silent_ms: int
+
+    @property
+    def reach(self) -> tuple[int, int]:
+        fixed = self.natural.length_ms - self.silent_ms
+        return fixed + math.ceil(self.silent_ms * MIN_SCALE), fixed + math.floor(self.silent_ms * MAX_SCALE)
 
     def holds(self, target: int) -> bool:
         return self.reach[0] - FIT_TOLERANCE_MS <= target <= self.reach[1] + FIT_TOLERANCE_MS
 
 
-def plan(script: Script, sound_ms: SoundLength, chosen_by: SoundLength | None = None) -> Timeline:
-    """The script's timeline, given how long each step's sound lasts in ms (a line, a bell, a clip, a breathing
-    cue). A target duration is met by the first version of the script (see `versions`) whose silences can
-    stretch or shrink to it, judged by `chosen_by` where given (the voice's predicted lengths, which are the
-    same before a line is spoken as after, so that a play chooses as an export does), else by the sounds."""
-    candidates = [_candidate(version, sound_ms) for version in versions(script)]
-    reach = (min(c.reach[0] for c in candidates), max(c.reach[1] for c in candidates))
-    if script.duration is None:
-        return _planned(candidates[0], candidates[0].natural, reach)
-    target = script.duration.ms
-    if chosen_by is not None and len(candidates) > 1:
-        judged = [_candidate(c.version, chosen_by).holds(target) for c in candidates]
-        first = judged.index(True) if True in judged else 0
-        candidates = [candidates[first], *candidates[:first], *candidates[first + 1 :]]
-    for candidate in candidates:
-        if candidate.holds(target):
-            with contextlib.suppress(FitError):
-                return _planned(candidate, _fit(candidate, sound_ms, target, reach), reach)
-    nearest = min(candidates, key=lambda c: min(abs(target - c.reach[0]), abs(target - c.reach[1])))
-    if script.duration.flexible:
-        reachable = min(nearest.reach, key=lambda ms: abs(target - ms))
-        return replace(_planned(nearest, _fit(nearest, sound_ms, reachable, reach), reach), unmet_ms=target)
-    if reach[0] < target < reach[1]:
-        lengths = " or ".join(f"{format_span(low)} to {format_span(high)}" for low, high in _spans(candidates))
-        raise FitError(
-            f"{format_span(target)} falls between the lengths this script can take with more or less of its "
-            f"optional content: {lengths}"
-        )
-    _fit(nearest, sound_ms, target, reach)
-    raise AssertionError("a target out of every version's reach cannot be fitted")
-
-
-def _candidate(version: Version, sound_ms: SoundLength) -> _Candidate:
-    steps = list(_steps_in_order(version.script))
-    natural = _layout(version.script, steps, sound_ms, scale=1.0)
+def layout(script: Script, sound_ms: SoundLength) -> Layout:
+    """The script laid out at its natural pace: every step in order, silences as written."""
+    steps = list(_steps_in_order(script))
     silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
-    fixed = natural.length_ms - silent
-    return _Candidate(
-        version, steps, natural, (fixed + math.ceil(silent * MIN_SCALE), fixed + math.floor(silent * MAX_SCALE))
-    )
-
-
-def _spans(candidates: list[_Candidate]) -> list[tuple[int, int]]:
-    """The lengths the versions can reach, as runs with no gap in them."""
-    spans: list[tuple[int, int]] = []
-    for low, high in sorted(c.reach for c in candidates):
-        if spans and low <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], high))
-        else:
-            spans.append((low, high))
-    return spans
-
-
-def _planned(candidate: _Candidate, timeline: Timeline, reach: tuple[int, int]) -> Timeline:
-    return replace(timeline, reach_ms=reach, left_out=candidate.version.left_out)
+    return Layout(script, sound_ms, steps, _layout(script, steps, sound_ms, scale=1.0), silent)
 
 
 def _steps_in_order(script: Script) -> Iterator[tuple[int, Step]]:
@@ -236,11 +191,10 @@ def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapt
     return tuple(Chapter(title, bounds[i], bounds[i + 1]) for i, title in enumerate(titles))
 
 
-def _fit(candidate: _Candidate, sound_ms: SoundLength, target: int, reach: tuple[int, int]) -> Timeline:
-    """The candidate's silences scaled to meet `target`; FitError, saying the script's `reach`, where they
-    cannot."""
-    script, steps, natural = candidate.version.script, candidate.steps, candidate.natural
-    silent = sum(step.ms for _, step in steps if isinstance(step, Silence))
+def fit(laid: Layout, target: int, reach: tuple[int, int]) -> Timeline:
+    """The layout's silences scaled to meet `target`; FitError, saying the `reach` of the script it is a version
+    of, where they cannot."""
+    natural, silent = laid.natural, laid.silent_ms
     fixed = natural.length_ms - silent
     if not silent:
         if abs(natural.length_ms - target) <= FIT_TOLERANCE_MS:
@@ -262,9 +216,9 @@ def _fit(candidate: _Candidate, sound_ms: SoundLength, target: int, reach: tuple
             f"{format_span(target)} would {direction} the silences {scale:.2f} times (the range is "
             f"{MIN_SCALE} to {MAX_SCALE:g}); {can_last}"
         )
-    timeline = _layout(script, steps, sound_ms, scale)
+    timeline = _layout(laid.script, laid.steps, laid.sound_ms, scale)
     # A bell ringing out past the end can make the length depend on the scale unevenly; correct once.
     miss = timeline.length_ms - target
     if abs(miss) > FIT_TOLERANCE_MS:
-        timeline = _layout(script, steps, sound_ms, scale - miss / silent)
+        timeline = _layout(laid.script, laid.steps, laid.sound_ms, scale - miss / silent)
     return timeline
