@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from isolation import program_settings
 from pulse import null_sink_server
 
 from guide.cli.main import main
@@ -44,13 +45,11 @@ def clip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def cache_env(clip_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GUIDE_CACHE_DIR", str(clip_cache))
-    # The tests measure espeak-ng, hundreds of times faster than real time; the Piper tests ask for it.
-    monkeypatch.setenv("GUIDE_ENGINE", "pyttsx3")
-    # A built-in session is in the locale's language where it exists: the tests ask for one when they mean it.
-    for setting in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(setting, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
+    for setting, value in program_settings(clip_cache).items():
+        if value is None:
+            monkeypatch.delenv(setting, raising=False)
+        else:
+            monkeypatch.setenv(setting, value)
     return clip_cache
 
 

@@ -54,11 +54,17 @@ def test_espeak_ng_lengths_are_predicted_within_three_percent_over_each_session(
 
 @needs_piper
 @pytest.mark.parametrize("rate", [80, 110, 160])
-def test_piper_lengths_are_predicted_within_three_percent_over_each_session(rate):
+def test_piper_lengths_are_predicted_within_two_percent_over_the_sessions_and_four_over_each(rate):
+    # Piper draws its sounds' durations at random each time it speaks: a line spoken three times varies by up to
+    # 5% (11% for "Breathe in."), one session spoken twice by about 1%. So each session is held to the margin
+    # of that chance beside the model's 3%, and all of them together, where chance evens out, to 2%.
     lengths: dict[Say, int] = {}
+    totals = [0, 0]
     for session in SESSIONS:
         predicted, spoken = predicted_and_spoken("piper", session, rate, lengths)
-        assert predicted == pytest.approx(spoken, rel=0.03), session
+        assert predicted == pytest.approx(spoken, rel=0.04), session
+        totals = [totals[0] + predicted, totals[1] + spoken]
+    assert totals[0] == pytest.approx(totals[1], rel=0.02)
 
 
 HELD_OUT_LINES = {

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import stat
 import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from isolation import program_settings
 
 CLIENTS = (
     "- client: ana-rivera\n  variables: {name: Ana}\n"
@@ -22,15 +25,35 @@ BASE_URL = "https://example.org/sessions"
 SESSION = "sit-with-your-younger-self"
 
 
-@pytest.fixture
-def site(run_guide, tmp_path) -> tuple[Path, Path]:
-    """A site with SESSION published to two clients, and its clients file."""
-    clients = tmp_path / "clients.yaml"
-    clients.write_text(CLIENTS)
-    folder = tmp_path / "site"
-    result = run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder), "--base-url", BASE_URL)
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A folder with SESSION published once to two clients (`site`, its manifest beside it), their clients file,
+    and the clip cache it was made with (`cache`): what each test's `site` is a copy of."""
+    made = tmp_path_factory.mktemp("published")
+    (made / "clients.yaml").write_text(CLIENTS)
+    settings = {**os.environ, **program_settings(made / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "guide", "publish", SESSION, "--clients", "clients.yaml", "--site", "site"]
+        + ["--base-url", BASE_URL],
+        cwd=made,
+        env={name: value for name, value in settings.items() if value is not None},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
-    return folder, clients
+    return made
+
+
+@pytest.fixture
+def site(published, clip_cache, tmp_path) -> tuple[Path, Path]:
+    """A site of the test's own with SESSION published to two clients, and its clients file; the clips it was
+    made from are in the test's cache, as if it had just been published there."""
+    shutil.copytree(published / "cache", clip_cache, dirs_exist_ok=True)
+    for made in ("site", "site.manifest.json", "clients.yaml"):
+        copy = shutil.copytree if (published / made).is_dir() else shutil.copy2
+        copy(published / made, tmp_path / made)
+    return tmp_path / "site", tmp_path / "clients.yaml"
 
 
 def feeds(folder: Path) -> dict[str, Path]:
