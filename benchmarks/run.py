@@ -364,6 +364,10 @@ def espeak_rows(bench: Bench) -> list[Row]:
     return rows
 
 
+SPEECH_FIRST_SENTENCE = "Something has hit hard."
+"""The first sentence of when-you-are-triggered, the built-in session that opens with speech."""
+
+
 def piper_rows(bench: Bench) -> list[Row]:
     """The figures of the neural voice, all on a cold cache: list and check, the first sound of every built-in,
     an export against the Piper floor, and gaps in real-time playing."""
@@ -383,6 +387,15 @@ def piper_rows(bench: Bench) -> list[Row]:
             f"{sounds[slowest]:.2f} s",
             "within 0.5 s",
             f"{slowest}; " + ", ".join(f"{name[:12]} {s:.2f}" for name, s in sounds.items()),
+        )
+    )
+    floor_s = min(first_sound_floor(SPEECH_FIRST_SENTENCE) for _ in range(3))
+    rows.append(
+        (
+            "first sound of when-you-are-triggered / Piper's own first sentence in a new process",
+            f"{sounds['when-you-are-triggered'] / floor_s:.2f}",
+            "none",
+            f"{sounds['when-you-are-triggered']:.2f} s / {floor_s:.2f} s: {SPEECH_FIRST_SENTENCE!r}",
         )
     )
 
@@ -447,6 +460,15 @@ def piper_floor(bench: Bench) -> float:
     began = time.monotonic()
     speech_s = float(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
     return (time.monotonic() - began) / speech_s
+
+
+def first_sound_floor(sentence: str) -> float:
+    """Seconds from starting a bare Python process to Piper having spoken `sentence` in it (see
+    piper_first_sound.py)."""
+    command = [sys.executable, str(HERE / "piper_first_sound.py"), sentence]
+    began = time.monotonic()
+    subprocess.run(command, capture_output=True, check=True)
+    return time.monotonic() - began
 
 
 def paced_gaps(bench: Bench, session: str, paced: dict[str, str]) -> int:

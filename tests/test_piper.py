@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -259,3 +260,27 @@ def test_a_cold_play_in_the_natural_voice_never_runs_dry_and_plays_as_a_warm_one
     assert subprocess.run(command, env=warm_env, capture_output=True).returncode == 0
     warm = np.fromfile(warm_capture, dtype="<i2")[: 20 * SAMPLE_RATE]
     assert np.array_equal(cold, warm)
+
+
+def test_one_model_read_with_two_languages_phonemes_is_measured_for_each(tmp_path, monkeypatch):
+    bundled = piper.bundled_voice()
+    assert bundled is not None
+    for name, phonemes in (("en_GB-copia-medium", "en-gb"), ("es_ES-copia-medium", "es")):
+        config = json.loads(bundled.config.read_text(encoding="utf-8"))
+        config["language"], config["espeak"] = {"code": name[:5]}, {"voice": phonemes}
+        shutil.copyfile(bundled.model, tmp_path / f"{name}.onnx")
+        (tmp_path / f"{name}.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    shipped = piper.length_model_of(bundled, None)
+    fitted: list[str] = []
+
+    def fit(found, lines):
+        fitted.append(found.espeak_voice)
+        return replace(shipped, voice=found.espeak_voice)
+
+    monkeypatch.setattr(piper, "fit", fit)
+    copies = [found for found in piper.voice_files(tmp_path) if found != bundled]
+    models = tmp_path / "models"
+    assert [piper.length_model_of(found, models).voice for found in copies] == ["en-gb", "es"]
+    piper._measured_model.cache_clear()  # as a new process finds them: kept on disk, each its own
+    assert [piper.length_model_of(found, models).voice for found in copies] == ["en-gb", "es"]
+    assert fitted == ["en-gb", "es"]

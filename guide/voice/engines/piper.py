@@ -283,7 +283,9 @@ def length_model_of(found: PiperVoiceFile, models_dir: Path | None) -> PiperMode
 @cache
 def _measured_model(found: PiperVoiceFile, sha256: str, models_dir: Path | None) -> PiperModel:
     cache = ClipCache(models_dir)
-    key = digest({"length model": length_model.MODEL_FORMAT, "of": sha256, "piper": package_version("piper-tts")})
+    # The same model read with another language's phonemes (a copy with its own config) is another voice.
+    of = {"of": sha256, "phonemes": found.espeak_voice}
+    key = digest({"length model": length_model.MODEL_FORMAT, **of, "piper": package_version("piper-tts")})
     model = length_model.from_json(cache.get_record(key))
     if isinstance(model, PiperModel):
         return model
