@@ -7,6 +7,7 @@ import dataclasses
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -35,6 +36,15 @@ ASOUND_NO_DEVICE = "pcm.!default { type hw card 99 }\n"
 NO_PULSE = {"PULSE_SERVER": "unix:/nonexistent/pulse"}
 """The sound library tries a PulseAudio server before ALSA: none answers here, so the ALSA device set up is played
 to (and no server is started on the user's behalf)."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def ctrl_c_heard() -> None:
+    """Ctrl+C as a terminal gives it to the programs the tests start. A shell without job control starts a job
+    in the background with Ctrl+C ignored, and an ignored signal stays ignored in every program started from
+    it: the tests that press Ctrl+C would find it had no effect."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
