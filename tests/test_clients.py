@@ -59,7 +59,7 @@ def test_three_clients_one_invalid_gives_two_files_and_names_the_bad_entry(run_g
     script, clients, folder = batch
     result = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder), "--captions", "vtt")
     assert result.returncode == 3
-    assert f"{clients}:5:5: client ben: nmae: {script} declares no such variable (it has: name)" in result.stderr
+    assert f"{clients}:5:5: client ben: nmae: {script} declares no such variable (did you mean name?)" in result.stderr
     assert "2 written, 0 already up to date, 1 failed." in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "ana.mp3", "ana.vtt", "cy.mp3", "cy.vtt"]
 
@@ -69,6 +69,37 @@ def test_three_clients_one_invalid_gives_two_files_and_names_the_bad_entry(run_g
     # Cy's entry asks for 20 seconds and a faster voice.
     assert len(decode(folder / "cy.mp3")) / 22050 == pytest.approx(20, abs=0.5)
     assert len(decode(folder / "ana.mp3")) < len(decode(folder / "cy.mp3"))
+
+
+BREATHE = """\
+title: Just Breathe
+sections:
+  - title: Breathe
+    steps:
+      - say: Breathe, and rest.
+      - silence: 8s
+"""
+
+
+def test_one_clients_file_serves_every_script_each_going_without_what_it_does_not_declare(
+    run_guide, batch, write_script
+):
+    script, clients, folder = batch
+    clients.write_text(CLIENTS.replace("{name: Ana}", "{name: Ana, colour: blue}"))
+    declaring = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder / "for-you"))
+    assert declaring.returncode == 3
+    assert "ben: nmae:" in declaring.stderr and "did you mean name?" in declaring.stderr, "a misspelling fails"
+    left_out = [line for line in declaring.stderr.splitlines() if line.startswith("Left out")]
+    assert left_out == [f"Left out, as {script.name} declares no such variable: colour (ana)"]
+
+    breathe = write_script(BREATHE, "breathe.yaml")
+    plain = run_guide("export", str(breathe), "--clients", str(clients), "-o", str(folder / "breathe"))
+    assert plain.returncode == 0, plain.stderr
+    assert "3 written, 0 already up to date, 0 failed." in plain.stderr
+    left_out = [line for line in plain.stderr.splitlines() if line.startswith("Left out")]
+    assert left_out == ["Left out, as breathe.yaml declares no such variable: colour (ana); name (ana, cy); nmae (ben)"]
+    alone = run_guide("export", str(breathe), "--var", "name=Ana", "-o", str(folder / "one.mp3"))
+    assert alone.returncode == 2 and "declares no such variable" in alone.stderr, "a variable given directly is meant"
 
 
 def test_a_second_run_renders_nothing_and_force_renders_all(run_guide, batch):

@@ -153,7 +153,7 @@ def test_list_gives_each_feed_and_removing_a_client_takes_their_folder(site, run
     [
         ({"base_url": "ftp://example.org/s"}, "--base-url ftp://example.org/s: give the absolute http(s) address"),
         ({"base_url": "example.org/s"}, "--base-url example.org/s: give the absolute http(s) address"),
-        ({"clients": "- client: ana\n  variables: {colour: blue}\n"}, "client ana: colour: "),
+        ({"clients": "- client: ana\n  variables: {nmae: Ana}\n"}, "client ana: nmae: "),
         ({"clients": "- client: ana\n  duration: 1s\n"}, "client ana: duration: 1s is too short"),
         ({"foreign": True}, "this folder holds files another program made"),
     ],

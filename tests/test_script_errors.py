@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from guide.script.readers import misspelling_of
+
 MINIMAL_HEAD = "title: T\nsections:\n  - title: One\n    steps:\n"
 
 BAD_SCRIPTS = [
@@ -242,3 +244,20 @@ def test_check_reports_every_bad_script_and_still_plans_the_good_ones(guide, wri
     assert result.returncode == 3
     assert result.stderr.startswith(f"{bad}:5:16: pause:")
     assert f"{good}: T" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("nmae", "name"),  # two letters swapped
+        ("nme", "name"),  # one dropped
+        ("naame", "name"),  # one added
+        ("nane", "name"),  # one changed
+        ("safe_plcae", "safe_place"),
+        ("pet_name", None),  # another variable, not a slip
+        ("colour", None),
+        ("name", None),  # the variable itself
+    ],
+)
+def test_a_misspelt_variable_is_told_from_another_one(given, meant):
+    assert misspelling_of(given, ["name", "safe_place"]) == meant

@@ -11,7 +11,7 @@ from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode
-from guide.output.batch import Result, run_batch
+from guide.output.batch import Result, left_out_notice, run_batch
 from guide.output.export import exporting
 from guide.output.formats import (
     ALBUM,
@@ -161,7 +161,7 @@ def _export_for_clients(
 ) -> ExitCode:
     if folder.exists() and not folder.is_dir():
         raise click.UsageError(f"-o {folder}: with --clients, -o names a folder, and this is a file")
-    load(request, services)  # the script itself must be sound before any client is tried
+    script = load(request, services).script  # the script itself must be sound before any client is tried
     clients, invalid = load_clients(clients_file)
     for error in invalid:
         env.err(error.message)
@@ -174,6 +174,8 @@ def _export_for_clients(
         )
     for outcome in outcomes:
         env.err(outcome.message)
+    if (notice := left_out_notice(outcomes, script.path.name)) is not None:
+        env.err(notice)
     tally = {result: sum(o.result is result for o in outcomes) for result in Result}
     failed = tally[Result.FAILED] + len(invalid)
     env.err(f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.")

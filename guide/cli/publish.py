@@ -10,7 +10,7 @@ import click
 from guide.atomic import write_text_if_changed
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, UsageError
-from guide.output.batch import Result, client_failure, run_batch
+from guide.output.batch import Result, client_failure, left_out_notice, run_batch
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSettings
 from guide.publish.feed import feed_xml
 from guide.publish.page import page_html
@@ -124,7 +124,8 @@ def _published(
     bitrate: str,
     jobs: int,
 ) -> ExitCode:
-    name = library.find_script(request.script).stem
+    script_file = library.find_script(request.script)
+    name = script_file.stem
     for client in clients:
         site.add_client(client.id)
         site.client_folder(client.id).mkdir(parents=True, exist_ok=True)
@@ -147,6 +148,8 @@ def _published(
         site.add_episode(outcome.client, name, script.title, script.content_note or "", script.language)
         _write_feed(site, outcome.client, script)
         env.err(f"{outcome.client}: {'published' if outcome.result is Result.WRITTEN else 'up to date'}")
+    if (notice := left_out_notice(outcomes, script_file.name)) is not None:
+        env.err(notice)
     site.save()
     failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]
     return ExitCode(failures[0]) if failures else ExitCode.OK

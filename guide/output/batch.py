@@ -44,6 +44,20 @@ class Outcome:
     result: Result
     message: str
     exit_code: int = ExitCode.OK
+    left_out: tuple[str, ...] = ()
+    """The client's variables that the script does not declare, and so went without."""
+
+
+def left_out_notice(outcomes: list[Outcome], script: str) -> str | None:
+    """One line for a run, naming the clients' variables that `script` went without; None where there are none."""
+    clients_of: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        for name in outcome.left_out:
+            clients_of.setdefault(name, []).append(outcome.client)
+    if not clients_of:
+        return None
+    named = "; ".join(f"{name} ({', '.join(clients)})" for name, clients in sorted(clients_of.items()))
+    return f"Left out, as {script} declares no such variable: {named}"
 
 
 @dataclass(frozen=True)
@@ -96,8 +110,9 @@ def run_batch(
             finish(client_failure(client, error))
             continue
         stamp = fingerprint(job.loaded, asked, services, settings)
+        left_out = job.loaded.script.left_out_variables
         if not force and manifest_of(job.out).up_to_date(settings.outputs(job.out), stamp):
-            finish(Outcome(client.id, Result.UP_TO_DATE, f"{job.out}: up to date"))
+            finish(Outcome(client.id, Result.UP_TO_DATE, f"{job.out}: up to date", left_out=left_out))
             continue
         pending.append((client, job, stamp))
 
@@ -105,7 +120,7 @@ def run_batch(
     for (client, job, stamp), (code, message, where) in zip(pending, results, strict=True):
         if code == ExitCode.OK:
             manifest_of(job.out).record(job.settings.outputs(job.out), stamp)
-            finish(Outcome(client.id, Result.WRITTEN, message))
+            finish(Outcome(client.id, Result.WRITTEN, message, left_out=job.loaded.script.left_out_variables))
         else:
             finish(_failure(client, code, message, where))
     return outcomes

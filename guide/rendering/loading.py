@@ -37,7 +37,7 @@ def load(request: SessionRequest, services: Services) -> Loaded:
     for name, _ in request.variables:
         given_at.pop(name, None)
     given_at |= dict(request.variables_at)
-    script = _shaped(load_script(path, values, given_at), request)
+    script = _shaped(load_script(path, values, given_at, request.shared_variables), request)
     return Loaded(script, _shaped(load_script(path), request) if values else None)
 
 

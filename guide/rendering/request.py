@@ -59,6 +59,9 @@ class SessionRequest:
     variables: tuple[tuple[str, str], ...] = ()
     variables_at: tuple[tuple[str, Where], ...] = ()
     """Where some of `variables` were given (a clients file); the others were given directly."""
+    shared_variables: tuple[str, ...] = ()
+    """Those of `variables` given for many scripts at once (a practice's clients file): a script that does not
+    declare one goes without it."""
     vars_file: Path | None = None
     duration: Duration | None = None
     voice: VoiceRequest = VoiceRequest()
@@ -91,6 +94,7 @@ class SessionRequest:
             self,
             variables=(*self.variables, *client.variables.items()),
             variables_at=(*self.variables_at, *client.variables_at.items()),
+            shared_variables=(*self.shared_variables, *client.variables),
             voice=replace(self.voice, **client.voice, language=client.language or self.voice.language),
             duration=client.duration or self.duration,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +25,7 @@ from guide.script.model import (
     Step,
     Voice,
 )
-from guide.script.readers import Shared, ValueReader, describe, is_null, suggest
+from guide.script.readers import Shared, ValueReader, describe, is_null, misspelling_of, suggest
 from guide.script.yamlnodes import (
     MappingNode,
     Node,
@@ -41,15 +41,21 @@ T = TypeVar("T")
 
 
 def load_script(
-    path: Path, variables: Mapping[str, str] | None = None, given_at: Mapping[str, Where] | None = None
+    path: Path,
+    variables: Mapping[str, str] | None = None,
+    given_at: Mapping[str, Where] | None = None,
+    shared: Collection[str] = (),
 ) -> Script:
     """The script in a file, validated, with `variables` overriding the defaults it declares.
 
-    `given_at` says where a variable was given (a line of a --vars file); one without is from --var."""
+    `given_at` says where a variable was given (a line of a --vars file); one without is from --var. The
+    `shared` ones were given for many scripts at once (a practice's clients file): one the script does not
+    declare is left out (see `Script.left_out_variables`), unless it is a misspelling of one it does."""
     root = compose_file(path)
     if root is None:
         raise ScriptError(Where(path, 1, 1), "the file is empty; a script needs at least a title and sections")
-    return ScriptReader(path, Shared(stack=[path.resolve()])).script(root, dict(variables or {}), dict(given_at or {}))
+    reader = ScriptReader(path, Shared(stack=[path.resolve()]))
+    return reader.script(root, dict(variables or {}), dict(given_at or {}), frozenset(shared))
 
 
 def load_fragment(path: Path) -> tuple[Step, ...]:
@@ -60,13 +66,21 @@ def load_fragment(path: Path) -> tuple[Step, ...]:
 class ScriptReader(ValueReader):
     """Turns the node tree of a script file, or of a file it includes, into the model."""
 
-    def script(self, root: Node, overrides: dict[str, str], given_at: dict[str, Where]) -> Script:
+    def script(
+        self, root: Node, overrides: dict[str, str], given_at: dict[str, Where], shared: frozenset[str]
+    ) -> Script:
         fields = self.mapping(root, "the script", format.TOP_LEVEL)
         declared = self.declared_variables(fields.get("variables"))
         unknown = sorted(set(overrides) - set(declared))
-        if unknown:
-            name = unknown[0]
-            problem = f"{self.path} declares no such variable (it has: {', '.join(sorted(declared)) or 'none'})"
+        left_out = tuple(name for name in unknown if name in shared and misspelling_of(name, declared) is None)
+        for name in left_out:
+            del overrides[name]
+        for name in unknown:
+            if name in left_out:
+                continue
+            meant = misspelling_of(name, declared)
+            has = f"it has: {', '.join(sorted(declared)) or 'none'}"
+            problem = f"{self.path} declares no such variable ({f'did you mean {meant}?' if meant else has})"
             if name in given_at:
                 raise ScriptError(given_at[name], f"{name}: {problem}")
             raise FieldError("variables", problem, name)
@@ -105,7 +119,7 @@ class ScriptReader(ValueReader):
                 "leave the heart of it without keep: (always)",
             )
         unused = tuple((name, at) for name, (_, at) in declared.items() if name not in self.shared.used)
-        return replace(script, unused_variables=unused)
+        return replace(script, unused_variables=unused, left_out_variables=left_out)
 
     def section(self, node: Node) -> Section:
         fields = self.mapping(node, "a section", format.SECTION)

@@ -159,3 +159,5 @@ class Script:
     reflect: tuple[str, ...] = ()
     unused_variables: tuple[tuple[str, Where], ...] = ()
     """Declared variables that no text uses, with where each is declared."""
+    left_out_variables: tuple[str, ...] = ()
+    """Variables given for many scripts at once that this one does not declare, and so goes without."""

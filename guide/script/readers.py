@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -264,6 +264,25 @@ def describe(node: Node) -> str:
     if is_null(node):
         return "nothing"
     return repr(node.value)
+
+
+def misspelling_of(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` is one slip of a key away from (a letter added, dropped or changed, or two swapped), or
+    None: `nmae` is a misspelling of `name`, `pet_name` is not."""
+    return next((choice for choice in choices if choice != word and _one_slip_apart(word, choice)), None)
+
+
+def _one_slip_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 2:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    rest_a, rest_b = a[start:], b[start:]
+    return (
+        rest_a[1:] == rest_b[1:]  # changed
+        or rest_a[1:] == rest_b  # added
+        or rest_a == rest_b[1:]  # dropped
+        or (rest_a[:2] == rest_b[1::-1] and rest_a[2:] == rest_b[2:])  # swapped
+    )
 
 
 def suggest(word: str, choices: tuple[str, ...]) -> str:
