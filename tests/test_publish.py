@@ -149,16 +149,16 @@ def test_list_gives_each_feed_and_removing_a_client_takes_their_folder(site, run
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "code", "message"),
     [
-        ({"base_url": "ftp://example.org/s"}, "--base-url ftp://example.org/s: give the absolute http(s) address"),
-        ({"base_url": "example.org/s"}, "--base-url example.org/s: give the absolute http(s) address"),
-        ({"clients": "- client: ana\n  variables: {nmae: Ana}\n"}, "client ana: nmae: "),
-        ({"clients": "- client: ana\n  duration: 1s\n"}, "client ana: duration: 1s is too short"),
-        ({"foreign": True}, "this folder holds files another program made"),
+        ({"base_url": "ftp://example.org/s"}, 2, "--base-url ftp://example.org/s: give the absolute http(s) address"),
+        ({"base_url": "example.org/s"}, 2, "--base-url example.org/s: give the absolute http(s) address"),
+        ({"clients": "- client: ana\n  variables: {nmae: Ana}\n"}, 3, "bad-clients.yaml:2:15: client ana: nmae: "),
+        ({"clients": "- client: ana\n  duration: 1s\n"}, 3, "client ana: duration: 1s is too short"),
+        ({"foreign": True}, 2, "this folder holds files another program made"),
     ],
 )
-def test_bad_input_is_exit_2_and_leaves_the_site_as_it_was(site, run_guide, tmp_path, change, message):
+def test_bad_input_is_refused_and_leaves_the_site_as_it_was(site, run_guide, tmp_path, change, code, message):
     folder, clients = site
     if change.get("foreign"):
         folder = tmp_path / "someone-elses"
@@ -178,9 +178,21 @@ def test_bad_input_is_exit_2_and_leaves_the_site_as_it_was(site, run_guide, tmp_
         "--base-url",
         change.get("base_url", BASE_URL),
     )
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == code, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file() and "site" in str(p)} == before
+
+
+def test_a_bad_entry_holds_back_only_itself(site, run_guide, tmp_path):
+    folder, _ = site
+    clients = tmp_path / "weekly.yaml"
+    clients.write_text("- client: dee\n  variables: {name: Dee}\n- client: eli\n  duration: 1s\n")
+    result = run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder))
+    assert result.returncode == 3, result.stderr
+    assert f"{clients}:4:13: client eli: duration: 1s is too short" in result.stderr
+    assert "dee: published" in result.stderr and "1 of 2 entries held back" in result.stderr
+    assert set(feeds(folder)) == {"ana-rivera", "cy-okafor", "dee"}, "eli has no feed, and no folder"
+    assert len(list(folder.iterdir())) == 1 + 3
 
 
 def test_the_page_plays_in_a_real_browser_and_its_chapters_seek(site):

@@ -11,7 +11,7 @@ from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode
-from guide.output.batch import Result, left_out_notice, run_batch
+from guide.output.batch import Result, batch_exit_code, left_out_notice, run_batch
 from guide.output.export import exporting
 from guide.output.formats import (
     ALBUM,
@@ -179,7 +179,4 @@ def _export_for_clients(
     tally = {result: sum(o.result is result for o in outcomes) for result in Result}
     failed = tally[Result.FAILED] + len(invalid)
     env.err(f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.")
-    if invalid:
-        return ExitCode.INVALID_SCRIPT
-    failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]
-    return ExitCode(failures[0]) if failures else ExitCode.OK
+    return batch_exit_code(outcomes, len(invalid))

@@ -10,7 +10,7 @@ import click
 from guide.atomic import write_text_if_changed
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, UsageError
-from guide.output.batch import Result, client_failure, left_out_notice, run_batch
+from guide.output.batch import Outcome, Result, batch_exit_code, client_failure, left_out_notice, run_batch
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSettings
 from guide.publish.feed import feed_xml
 from guide.publish.page import page_html
@@ -88,15 +88,20 @@ def publish(
     if script_ref is None or clients_file is None:
         raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
     request, services = SessionRequest(script_ref), Services.of(env)
-    clients, scripts = _checked(env, request, services, clients_file)
-    return _published(env, site, request, services, clients, scripts, bitrate, jobs)
+    clients, scripts, held_back = _checked(env, request, services, clients_file)
+    outcomes = _published(env, site, request, services, clients, scripts, bitrate, jobs) if clients else []
+    if held_back:
+        entries = held_back + len(clients)
+        noun = "entry" if entries == 1 else "entries"
+        env.err(f"{clients_file}: {held_back} of {entries} {noun} held back; fix them and publish again")
+    return batch_exit_code(outcomes, held_back)
 
 
 def _checked(
     env: Environment, request: SessionRequest, services: Services, clients_file: Path
-) -> tuple[list[Client], dict[str, Script]]:
-    """The clients and each one's script, or every problem reported and UsageError: nothing is published
-    when any entry is wrong."""
+) -> tuple[list[Client], dict[str, Script], int]:
+    """The clients whose entries can be published, each one's script, and how many entries were held back, each
+    reported at its place: one bad entry holds back only itself."""
     load(request, services)
     clients, invalid = load_clients(clients_file)
     problems = [error.message for error in invalid]
@@ -109,9 +114,7 @@ def _checked(
             problems.append(client_failure(client, error).message)
     for problem in problems:
         env.err(problem)
-    if problems:
-        raise UsageError(f"{clients_file}: {len(problems)} entries to fix first; the site was left as it was")
-    return clients, scripts
+    return [client for client in clients if client.id in scripts], scripts, len(problems)
 
 
 def _published(
@@ -123,7 +126,8 @@ def _published(
     scripts: dict[str, Script],
     bitrate: str,
     jobs: int,
-) -> ExitCode:
+) -> list[Outcome]:
+    """Render each client's episode into their folder, and write their feed and page; what became of each."""
     script_file = library.find_script(request.script)
     name = script_file.stem
     for client in clients:
@@ -151,8 +155,7 @@ def _published(
     if (notice := left_out_notice(outcomes, script_file.name)) is not None:
         env.err(notice)
     site.save()
-    failures = [o.exit_code for o in outcomes if o.result is Result.FAILED]
-    return ExitCode(failures[0]) if failures else ExitCode.OK
+    return outcomes
 
 
 def _write_feed(site: Site, client_id: str, script: Script) -> None:

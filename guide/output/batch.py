@@ -155,8 +155,20 @@ def _reported(error: GuideError) -> Report:
 
 
 def client_failure(client: Client, error: GuideError) -> Outcome:
-    """A client whose entry cannot be rendered, reported as a batch reports it."""
-    return _failure(client, *_reported(error))
+    """A client whose entry cannot be rendered, reported as a batch reports it: an entry to fix (exit 3), unless
+    what is missing is the machine's (a voice not installed)."""
+    code, reason, where = _reported(error)
+    return _failure(client, code if code == ExitCode.MISSING_DEPENDENCY else ExitCode.INVALID_SCRIPT, reason, where)
+
+
+def batch_exit_code(outcomes: list[Outcome], entries_held_back: int = 0) -> ExitCode:
+    """How a batch ends: as its first render that failed, else 3 where an entry (or `entries_held_back` more)
+    was wrong, else 0."""
+    failures = [ExitCode(o.exit_code) for o in outcomes if o.result is Result.FAILED]
+    rendering = [code for code in failures if code != ExitCode.INVALID_SCRIPT]
+    if rendering:
+        return rendering[0]
+    return ExitCode.INVALID_SCRIPT if failures or entries_held_back else ExitCode.OK
 
 
 def _failure(client: Client, code: int, reason: str, where: Where | None) -> Outcome:
