@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -93,7 +94,9 @@ def test_every_feed_reads_in_feedparser_and_podcastparser_as_the_files_are(site)
         assert parsed.feed.itunes_block == 1
         [entry] = parsed.entries
         [enclosure] = entry.enclosures
-        assert enclosure.href == f"{BASE_URL}/{place.name}/{audio.name}" and enclosure.type == "audio/mpeg"
+        revision = hashlib.sha256(audio.read_bytes()).hexdigest()[:12]
+        assert enclosure.href == f"{BASE_URL}/{place.name}/{audio.name}?v={revision}"
+        assert enclosure.type == "audio/mpeg"
         assert int(enclosure.length) == audio.stat().st_size
         assert entry.podcast_chapters["type"] == "application/json+chapters"
         assert entry.podcast_transcript["type"] == "text/vtt"
@@ -135,6 +138,24 @@ def test_another_session_adds_an_episode_and_the_same_again_changes_nothing(site
     assert again.returncode == 0 and "up to date" in again.stderr
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
     assert after == before, "byte for byte, and no file written again"
+
+
+def test_a_revised_episode_keeps_its_guid_at_a_new_address(site, run_guide):
+    folder, clients = site
+
+    def episodes() -> dict[str, tuple[str, str]]:
+        places = feeds(folder)
+        parsed = {client: feedparser.parse((place / "feed.xml").read_bytes()) for client, place in places.items()}
+        return {client: (feed.entries[0].id, feed.entries[0].enclosures[0].href) for client, feed in parsed.items()}
+
+    first = episodes()
+    clients.write_text(CLIENTS.replace("{name: Cy}", "{name: Cyrus}"))
+    assert run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder)).returncode == 0
+    now = episodes()
+    assert now["ana-rivera"] == first["ana-rivera"], "an episode not revised is as it was"
+    (guid, address), (first_guid, first_address) = now["cy-okafor"], first["cy-okafor"]
+    assert guid == first_guid and address != first_address, "the same episode, whose new audio apps fetch"
+    assert address.split("?")[0] == first_address.split("?")[0], "from the same file"
 
 
 def test_list_gives_each_feed_and_removing_a_client_takes_their_folder(site, run_guide):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -48,11 +49,8 @@ def feed_xml(site: Site, feed: ClientFeed, cover: Path | None) -> str:
         _add(item, "description", episode.description)
         _add(item, "guid", episode.guid, {"isPermaLink": "false"})
         _add(item, "pubDate", episode.published)
-        _add(
-            item,
-            "enclosure",
-            attributes={"url": f"{url}/{audio.name}", "length": str(audio.stat().st_size), "type": "audio/mpeg"},
-        )
+        address = revised_url(f"{url}/{audio.name}", audio)
+        _add(item, "enclosure", attributes={"url": address, "length": str(audio.stat().st_size), "type": "audio/mpeg"})
         _add(item, f"{{{ITUNES}}}duration", str(round(length_s(folder / f"{name}.chapters.json"))))
         _add(
             item,
@@ -62,6 +60,14 @@ def feed_xml(site: Site, feed: ClientFeed, cover: Path | None) -> str:
         _add(item, f"{{{PODCAST}}}transcript", attributes={"url": f"{url}/{name}.vtt", "type": "text/vtt"})
     ElementTree.indent(rss)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(rss, encoding="unicode") + "\n"
+
+
+def revised_url(url: str, audio: Path) -> str:
+    """The address of an episode's audio as it is now: podcast apps fetch an episode's audio again only when its
+    address changes, so a revised episode (a client's variables, voice or script changed) is told by a
+    fingerprint of its bytes, which a static host ignores in serving the file."""
+    with audio.open("rb") as sound:
+        return f"{url}?v={hashlib.file_digest(sound, 'sha256').hexdigest()[:12]}"
 
 
 def podcast_guid(feed_url: str) -> str:
