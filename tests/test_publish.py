@@ -51,7 +51,7 @@ def site(published, clip_cache, tmp_path) -> tuple[Path, Path]:
     """A site of the test's own with SESSION published to two clients, and its clients file; the clips it was
     made from are in the test's cache, as if it had just been published there."""
     shutil.copytree(published / "cache", clip_cache, dirs_exist_ok=True)
-    for made in ("site", "site.manifest.json", "clients.yaml"):
+    for made in ("site", "site.manifest.json", "site.renders.json", "clients.yaml"):
         copy = shutil.copytree if (published / made).is_dir() else shutil.copy2
         copy(published / made, tmp_path / made)
     return tmp_path / "site", tmp_path / "clients.yaml"
@@ -68,17 +68,21 @@ def test_each_client_has_a_folder_named_by_a_token_and_no_path_names_anyone(site
     assert set(tokens) == {"ana-rivera", "cy-okafor"}
     for place in tokens.values():
         assert len(place.name) >= 22, "at least 128 bits, in URL-safe base64"
-        assert {p.name for p in place.iterdir()} >= {
+        assert {p.name for p in place.iterdir()} == {
             f"{SESSION}.mp3",
             f"{SESSION}.chapters.json",
             f"{SESSION}.vtt",
             "feed.xml",
             "index.html",
-        }
+        }, "the files a client is sent, and no bookkeeping"
     every_path = [str(p.relative_to(folder)) for p in folder.rglob("*")]
     assert not any(name in path for path in every_path for name in tokens)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([".inner-guide-site", *(t.name for t in tokens.values())])
-    assert not any(name in (folder / ".inner-guide-site").read_text() for name in tokens), "the root lists no one"
+    root = [".inner-guide-site", "index.html", "robots.txt", *(t.name for t in tokens.values())]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(root)
+    for page in (".inner-guide-site", "index.html", "robots.txt"):
+        text = (folder / page).read_text()
+        assert not any(name in text or place.name in text for name, place in tokens.items()), "the root lists no one"
+    assert (folder / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     manifest = folder.with_name("site.manifest.json")
     assert stat.S_IMODE(manifest.stat().st_mode) == 0o600
 
@@ -158,6 +162,25 @@ def test_a_revised_episode_keeps_its_guid_at_a_new_address(site, run_guide):
     assert address.split("?")[0] == first_address.split("?")[0], "from the same file"
 
 
+def test_what_an_interrupted_run_left_is_taken_away_and_a_feed_not_written_is_not_listed(site, run_guide):
+    folder, clients = site
+    places = feeds(folder)
+    leftovers = [
+        places["ana-rivera"] / f".{SESSION}.mp3.0123456789abcdef.part",
+        folder / ".index.html.0123456789abcdef.part",
+        places["cy-okafor"] / ".inner-guide-renders.json",
+    ]
+    for leftover in leftovers:
+        leftover.write_text("left by a run that was stopped")
+    (places["cy-okafor"] / "feed.xml").unlink()  # as when a first publish stops before the feed is written
+    listed = run_guide("publish", "--site", str(folder), "--list")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["ana-rivera"]
+    assert run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder)).returncode == 0
+    assert not any(leftover.exists() for leftover in leftovers)
+    listed = run_guide("publish", "--site", str(folder), "--list")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["ana-rivera", "cy-okafor"]
+
+
 def test_list_gives_each_feed_and_removing_a_client_takes_their_folder(site, run_guide):
     folder, clients = site
     tokens = feeds(folder)
@@ -213,7 +236,7 @@ def test_a_bad_entry_holds_back_only_itself(site, run_guide, tmp_path):
     assert f"{clients}:4:13: client eli: duration: 1s is too short" in result.stderr
     assert "dee: published" in result.stderr and "1 of 2 entries held back" in result.stderr
     assert set(feeds(folder)) == {"ana-rivera", "cy-okafor", "dee"}, "eli has no feed, and no folder"
-    assert len(list(folder.iterdir())) == 1 + 3
+    assert len([place for place in folder.iterdir() if place.is_dir()]) == 3
 
 
 def test_the_page_plays_in_a_real_browser_and_its_chapters_seek(site):

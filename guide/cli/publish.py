@@ -78,7 +78,7 @@ def publish(
         folder, checked_base_url(base_url) if base_url else None, title, existing=listing or bool(remove_client)
     )
     if listing:
-        for client_id, feed in sorted(site.clients.items()):
+        for client_id, feed in sorted(site.published().items()):
             env.out(f"{client_id}  {site.feed_url(feed.token)}")
         return ExitCode.OK
     if remove_client is not None:
@@ -130,6 +130,7 @@ def _published(
     """Render each client's episode into their folder, and write their feed and page; what became of each."""
     script_file = library.find_script(request.script)
     name = script_file.stem
+    site.tidy()
     for client in clients:
         site.add_client(client.id)
         site.client_folder(client.id).mkdir(parents=True, exist_ok=True)
@@ -143,6 +144,7 @@ def _published(
         site.folder,
         jobs=jobs,
         place=lambda client: site.client_folder(client.id) / f"{name}.mp3",
+        records=site.records_path,
     )
     for outcome in outcomes:
         if outcome.result is Result.FAILED:

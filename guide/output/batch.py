@@ -82,17 +82,20 @@ def run_batch(
     jobs: int = 1,
     done: Callable[[Outcome], None] = lambda outcome: None,
     place: Callable[[Client], Path] | None = None,
+    records: Path | None = None,
 ) -> list[Outcome]:
     """Render each client's file of the requested session into `folder` (as CLIENT.FORMAT, or where `place`
-    puts it), `jobs` at a time; `done` hears of each as it finishes. Each folder written to keeps a manifest
-    of what made its files.
+    puts it), `jobs` at a time; `done` hears of each as it finishes. What made each file is kept in `records`,
+    or else in a manifest in each folder written to.
 
     A client whose entry fails (a variable the script does not declare, a duration out of reach) is
     reported and the others go on."""
     manifests: dict[Path, _Manifest] = {}
 
     def manifest_of(out: Path) -> _Manifest:
-        return manifests.setdefault(out.parent, _Manifest(out.parent / MANIFEST))
+        if records is not None:
+            return manifests.setdefault(records, _Manifest(records, folder))
+        return manifests.setdefault(out.parent, _Manifest(out.parent / MANIFEST, out.parent))
 
     outcomes: list[Outcome] = []
     pending: list[tuple[Client, Job, str]] = []
@@ -220,10 +223,12 @@ def fingerprint(loaded: Loaded, request: SessionRequest, services: Services, set
 
 
 class _Manifest:
-    """The record of what made each file in a folder, and the size and time of each file as written."""
+    """The record of what made each file under `root`, and the size and time of each file as written; kept
+    private to its owner, as the paths of a site's files are its clients' tokens."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, root: Path):
         self.path = path
+        self.root = root
         try:
             self.entries: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(self.entries, dict):
@@ -232,7 +237,7 @@ class _Manifest:
             self.entries = {}
 
     def up_to_date(self, outputs: list[Path], stamp: str) -> bool:
-        entry = self.entries.get(outputs[0].name)
+        entry = self.entries.get(self._key(outputs[0]))
         return (
             isinstance(entry, dict)
             and entry.get("fingerprint") == stamp
@@ -240,8 +245,12 @@ class _Manifest:
         )
 
     def record(self, outputs: list[Path], stamp: str) -> None:
-        self.entries[outputs[0].name] = {"fingerprint": stamp, "files": {path.name: _stat(path) for path in outputs}}
-        write_text(self.path, json.dumps(self.entries, indent=1, sort_keys=True) + "\n")
+        files = {path.name: _stat(path) for path in outputs}
+        self.entries[self._key(outputs[0])] = {"fingerprint": stamp, "files": files}
+        write_text(self.path, json.dumps(self.entries, indent=1, sort_keys=True) + "\n", mode=0o600)
+
+    def _key(self, output: Path) -> str:
+        return output.relative_to(self.root).as_posix()
 
 
 def _stat(path: Path) -> list[int] | None:

@@ -20,6 +20,15 @@ from guide.errors import FieldError, UsageError
 MARKER = ".inner-guide-site"
 """In the site's root: says the folder is a site this program made; it names no client."""
 MANIFEST_SUFFIX = ".manifest.json"
+RECORDS_SUFFIX = ".renders.json"
+ROOT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><meta name="robots" content="noindex, nofollow"><title>Private</title></head>
+<body><p>Nothing is listed here.</p></body></html>
+"""
+"""The site's root page: a host that would list the folder's contents (every client's token) shows this."""
+ROBOTS = "User-agent: *\nDisallow: /\n"
+LEGACY_RECORDS = ".inner-guide-renders.json"
+"""What made each file, once kept inside each client's folder (and so uploaded with it); now beside the site."""
 TOKEN_BYTES = 16
 """128 bits: a client's folder, and so their feed, cannot be guessed."""
 FORMAT = 1
@@ -65,6 +74,23 @@ class Site:
     def manifest_path(self) -> Path:
         return manifest_path(self.folder)
 
+    @property
+    def records_path(self) -> Path:
+        """What made each client's files: beside the site, private, as the manifest is."""
+        return self.folder.with_name(self.folder.name + RECORDS_SUFFIX)
+
+    def published(self) -> dict[str, ClientFeed]:
+        """The clients whose feed is on the site (not one whose first publish was stopped before it)."""
+        clients = self.clients.items()
+        return {client: feed for client, feed in clients if (self.folder / feed.token / "feed.xml").exists()}
+
+    def tidy(self) -> None:
+        """Remove what an interrupted run or an older version left in the site to be uploaded with it: the
+        temporary files of a write that never finished, and records kept inside the clients' folders."""
+        for leftover in [*self.folder.rglob(".*.part"), *self.folder.glob(f"*/{LEGACY_RECORDS}")]:
+            if leftover.is_file():
+                leftover.unlink()
+
     def feed_url(self, token: str) -> str:
         return f"{self.base_url}/{token}/feed.xml"
 
@@ -97,6 +123,8 @@ class Site:
         """Write the manifest (beside the site, readable by its owner alone), and the site's marker."""
         self.folder.mkdir(parents=True, exist_ok=True)
         write_text_if_changed(self.folder / MARKER, json.dumps({"made by": "Inner Guide", "format": FORMAT}) + "\n")
+        write_text_if_changed(self.folder / "index.html", ROOT_PAGE)
+        write_text_if_changed(self.folder / "robots.txt", ROBOTS)
         document: dict[str, Any] = {
             "format": FORMAT,
             "base_url": self.base_url,
