@@ -11,12 +11,15 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
 import podcastparser
 import pytest
 from isolation import program_settings
+
+from guide.publish.lock import site_lock
 
 CLIENTS = (
     "- client: ana-rivera\n  variables: {name: Ana}\n"
@@ -181,15 +184,61 @@ def test_what_an_interrupted_run_left_is_taken_away_and_a_feed_not_written_is_no
     assert [line.split()[0] for line in listed.stdout.splitlines()] == ["ana-rivera", "cy-okafor"]
 
 
-def test_list_gives_each_feed_and_removing_a_client_takes_their_folder(site, run_guide):
+def test_a_removed_client_stays_removed_until_restored_at_a_new_address(site, run_guide):
     folder, clients = site
     tokens = feeds(folder)
     listed = run_guide("publish", "--site", str(folder), "--list")
     assert listed.stdout.splitlines() == [f"{c}  {BASE_URL}/{tokens[c].name}/feed.xml" for c in sorted(tokens)]
-    assert run_guide("publish", "--site", str(folder), "--remove-client", "ana-rivera").returncode == 0
+    removed = run_guide("publish", "--site", str(folder), "--remove-client", "ana-rivera")
+    assert removed.returncode == 0, removed.stderr
+    assert f"Delete the folder {tokens['ana-rivera'].name} from the web host too" in removed.stderr
     assert not tokens["ana-rivera"].exists() and tokens["cy-okafor"].exists()
+    manifest = json.loads(folder.with_name("site.manifest.json").read_text())
+    assert manifest["clients"]["ana-rivera"]["removed"] == datetime.now(UTC).date().isoformat()
+
+    again = run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder))
+    assert again.returncode == 0, again.stderr
+    today = datetime.now(UTC).date().isoformat()
+    notice = f"ana-rivera: removed on {today}; --restore-client ana-rivera publishes for them again, at a new address"
+    assert again.stderr.count(notice) == 1
+    assert not tokens["ana-rivera"].exists(), "a routine publish does not bring them back"
+    listed = run_guide("publish", "--site", str(folder), "--list")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["cy-okafor"]
+
+    assert run_guide("publish", "--site", str(folder), "--restore-client", "ana-rivera").returncode == 0
     assert run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder)).returncode == 0
     assert feeds(folder)["ana-rivera"].name != tokens["ana-rivera"].name, "a new address, the old one revoked"
+    assert (feeds(folder)["ana-rivera"] / "feed.xml").exists()
+
+
+@pytest.mark.parametrize("token", ["../outside", "", "."])
+def test_an_edited_manifest_never_removes_anything_outside_a_clients_folder(site, run_guide, tmp_path, token):
+    folder, _ = site
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's")
+    manifest_file = folder.with_name("site.manifest.json")
+    manifest = json.loads(manifest_file.read_text())
+    manifest["clients"]["ana-rivera"]["token"] = token
+    manifest_file.write_text(json.dumps(manifest))
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    result = run_guide("publish", "--site", str(folder), "--remove-client", "ana-rivera")
+    assert result.returncode == 2 and "is not one this program makes" in result.stderr, result.stderr
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+def test_one_writer_at_a_time_and_a_site_needs_a_folder_of_its_own(site, run_guide, tmp_path):
+    folder, clients = site
+    with site_lock(folder.with_name("site.lock")):
+        busy = run_guide("publish", SESSION, "--clients", str(clients), "--site", str(folder))
+        removing = run_guide("publish", "--site", str(folder), "--remove-client", "ana-rivera")
+    for refused in (busy, removing):
+        assert refused.returncode == 2 and "another publish or removal is running on this site" in refused.stderr
+    assert set(feeds(folder)) == {"ana-rivera", "cy-okafor"} and all(p.exists() for p in feeds(folder).values())
+    (tmp_path / "a-file").write_text("")
+    for place, problem in ((".", "a folder of its own"), ("/", "a folder of its own"), ("a-file", "is a file")):
+        refused = run_guide("publish", SESSION, "--clients", str(clients), "--site", place, "--base-url", BASE_URL)
+        assert refused.returncode == 2 and problem in refused.stderr and "Traceback" not in refused.stderr
 
 
 @pytest.mark.parametrize(
@@ -211,7 +260,13 @@ def test_bad_input_is_refused_and_leaves_the_site_as_it_was(site, run_guide, tmp
     if "clients" in change:
         clients = tmp_path / "bad-clients.yaml"
         clients.write_text(change["clients"])
-    before = {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file() and "site" in str(p)}
+
+    def site_files() -> dict[Path, bytes]:
+        # The lock beside the site is made by the first run that writes it, and stays for the next.
+        files = (p for p in folder.parent.rglob("*") if p.is_file() and "site" in str(p) and p.suffix != ".lock")
+        return {p: p.read_bytes() for p in files}
+
+    before = site_files()
     result = run_guide(
         "publish",
         SESSION,
@@ -224,7 +279,7 @@ def test_bad_input_is_refused_and_leaves_the_site_as_it_was(site, run_guide, tmp
     )
     assert result.returncode == code, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
-    assert {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file() and "site" in str(p)} == before
+    assert site_files() == before
 
 
 def test_a_bad_entry_holds_back_only_itself(site, run_guide, tmp_path):

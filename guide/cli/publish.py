@@ -13,8 +13,9 @@ from guide.errors import ExitCode, GuideError, UsageError
 from guide.output.batch import Outcome, Result, batch_exit_code, client_failure, left_out_notice, run_batch
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSettings
 from guide.publish.feed import feed_xml
+from guide.publish.lock import site_lock
 from guide.publish.page import page_html
-from guide.publish.site import Site, checked_base_url, open_site
+from guide.publish.site import Site, checked_base_url, lock_path, open_site, site_folder
 from guide.rendering.loading import load, plan
 from guide.rendering.request import SessionRequest
 from guide.rendering.services import Services
@@ -44,7 +45,13 @@ from guide.voice.cores import usable_cores
 @click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default="every core it may use")
 @click.option("--list", "listing", is_flag=True, help="Print each client and their feed's address, to send them.")
-@click.option("--remove-client", metavar="NAME", help="Take a client's folder and feed off the site.")
+@click.option(
+    "--remove-client",
+    metavar="NAME",
+    help="Take a client off the site, for good: their folder goes, their address is revoked, and no later "
+    "publish brings them back.",
+)
+@click.option("--restore-client", metavar="NAME", help="Let publishing reach a removed client again, at a new address.")
 @click.pass_obj
 def publish(
     env: Environment,
@@ -57,6 +64,7 @@ def publish(
     jobs: int,
     listing: bool,
     remove_client: str | None,
+    restore_client: str | None,
 ) -> ExitCode:
     """Publish a session to each client: a private podcast feed and a page of their own.
 
@@ -73,22 +81,57 @@ def publish(
       guide publish sit-with-your-younger-self --clients clients.yaml --site site --base-url https://example.org/s
       guide publish --site site --list
       guide publish --site site --remove-client sam
+      guide publish --site site --restore-client sam
     """
-    site = open_site(
-        folder, checked_base_url(base_url) if base_url else None, title, existing=listing or bool(remove_client)
-    )
+    folder = site_folder(folder)
+    asked_url = checked_base_url(base_url) if base_url else None
     if listing:
-        for client_id, feed in sorted(site.published().items()):
-            env.out(f"{client_id}  {site.feed_url(feed.token)}")
+        listed = open_site(folder, asked_url, title, existing=True)
+        for client_id, feed in sorted(listed.published().items()):
+            env.out(f"{client_id}  {listed.feed_url(feed.token)}")
         return ExitCode.OK
-    if remove_client is not None:
-        site.remove_client(remove_client)
-        env.err(f"Removed {remove_client}'s folder and feed. Publishing for them again gives a new address.")
-        return ExitCode.OK
-    if script_ref is None or clients_file is None:
-        raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
-    request, services = SessionRequest(script_ref), Services.of(env)
+    existing = bool(remove_client or restore_client)
+    # Checked before the lock is taken, so that nothing is made beside a folder that is no site of this program's;
+    # read again once it is held, so that what another run wrote meanwhile is kept.
+    open_site(folder, asked_url, title, existing)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with site_lock(lock_path(folder)):
+        site = open_site(folder, asked_url, title, existing)
+        if remove_client is not None:
+            gone = site.remove_client(remove_client)
+            env.err(
+                f"Removed {remove_client} from the site: their folder {gone.name} is deleted here and their "
+                f"address revoked. Delete the folder {gone.name} from the web host too (a sync that deletes, "
+                "such as rsync --delete, does it); until then it is still served there."
+            )
+            return ExitCode.OK
+        if restore_client is not None:
+            site.restore_client(restore_client)
+            env.err(f"Restored {restore_client}: the next publish reaches them again, at a new address.")
+            return ExitCode.OK
+        if script_ref is None or clients_file is None:
+            raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
+        return _publish(env, site, SessionRequest(script_ref), Services.of(env), clients_file, bitrate, jobs)
+
+
+def _publish(
+    env: Environment,
+    site: Site,
+    request: SessionRequest,
+    services: Services,
+    clients_file: Path,
+    bitrate: str,
+    jobs: int,
+) -> ExitCode:
+    """Publish the session to every client in the file whose entry is sound and who was not removed."""
     clients, scripts, held_back = _checked(env, request, services, clients_file)
+    for client in clients:
+        if site.is_removed(client.id):
+            env.err(
+                f"{client.id}: removed on {site.clients[client.id].removed}; --restore-client {client.id} "
+                "publishes for them again, at a new address"
+            )
+    clients = [client for client in clients if not site.is_removed(client.id)]
     outcomes = _published(env, site, request, services, clients, scripts, bitrate, jobs) if clients else []
     if held_back:
         entries = held_back + len(clients)

@@ -4,6 +4,7 @@ manifest that knows which client each token is."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ LEGACY_RECORDS = ".inner-guide-renders.json"
 """What made each file, once kept inside each client's folder (and so uploaded with it); now beside the site."""
 TOKEN_BYTES = 16
 """128 bits: a client's folder, and so their feed, cannot be guessed."""
+TOKEN_FORM = re.compile(r"[A-Za-z0-9_-]{22}")
+"""A token as `secrets.token_urlsafe(TOKEN_BYTES)` makes it: 22 characters of URL-safe base64."""
+LOCK_SUFFIX = ".lock"
 FORMAT = 1
 
 
@@ -54,6 +58,9 @@ class ClientFeed:
     token: str
     episodes: dict[str, Episode] = field(default_factory=dict)
     """By the episode's file name (the session's name), in the order first published."""
+    removed: str | None = None
+    """The day the client was taken off the site (ISO 8601), if they were: no publish brings them back until
+    they are restored, at a new address."""
 
     @property
     def language(self) -> str:
@@ -79,10 +86,18 @@ class Site:
         """What made each client's files: beside the site, private, as the manifest is."""
         return self.folder.with_name(self.folder.name + RECORDS_SUFFIX)
 
+    def is_removed(self, client_id: str) -> bool:
+        return client_id in self.clients and self.clients[client_id].removed is not None
+
     def published(self) -> dict[str, ClientFeed]:
-        """The clients whose feed is on the site (not one whose first publish was stopped before it)."""
+        """The clients whose feed is on the site (not one removed, nor one whose first publish was stopped
+        before it)."""
         clients = self.clients.items()
-        return {client: feed for client, feed in clients if (self.folder / feed.token / "feed.xml").exists()}
+        return {
+            client: feed
+            for client, feed in clients
+            if feed.removed is None and (self.folder / feed.token / "feed.xml").exists()
+        }
 
     def tidy(self) -> None:
         """Remove what an interrupted run or an older version left in the site to be uploaded with it: the
@@ -111,13 +126,31 @@ class Site:
         episodes[name] = Episode(guid, published, title, description, language)
         return episodes[name]
 
-    def remove_client(self, client_id: str) -> None:
+    def remove_client(self, client_id: str) -> Path:
+        """Take a client off the site, for good until they are restored: recorded in the manifest first, then
+        their folder removed. The folder that was theirs, to remove from the web host too."""
+        feed = self._client(client_id, "remove_client")
+        if feed.removed is not None:
+            raise FieldError("remove_client", f"removed already, on {feed.removed}", client_id)
+        folder = self.client_folder(client_id)
+        feed.removed = datetime.now(UTC).date().isoformat()
+        self.save()
+        shutil.rmtree(folder, ignore_errors=True)
+        return folder
+
+    def restore_client(self, client_id: str) -> None:
+        """Let publishing reach a removed client again, at a new address: the old one stays revoked."""
+        feed = self._client(client_id, "restore_client")
+        if feed.removed is None:
+            raise FieldError("restore_client", "not removed: their feed is on the site", client_id)
+        self.clients[client_id] = ClientFeed(secrets.token_urlsafe(TOKEN_BYTES))
+        self.save()
+
+    def _client(self, client_id: str, field_name: str) -> ClientFeed:
         if client_id not in self.clients:
             known = ", ".join(sorted(self.clients)) or "none"
-            raise FieldError("remove_client", f"no such client on this site (its clients: {known})", client_id)
-        shutil.rmtree(self.client_folder(client_id), ignore_errors=True)
-        del self.clients[client_id]
-        self.save()
+            raise FieldError(field_name, f"no such client on this site (its clients: {known})", client_id)
+        return self.clients[client_id]
 
     def save(self) -> None:
         """Write the manifest (beside the site, readable by its owner alone), and the site's marker."""
@@ -133,11 +166,17 @@ class Site:
                 client_id: {
                     "token": feed.token,
                     "episodes": {name: vars(episode) for name, episode in feed.episodes.items()},
+                    **({"removed": feed.removed} if feed.removed is not None else {}),
                 }
                 for client_id, feed in sorted(self.clients.items())
             },
         }
         write_text_if_changed(self.manifest_path, json.dumps(document, indent=1) + "\n", mode=0o600)
+
+
+def lock_path(folder: Path) -> Path:
+    """Held while a run writes the site: beside it, as the manifest is."""
+    return folder.with_name(folder.name + LOCK_SUFFIX)
 
 
 def manifest_path(folder: Path) -> Path:
@@ -157,9 +196,30 @@ def checked_base_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _checked_token(client_id: str, token: object) -> str:
+    """A token as this program makes them, or ValueError: a client's folder is named by it, and removed by it,
+    so an edited manifest must never name a folder outside the site, or the site itself."""
+    if not isinstance(token, str) or TOKEN_FORM.fullmatch(token) is None:
+        raise ValueError(f"client {client_id}'s token {token!r} is not one this program makes")
+    return token
+
+
+def site_folder(folder: Path) -> Path:
+    """`folder` as a site's folder, or FieldError where it cannot be one: the site needs a folder of its own,
+    with its manifest beside it (not the current folder, nor the file system's root, nor a file)."""
+    resolved = folder.resolve()
+    if resolved.exists() and not resolved.is_dir():
+        raise FieldError("site", "this is a file; give a folder for the site, such as site/", folder)
+    if resolved == Path.cwd().resolve() or resolved.parent == resolved:
+        own = "give the site a folder of its own, such as site/: its manifest is kept beside it"
+        raise FieldError("site", own, folder)
+    return resolved
+
+
 def open_site(folder: Path, base_url: str | None, title: str | None, existing: bool = False) -> Site:
     """The site in `folder`, or a new one there unless it must be `existing`; UsageError for a folder something
     else made."""
+    folder = site_folder(folder)
     manifest = manifest_path(folder)
     if existing and not manifest.exists():
         raise FieldError("site", f"no site was published there (there is no {manifest.name} beside it)", folder)
@@ -168,7 +228,9 @@ def open_site(folder: Path, base_url: str | None, title: str | None, existing: b
             document = json.loads(manifest.read_text(encoding="utf-8"))
             clients = {
                 client_id: ClientFeed(
-                    entry["token"], {name: Episode(**episode) for name, episode in entry["episodes"].items()}
+                    _checked_token(client_id, entry["token"]),
+                    {name: Episode(**episode) for name, episode in entry["episodes"].items()},
+                    entry.get("removed"),
                 )
                 for client_id, entry in document["clients"].items()
             }
