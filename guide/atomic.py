@@ -36,18 +36,28 @@ def replacing(*targets: Path, mode: int | None = None) -> Iterator[list[Path]]:
 
 def write_text_if_changed(target: Path, text: str, mode: int | None = None) -> None:
     """Write a text file whole, unless it holds this text already: a file that stays the same is not touched."""
+    write_bytes_if_changed(target, text.encode("utf-8"), mode)
+
+
+def write_bytes_if_changed(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write a file whole, unless it holds these bytes already: a file that stays the same is not touched."""
     try:
-        if target.read_text(encoding="utf-8") == text:
+        if target.read_bytes() == data:
             return
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass
-    write_text(target, text, mode)
+    write_bytes(target, data, mode)
 
 
 def write_text(target: Path, text: str, mode: int | None = None) -> None:
     """Write a text file (UTF-8) whole or not at all, with `mode` or the mode any new file would get."""
+    write_bytes(target, text.encode("utf-8"), mode)
+
+
+def write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write a file whole or not at all, with `mode` or the mode any new file would get."""
     with replacing(target, mode=mode) as (temporary,):
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(data)
 
 
 def _add_temporary_beside(target: Path, temporaries: list[Path]) -> None:

@@ -13,12 +13,16 @@ import time
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import UUID, uuid5
 
 import feedparser
 import podcastparser
 import pytest
 from isolation import program_settings
+from PIL import Image
 
+from guide.publish.feed import podcast_guid
 from guide.publish.lock import site_lock
 
 CLIENTS = (
@@ -27,6 +31,7 @@ CLIENTS = (
 )
 BASE_URL = "https://example.org/sessions"
 SESSION = "sit-with-your-younger-self"
+AUTHOR, CONTACT = "Harbor Practice", "care@harbor.example"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,7 @@ def published(tmp_path_factory) -> Path:
     settings = {**os.environ, **program_settings(made / "cache")}
     result = subprocess.run(
         [sys.executable, "-m", "guide", "publish", SESSION, "--clients", "clients.yaml", "--site", "site"]
-        + ["--base-url", BASE_URL],
+        + ["--base-url", BASE_URL, "--author", AUTHOR, "--contact", CONTACT],
         cwd=made,
         env={name: value for name, value in settings.items() if value is not None},
         capture_output=True,
@@ -77,6 +82,7 @@ def test_each_client_has_a_folder_named_by_a_token_and_no_path_names_anyone(site
             f"{SESSION}.vtt",
             "feed.xml",
             "index.html",
+            "artwork.jpg",
         }, "the files a client is sent, and no bookkeeping"
     every_path = [str(p.relative_to(folder)) for p in folder.rglob("*")]
     assert not any(name in path for path in every_path for name in tokens)
@@ -145,6 +151,109 @@ def test_another_session_adds_an_episode_and_the_same_again_changes_nothing(site
     assert again.returncode == 0 and "up to date" in again.stderr
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
     assert after == before, "byte for byte, and no file written again"
+
+
+ITUNES_NS, PODCAST_NS, ATOM_NS = (
+    "{http://www.itunes.com/dtds/podcast-1.0.dtd}",
+    "{https://podcastindex.org/namespace/1.0}",
+    "{http://www.w3.org/2005/Atom}",
+)
+
+
+def apple_podcasts_problems(channel: ElementTree.Element, place: Path) -> list[str]:
+    """What Apple Podcasts' requirements for a show's feed find wrong with one (podcasters.apple.com, "Podcast
+    RSS feed requirements"): the tags it requires and those it asks for, and its artwork's size and kind."""
+    problems = [
+        f"channel has no {tag}" for tag in ("title", "description", "language", "link") if channel.find(tag) is None
+    ]
+    for tag in ("image", "category", "explicit", "author", "owner", "type"):
+        if channel.find(f"{ITUNES_NS}{tag}") is None:
+            problems.append(f"channel has no itunes:{tag}")
+    if (explicit := channel.findtext(f"{ITUNES_NS}explicit")) not in ("true", "false"):
+        problems.append(f"itunes:explicit is {explicit!r}")
+    if channel.findtext(f"{ITUNES_NS}type") not in ("episodic", "serial"):
+        problems.append("itunes:type is neither episodic nor serial")
+    owner = channel.find(f"{ITUNES_NS}owner")
+    if owner is not None and not (owner.findtext(f"{ITUNES_NS}email") or "").count("@"):
+        problems.append("itunes:owner has no email")
+    image = channel.find(f"{ITUNES_NS}image")
+    if image is not None:
+        with Image.open(place / image.get("href", "").rsplit("/", 1)[-1]) as artwork:
+            if artwork.format not in ("JPEG", "PNG") or artwork.mode != "RGB":
+                problems.append(f"artwork is {artwork.format} {artwork.mode}, not JPEG or PNG in RGB")
+            if artwork.width != artwork.height or not 1400 <= artwork.width <= 3000:
+                problems.append(f"artwork is {artwork.size}, not a square of 1400 to 3000 pixels")
+    for item in channel.iter("item"):
+        problems += [
+            f"item has no {tag}" for tag in ("title", "enclosure", "guid", "pubDate", "link") if item.find(tag) is None
+        ]
+        enclosure = item.find("enclosure")
+        if enclosure is not None and not all(enclosure.get(key) for key in ("url", "length", "type")):
+            problems.append("an enclosure lacks url, length or type")
+        if item.findtext(f"{ITUNES_NS}episodeType") not in ("full", "trailer", "bonus"):
+            problems.append("item's itunes:episodeType is not full, trailer or bonus")
+        if not (item.findtext(f"{ITUNES_NS}duration") or "").isdigit():
+            problems.append("item's itunes:duration is not whole seconds")
+    return problems
+
+
+def podcasting_2_0_problems(channel: ElementTree.Element, feed_url: str) -> list[str]:
+    """What the Podcasting 2.0 namespace's documentation finds wrong with a feed's tags of its own."""
+    problems = []
+    parts = urlsplit(feed_url)
+    if channel.findtext(f"{PODCAST_NS}guid") != str(uuid5(PODCAST_GUID_NS, parts.netloc + parts.path)):
+        problems.append("podcast:guid is not the UUIDv5 of the feed's address")
+    if channel.findtext(f"{PODCAST_NS}locked") not in ("yes", "no"):
+        problems.append("podcast:locked is neither yes nor no")
+    self_link = channel.find(f"{ATOM_NS}link")
+    if self_link is None or self_link.get("rel") != "self" or self_link.get("href") != feed_url:
+        problems.append("no atom:link rel=self with the feed's own address")
+    for item in channel.iter("item"):
+        for transcript in item.iter(f"{PODCAST_NS}transcript"):
+            if not transcript.get("url") or not transcript.get("type"):
+                problems.append("podcast:transcript lacks url or type")
+            if transcript.get("type") == "text/vtt" and transcript.get("rel") != "captions":
+                problems.append("a WebVTT transcript is not rel=captions")
+            if not transcript.get("language"):
+                problems.append("podcast:transcript has no language")
+        chapters = item.find(f"{PODCAST_NS}chapters")
+        if chapters is None or chapters.get("type") != "application/json+chapters":
+            problems.append("podcast:chapters missing or of another type")
+    return problems
+
+
+PODCAST_GUID_NS = UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def test_the_podcast_guid_is_made_as_the_namespace_documents_it():
+    # The namespace's own example: this feed's address gives this guid.
+    assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+
+
+def test_every_feed_meets_apple_podcasts_and_the_podcasting_2_0_namespace(site):
+    folder, _ = site
+    for place in feeds(folder).values():
+        channel = ElementTree.parse(place / "feed.xml").getroot().find("channel")
+        feed_url = f"{BASE_URL}/{place.name}/feed.xml"
+        assert apple_podcasts_problems(channel, place) == []
+        assert podcasting_2_0_problems(channel, feed_url) == []
+        parsed = feedparser.parse((place / "feed.xml").read_bytes())
+        assert parsed.feed.author == AUTHOR and parsed.feed.publisher_detail.email == CONTACT
+        assert [tag.term for tag in parsed.feed.tags] == ["Health & Fitness", "Mental Health"]
+        assert parsed.feed.image.href == f"{BASE_URL}/{place.name}/artwork.jpg"
+        assert parsed.entries[0].link == f"{BASE_URL}/{place.name}/index.html"
+
+
+def test_text_xml_cannot_hold_is_dropped_and_the_feed_still_reads(site, run_guide):
+    folder, clients = site
+    result = run_guide(
+        "publish", SESSION, "--clients", str(clients), "--site", str(folder), "--title", "Quiet\x07 hours"
+    )
+    assert result.returncode == 0, result.stderr
+    for place in feeds(folder).values():
+        parsed = feedparser.parse((place / "feed.xml").read_bytes())
+        assert not parsed.bozo and parsed.feed.title == "Quiet hours"
+        assert podcastparser.parse("x", (place / "feed.xml").open("rb"))["title"] == "Quiet hours"
 
 
 def test_a_revised_episode_keeps_its_guid_at_a_new_address(site, run_guide):

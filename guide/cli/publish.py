@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 
-from guide.atomic import write_text_if_changed
+from guide.atomic import write_bytes_if_changed, write_text_if_changed
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, UsageError
 from guide.output.batch import Outcome, Result, batch_exit_code, client_failure, left_out_notice, run_batch
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSettings
+from guide.publish.artwork import artwork_jpeg
 from guide.publish.feed import feed_xml
 from guide.publish.lock import site_lock
 from guide.publish.page import page_html
-from guide.publish.site import Site, checked_base_url, lock_path, open_site, site_folder
+from guide.publish.site import Site, checked_base_url, checked_contact, lock_path, open_site, site_folder
 from guide.rendering.loading import load, plan
 from guide.rendering.request import SessionRequest
 from guide.rendering.services import Services
@@ -42,6 +42,8 @@ from guide.voice.cores import usable_cores
 )
 @click.option("--base-url", help="The absolute http(s) address the site's folder is served from.")
 @click.option("--title", help="The feed's title, as the client's podcast app shows it (it names no client).")
+@click.option("--author", metavar="NAME", help="The practice or practitioner, as podcast apps name the feed's maker.")
+@click.option("--contact", metavar="EMAIL-OR-URL", help="Where the practice can be reached: an email or a web address.")
 @click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default="every core it may use")
 @click.option("--list", "listing", is_flag=True, help="Print each client and their feed's address, to send them.")
@@ -60,6 +62,8 @@ def publish(
     folder: Path,
     base_url: str | None,
     title: str | None,
+    author: str | None,
+    contact: str | None,
     bitrate: str,
     jobs: int,
     listing: bool,
@@ -93,10 +97,11 @@ def publish(
     existing = bool(remove_client or restore_client)
     # Checked before the lock is taken, so that nothing is made beside a folder that is no site of this program's;
     # read again once it is held, so that what another run wrote meanwhile is kept.
-    open_site(folder, asked_url, title, existing)
+    practice = {"author": author, "contact": checked_contact(contact) if contact else None}
+    open_site(folder, asked_url, title, existing, **practice)
     folder.parent.mkdir(parents=True, exist_ok=True)
     with site_lock(lock_path(folder)):
-        site = open_site(folder, asked_url, title, existing)
+        site = open_site(folder, asked_url, title, existing, **practice)
         if remove_client is not None:
             gone = site.remove_client(remove_client)
             env.err(
@@ -207,11 +212,12 @@ def _write_feed(site: Site, client_id: str, script: Script) -> None:
     """The client's cover, page and feed, each written whole; the feed last, so that it never names a file that
     is not there yet."""
     folder = site.client_folder(client_id)
-    cover = None
     if script.cover is not None:
-        cover = folder / f"cover{script.cover.suffix.lower()}"
-        if not cover.exists() or cover.read_bytes() != script.cover.read_bytes():
-            shutil.copyfile(script.cover, cover)
+        artwork = folder / f"cover{script.cover.suffix.lower()}"
+        write_bytes_if_changed(artwork, script.cover.read_bytes())
+    else:
+        artwork = folder / "artwork.jpg"
+        write_bytes_if_changed(artwork, artwork_jpeg(site.title))
     feed = site.clients[client_id]
     write_text_if_changed(folder / "index.html", page_html(site, feed))
-    write_text_if_changed(folder / "feed.xml", feed_xml(site, feed, cover))
+    write_text_if_changed(folder / "feed.xml", feed_xml(site, feed, artwork))

@@ -35,6 +35,7 @@ TOKEN_BYTES = 16
 TOKEN_FORM = re.compile(r"[A-Za-z0-9_-]{22}")
 """A token as `secrets.token_urlsafe(TOKEN_BYTES)` makes it: 22 characters of URL-safe base64."""
 LOCK_SUFFIX = ".lock"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 FORMAT = 1
 
 
@@ -76,6 +77,14 @@ class Site:
     base_url: str
     title: str
     clients: dict[str, ClientFeed]
+    author: str | None = None
+    """The practice or practitioner, as podcast apps name who makes the feeds."""
+    contact: str | None = None
+    """An email address or a web address where the practice can be reached."""
+
+    @property
+    def contact_email(self) -> str | None:
+        return self.contact if self.contact is not None and "@" in self.contact else None
 
     @property
     def manifest_path(self) -> Path:
@@ -162,6 +171,8 @@ class Site:
             "format": FORMAT,
             "base_url": self.base_url,
             "title": self.title,
+            **({"author": self.author} if self.author is not None else {}),
+            **({"contact": self.contact} if self.contact is not None else {}),
             "clients": {
                 client_id: {
                     "token": feed.token,
@@ -216,9 +227,25 @@ def site_folder(folder: Path) -> Path:
     return resolved
 
 
-def open_site(folder: Path, base_url: str | None, title: str | None, existing: bool = False) -> Site:
+def checked_contact(contact: str) -> str:
+    """An email address or an absolute http(s) address, or FieldError."""
+    if EMAIL.fullmatch(contact) is None:
+        parts = urlsplit(contact)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise FieldError("contact", "give an email address, or a web address starting https://", contact)
+    return contact
+
+
+def open_site(
+    folder: Path,
+    base_url: str | None,
+    title: str | None,
+    existing: bool = False,
+    author: str | None = None,
+    contact: str | None = None,
+) -> Site:
     """The site in `folder`, or a new one there unless it must be `existing`; UsageError for a folder something
-    else made."""
+    else made. The address, title, author and contact given are kept for the site; those not given are as kept."""
     folder = site_folder(folder)
     manifest = manifest_path(folder)
     if existing and not manifest.exists():
@@ -236,7 +263,8 @@ def open_site(folder: Path, base_url: str | None, title: str | None, existing: b
             }
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise UsageError(f"{manifest}: not a manifest this program can read ({error})") from None
-        return Site(folder, base_url or document["base_url"], title or document["title"], clients)
+        kept = (base_url or document["base_url"], title or document["title"], clients)
+        return Site(folder, *kept, author or document.get("author"), contact or document.get("contact"))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FieldError(
             "site",
@@ -246,7 +274,7 @@ def open_site(folder: Path, base_url: str | None, title: str | None, existing: b
         )
     if base_url is None:
         raise FieldError("base_url", "needed the first time a site is published")
-    return Site(folder, base_url, title or DEFAULT_TITLE, {})
+    return Site(folder, base_url, title or DEFAULT_TITLE, {}, author, contact)
 
 
 DEFAULT_TITLE = "Your sessions"
