@@ -297,7 +297,19 @@ def test_a_removed_client_stays_removed_until_restored_at_a_new_address(site, ru
     folder, clients = site
     tokens = feeds(folder)
     listed = run_guide("publish", "--site", str(folder), "--list")
-    assert listed.stdout.splitlines() == [f"{c}  {BASE_URL}/{tokens[c].name}/feed.xml" for c in sorted(tokens)]
+    assert [line.split() for line in listed.stdout.splitlines()] == [
+        [c, f"{BASE_URL}/{tokens[c].name}/index.html", f"{BASE_URL}/{tokens[c].name}/feed.xml"] for c in sorted(tokens)
+    ]
+    assert len({line.index("https://") for line in listed.stdout.splitlines()}) == 1, "in aligned columns"
+    as_json = json.loads(run_guide("publish", "--site", str(folder), "--list", "--json").stdout)
+    assert as_json == [
+        {
+            "client": c,
+            "page": f"{BASE_URL}/{tokens[c].name}/index.html",
+            "feed": f"{BASE_URL}/{tokens[c].name}/feed.xml",
+        }
+        for c in sorted(tokens)
+    ]
     removed = run_guide("publish", "--site", str(folder), "--remove-client", "ana-rivera")
     assert removed.returncode == 0, removed.stderr
     assert f"Delete the folder {tokens['ana-rivera'].name} from the web host too" in removed.stderr
@@ -419,8 +431,23 @@ def test_the_page_plays_in_a_real_browser_and_its_chapters_seek(site):
         assert at == pytest.approx(chapters[3]["startTime"], abs=0.75)
         assert BASE_URL in browser.find_element("id", "feed").get_attribute("value")
         assert "Transcript" in browser.page_source
+        browser.set_window_size(390, 844)  # a phone's screen
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        for element in ("feed", "session-1"):
+            right = browser.execute_script(f"return document.getElementById('{element}').getBoundingClientRect().right")
+            assert right <= width, f"{element} runs off a 390 px screen"
     finally:
         browser.quit()
+
+
+def test_the_page_names_the_practice_dates_each_session_and_says_where_urgent_help_is(site):
+    folder, _ = site
+    page = (feeds(folder)["ana-rivera"] / "index.html").read_text()
+    assert f'<p class="practice">{AUTHOR}</p>' in page
+    assert f'<a href="mailto:{CONTACT}">{CONTACT}</a>' in page
+    today = datetime.now(UTC).date().isoformat()
+    assert f'<time datetime="{today}">Sent {today}</time>' in page
+    assert "call your local emergency number now" in page and "do not replace" in page
 
 
 def _items(place: Path) -> list[tuple[str, str]]:
@@ -492,11 +519,14 @@ def test_a_clients_feed_and_page_are_in_the_language_of_their_sessions(run_guide
     )
     [entry] = spanish.entries
     assert entry.title == "Siéntate con tu yo más joven"
-    assert feedparser.parse((places["ben"] / "feed.xml").read_bytes()).feed.language == "en"
+    assert spanish.feed.title == "Tus sesiones", "the feed's own title in the client's language"
+    english = feedparser.parse((places["ben"] / "feed.xml").read_bytes())
+    assert (english.feed.language, english.feed.title) == ("en", "Your sessions")
     browser = _browser()
     try:
         browser.get((places["lucia"] / "index.html").as_uri())
         assert browser.find_element("tag name", "html").get_attribute("lang") == "es"
+        assert browser.find_element("tag name", "h1").text == "Tus sesiones"
         assert browser.find_element("tag name", "h3").text == "Partes"
         assert browser.find_element("css selector", "label[for=feed]").text == "La dirección de tu feed"
         links = [link.text for link in browser.find_elements("css selector", "a[data-start]")]

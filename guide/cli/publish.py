@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -46,7 +47,10 @@ from guide.voice.cores import usable_cores
 @click.option("--contact", metavar="EMAIL-OR-URL", help="Where the practice can be reached: an email or a web address.")
 @click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default="every core it may use")
-@click.option("--list", "listing", is_flag=True, help="Print each client and their feed's address, to send them.")
+@click.option(
+    "--list", "listing", is_flag=True, help="Print each client with their page's and feed's addresses, to send them."
+)
+@click.option("--json", "as_json", is_flag=True, help="With --list: as JSON, for a script to read.")
 @click.option(
     "--remove-client",
     metavar="NAME",
@@ -67,6 +71,7 @@ def publish(
     bitrate: str,
     jobs: int,
     listing: bool,
+    as_json: bool,
     remove_client: str | None,
     restore_client: str | None,
 ) -> ExitCode:
@@ -84,15 +89,14 @@ def publish(
     Examples:
       guide publish sit-with-your-younger-self --clients clients.yaml --site site --base-url https://example.org/s
       guide publish --site site --list
+      guide publish --site site --list --json
       guide publish --site site --remove-client sam
       guide publish --site site --restore-client sam
     """
     folder = site_folder(folder)
     asked_url = checked_base_url(base_url) if base_url else None
     if listing:
-        listed = open_site(folder, asked_url, title, existing=True)
-        for client_id, feed in sorted(listed.published().items()):
-            env.out(f"{client_id}  {listed.feed_url(feed.token)}")
+        _list(env, open_site(folder, asked_url, title, existing=True), as_json)
         return ExitCode.OK
     existing = bool(remove_client or restore_client)
     # Checked before the lock is taken, so that nothing is made beside a folder that is no site of this program's;
@@ -117,6 +121,18 @@ def publish(
         if script_ref is None or clients_file is None:
             raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
         return _publish(env, site, SessionRequest(script_ref), Services.of(env), clients_file, bitrate, jobs)
+
+
+def _list(env: Environment, site: Site, as_json: bool) -> None:
+    """Each published client's page and feed, to send them: aligned columns, or JSON for a script."""
+    rows = [(client, site.page_url(feed.token), site.feed_url(feed.token)) for client, feed in site.published().items()]
+    rows.sort()
+    if as_json:
+        env.out(json.dumps([{"client": c, "page": page, "feed": feed} for c, page, feed in rows], indent=1))
+        return
+    width = max((len(client) for client, _, _ in rows), default=0)
+    for client, page, feed in rows:
+        env.out(f"{client.ljust(width)}  {page}  {feed}")
 
 
 def _publish(
@@ -184,16 +200,20 @@ def _published(
         site.client_folder(client.id).mkdir(parents=True, exist_ok=True)
     site.save()
     settings = ExportSettings("mp3", bitrate, ALBUM, captions="vtt", chapters=True)
-    outcomes = run_batch(
-        request,
-        clients,
-        services,
-        settings,
-        site.folder,
-        jobs=jobs,
-        place=lambda client: site.client_folder(client.id) / f"{name}.mp3",
-        records=site.records_path,
-    )
+    with click.progressbar(
+        length=len(clients), label="Rendering for clients", file=env.stderr, hidden=not env.stderr_isatty
+    ) as bar:
+        outcomes = run_batch(
+            request,
+            clients,
+            services,
+            settings,
+            site.folder,
+            jobs=jobs,
+            done=lambda _: bar.update(1),
+            place=lambda client: site.client_folder(client.id) / f"{name}.mp3",
+            records=site.records_path,
+        )
     for outcome in outcomes:
         if outcome.result is Result.FAILED:
             env.err(outcome.message)
@@ -217,7 +237,7 @@ def _write_feed(site: Site, client_id: str, script: Script) -> None:
         write_bytes_if_changed(artwork, script.cover.read_bytes())
     else:
         artwork = folder / "artwork.jpg"
-        write_bytes_if_changed(artwork, artwork_jpeg(site.title))
+        write_bytes_if_changed(artwork, artwork_jpeg(site.title_in(site.clients[client_id].language)))
     feed = site.clients[client_id]
     write_text_if_changed(folder / "index.html", page_html(site, feed))
     write_text_if_changed(folder / "feed.xml", feed_xml(site, feed, artwork))

@@ -35,9 +35,9 @@ def feed_xml(site: Site, feed: ClientFeed, artwork: Path | None) -> str:
     rss = ElementTree.Element("rss", {"version": "2.0"})
     channel = _add(rss, "channel")
     words = rules_or_english(feed.language).client_page
-    page = f"{url}/index.html"
+    page = site.page_url(feed.token)
     for tag, text in (
-        ("title", site.title),
+        ("title", site.title_in(feed.language)),
         ("link", page),
         ("description", words["feed_description"]),
         ("language", feed.language),
@@ -61,7 +61,7 @@ def feed_xml(site: Site, feed: ClientFeed, artwork: Path | None) -> str:
     if artwork is not None:
         _add(channel, f"{{{ITUNES}}}image", attributes={"href": f"{url}/{artwork.name}"})
         image = _add(channel, "image")
-        for tag, text in (("url", f"{url}/{artwork.name}"), ("title", site.title), ("link", page)):
+        for tag, text in (("url", f"{url}/{artwork.name}"), ("title", site.title_in(feed.language)), ("link", page)):
             _add(image, tag, text)
     for name, episode in reversed(feed.episodes.items()):
         audio = folder / f"{name}.mp3"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from guide.publish.site import ClientFeed, Site
@@ -38,6 +39,7 @@ document.addEventListener("click", function (event) {
 });
 """
 STYLE = (
+    "*{box-sizing:border-box}"
     "body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;line-height:1.5;"
     "color:#222;background:#fdfcf8}audio{width:100%}a{color:#2a5d8f}a:focus,button:focus,input:focus{outline:3px "
     "solid #f0b429;outline-offset:2px}input{width:100%;font:inherit;padding:.3rem}button{font:inherit;padding:.3rem "
@@ -50,24 +52,30 @@ def page_html(site: Site, feed: ClientFeed) -> str:
     """The page, newest session first, in the language of the client's sessions."""
     folder = site.folder / feed.token
     feed_url = site.feed_url(feed.token)
-    words = {key: html.escape(text) for key, text in rules_or_english(feed.language).client_page.items()}
+    rules = rules_or_english(feed.language)
+    words = {key: html.escape(text) for key, text in rules.client_page.items()}
+    title = html.escape(site.title_in(feed.language))
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{html.escape(feed.language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="robots" content="noindex, nofollow">',
-        f"<title>{html.escape(site.title)}</title>",
+        f"<title>{title}</title>",
         f"<style>{STYLE}</style>",
         "</head><body>",
-        f"<main><h1>{html.escape(site.title)}</h1>",
+        f"<main><h1>{title}</h1>",
+        f'<p class="practice">{html.escape(site.author)}</p>' if site.author else "",
         f"<p>{words['listen_note']}</p>",
+        f'<p class="note" role="note">{html.escape(rules.therapy_note)} {words["urgent_help"]}</p>',
     ]
     for number, (name, episode) in enumerate(reversed(feed.episodes.items()), 1):
         audio_id = f"session-{number}"
         chapters = json.loads((folder / f"{name}.chapters.json").read_text(encoding="utf-8"))["chapters"]
+        sent = parsedate_to_datetime(episode.published).date().isoformat()
         parts += [
             f'<section aria-labelledby="{audio_id}-title" lang="{html.escape(episode.language)}">',
             f'<h2 id="{audio_id}-title">{html.escape(episode.title)}</h2>',
+            f'<p><time datetime="{sent}">{words["sent"].format(date=sent)}</time></p>',
             f'<p class="note">{html.escape(episode.description)}</p>' if episode.description else "",
             f'<audio id="{audio_id}" controls preload="metadata" src="{html.escape(name)}.mp3">'
             f'<a href="{html.escape(name)}.mp3">{words["download"]}</a></audio>',
@@ -93,11 +101,20 @@ def page_html(site: Site, feed: ClientFeed) -> str:
         f'<input id="feed" type="text" readonly value="{html.escape(feed_url)}">',
         f'<button type="button" data-copy="feed">{words["copy"]}</button>',
         f'<span id="copied" role="status" data-said="{words["copied"]}"></span>',
-        "</section></main>",
+        "</section>",
+        _contact(site.contact, words["contact"]) if site.contact else "",
+        "</main>",
         f"<script>{SCRIPT}</script>",
         "</body></html>",
     ]
     return "\n".join(part for part in parts if part) + "\n"
+
+
+def _contact(contact: str, sentence: str) -> str:
+    """The practice's contact as the page's footer: `sentence` (escaped already) with a link to write or visit."""
+    address = contact if "@" not in contact else f"mailto:{contact}"
+    link = f'<a href="{html.escape(address)}">{html.escape(contact)}</a>'
+    return f"<footer><p>{sentence.format(contact=link)}</p></footer>"
 
 
 def transcript_lines(vtt: Path) -> list[str]:

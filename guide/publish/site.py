@@ -17,6 +17,7 @@ from uuid import uuid4
 
 from guide.atomic import write_text_if_changed
 from guide.errors import FieldError, UsageError
+from guide.script.language_rules import rules_or_english
 
 MARKER = ".inner-guide-site"
 """In the site's root: says the folder is a site this program made; it names no client."""
@@ -75,7 +76,8 @@ class Site:
 
     folder: Path
     base_url: str
-    title: str
+    title: str | None
+    """The feeds' title as given (`--title`); None for each client's own language's "Your sessions"."""
     clients: dict[str, ClientFeed]
     author: str | None = None
     """The practice or practitioner, as podcast apps name who makes the feeds."""
@@ -94,6 +96,10 @@ class Site:
     def records_path(self) -> Path:
         """What made each client's files: beside the site, private, as the manifest is."""
         return self.folder.with_name(self.folder.name + RECORDS_SUFFIX)
+
+    def title_in(self, language: str) -> str:
+        """The title of a feed in `language`, and of its page."""
+        return self.title or rules_or_english(language).client_page["default_title"]
 
     def is_removed(self, client_id: str) -> bool:
         return client_id in self.clients and self.clients[client_id].removed is not None
@@ -114,6 +120,9 @@ class Site:
         for leftover in [*self.folder.rglob(".*.part"), *self.folder.glob(f"*/{LEGACY_RECORDS}")]:
             if leftover.is_file():
                 leftover.unlink()
+
+    def page_url(self, token: str) -> str:
+        return f"{self.base_url}/{token}/index.html"
 
     def feed_url(self, token: str) -> str:
         return f"{self.base_url}/{token}/feed.xml"
@@ -263,7 +272,9 @@ def open_site(
             }
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise UsageError(f"{manifest}: not a manifest this program can read ({error})") from None
-        kept = (base_url or document["base_url"], title or document["title"], clients)
+        # Sites published before titles followed each client's language kept the English default by name.
+        kept_title = None if document.get("title") == ENGLISH_DEFAULT_TITLE else document.get("title")
+        kept = (base_url or document["base_url"], title or kept_title, clients)
         return Site(folder, *kept, author or document.get("author"), contact or document.get("contact"))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FieldError(
@@ -274,7 +285,7 @@ def open_site(
         )
     if base_url is None:
         raise FieldError("base_url", "needed the first time a site is published")
-    return Site(folder, base_url, title or DEFAULT_TITLE, {}, author, contact)
+    return Site(folder, base_url, title, {}, author, contact)
 
 
-DEFAULT_TITLE = "Your sessions"
+ENGLISH_DEFAULT_TITLE = "Your sessions"
