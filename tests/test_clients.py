@@ -62,6 +62,9 @@ def test_three_clients_one_invalid_gives_two_files_and_names_the_bad_entry(run_g
     assert f"{clients}:5:5: client ben: nmae: {script} declares no such variable (did you mean name?)" in result.stderr
     assert "2 written, 0 already up to date, 1 failed." in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "ana.mp3", "ana.vtt", "cy.mp3", "cy.vtt"]
+    # Off a terminal, a line for each client as it finishes, before the tally.
+    told = [line.split(":")[0] for line in result.stderr.splitlines() if ": wrote " in line]
+    assert told == ["ana", "cy"] and result.stderr.index("cy: wrote") < result.stderr.index("2 written")
 
     assert probe(folder / "ana.mp3")["format"]["tags"]["title"] == "For You"
     assert "Hello, Ana." in (folder / "ana.vtt").read_text()

@@ -9,6 +9,7 @@ import click
 
 from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
+from guide.cli.progress import client_progress
 from guide.environment import Environment
 from guide.errors import ExitCode
 from guide.output.batch import Result, batch_exit_code, left_out_notice, run_batch
@@ -166,14 +167,8 @@ def _export_for_clients(
     for error in invalid:
         env.err(error.message)
     folder.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(
-        length=len(clients), label="Rendering for clients", file=env.stderr, hidden=not env.stderr_isatty
-    ) as bar:
-        outcomes = run_batch(
-            request, clients, services, settings, folder, force=force, jobs=jobs, done=lambda _: bar.update(1)
-        )
-    for outcome in outcomes:
-        env.err(outcome.message)
+    with client_progress(env, len(clients)) as told:
+        outcomes = run_batch(request, clients, services, settings, folder, force=force, jobs=jobs, done=told)
     if (notice := left_out_notice(outcomes, script.path.name)) is not None:
         env.err(notice)
     tally = {result: sum(o.result is result for o in outcomes) for result in Result}

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from guide.atomic import write_bytes_if_changed, write_text_if_changed
+from guide.cli.progress import client_progress
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, UsageError
 from guide.output.batch import Outcome, Result, batch_exit_code, client_failure, left_out_notice, run_batch
@@ -200,9 +201,7 @@ def _published(
         site.client_folder(client.id).mkdir(parents=True, exist_ok=True)
     site.save()
     settings = ExportSettings("mp3", bitrate, ALBUM, captions="vtt", chapters=True)
-    with click.progressbar(
-        length=len(clients), label="Rendering for clients", file=env.stderr, hidden=not env.stderr_isatty
-    ) as bar:
+    with client_progress(env, len(clients)) as told:
         outcomes = run_batch(
             request,
             clients,
@@ -210,13 +209,12 @@ def _published(
             settings,
             site.folder,
             jobs=jobs,
-            done=lambda _: bar.update(1),
+            done=told,
             place=lambda client: site.client_folder(client.id) / f"{name}.mp3",
             records=site.records_path,
         )
     for outcome in outcomes:
         if outcome.result is Result.FAILED:
-            env.err(outcome.message)
             continue
         script = scripts[outcome.client]
         site.add_episode(outcome.client, name, script.title, script.content_note or "", script.language)

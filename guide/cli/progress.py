@@ -1,0 +1,42 @@
+"""How a batch tells of each client as it finishes: a bar on a terminal, a line per client elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+import click
+
+from guide.environment import Environment
+from guide.output.batch import Outcome, Result
+
+
+class Told(Protocol):
+    def __call__(self, outcome: Outcome) -> None: ...
+
+
+@contextmanager
+def client_progress(env: Environment, clients: int) -> Iterator[Told]:
+    """What to call as each client's file is finished. On a terminal, a bar moves a step per client and names the
+    one just done, and what became of each is said after it; elsewhere (a log, a pipe), a line is written for
+    each client as it finishes, so that a long batch is seen to move."""
+    if not env.stderr_isatty:
+        yield lambda outcome: env.err(said(outcome))
+        return
+    finished: list[Outcome] = []
+    with click.progressbar(length=clients, label="Rendering for clients", file=env.stderr) as bar:
+
+        def told(outcome: Outcome) -> None:
+            finished.append(outcome)
+            bar.label = f"Rendering for clients ({outcome.client} {outcome.result.value})"
+            bar.update(1)
+
+        yield told
+    for outcome in finished:
+        env.err(said(outcome))
+
+
+def said(outcome: Outcome) -> str:
+    """What became of a client's file, naming the client (a failure names them at their entry already)."""
+    return outcome.message if outcome.result is Result.FAILED else f"{outcome.client}: {outcome.message}"
