@@ -245,3 +245,52 @@ def test_without_shared_memory_for_workers_a_batch_renders_one_at_a_time(batch, 
     assert invalid == []
     assert [o.result for o in outcomes] == [Result.WRITTEN, Result.WRITTEN]
     assert sorted(p.name for p in folder.glob("*.wav")) == ["ana.wav", "cy.wav"]
+
+
+SPANISH = """\
+title: Para ti
+language: es
+content_note: Puedes parar en cualquier momento.
+variables:
+  name: amigo
+sections:
+  - title: Hola
+    steps:
+      - say: Hola, {name}. Este tiempo es tuyo.
+      - silence: 4s
+closing:
+  - say: Vuelve con calma, {name}.
+"""
+
+
+def test_each_client_hears_the_translation_in_their_language_and_one_without_fails_alone(
+    run_guide, batch, write_script
+):
+    script, clients, folder = batch
+    write_script(SPANISH, "session.es.yaml")
+    clients.write_text(
+        "- client: ana\n  variables: {name: Ana}\n"
+        "- client: lucia\n  language: es\n  variables: {name: Lucía}\n"
+        "- client: marc\n  language: de\n  variables: {name: Marc}\n"
+    )
+    result = run_guide("export", str(script), "--clients", str(clients), "-o", str(folder), "--captions", "vtt")
+    assert result.returncode == 3, result.stderr
+    assert "client marc: " in result.stderr and "write its translation beside it, as session.de.yaml" in result.stderr
+    assert "Hola, Lucía.\n\n2\n" in (folder / "lucia.vtt").read_text()
+    assert probe(folder / "lucia.mp3")["format"]["tags"]["title"] == "Para ti"
+    assert "Hello, Ana." in (folder / "ana.vtt").read_text()
+    assert not (folder / "marc.mp3").exists()
+
+
+def test_check_checks_a_scripts_translations_and_their_variables(guide, batch, write_script):
+    script, _, _ = batch
+    translation = write_script(SPANISH, "session.es.yaml")
+    checked = guide("check", str(script))
+    assert checked.returncode == 0, checked.stderr
+    assert f"{script}: For You" in checked.stdout and f"{translation}: Para ti" in checked.stdout
+    translation.write_text(SPANISH.replace("name: amigo", "nombre: amigo").replace("{name}", "{nombre}"))
+    checked = guide("check", str(script))
+    assert checked.returncode == 3
+    assert (
+        f"{translation}:1:1: variables: a translation declares the variables of session.yaml (name)" in checked.stderr
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import click
 
 from guide.cli.notices import left_out_notice, unmet_notice
@@ -16,6 +19,7 @@ from guide.rendering.session import voice_description
 from guide.rendering.steps import word_count
 from guide.rendering.timeline import CueKind, Timeline
 from guide.script.model import Script
+from guide.script.translations import translations
 from guide.script.values import format_clock, format_span
 
 
@@ -33,22 +37,49 @@ def check(env: Environment, strict: bool, requests: list[SessionRequest], servic
     rather than invite, lines too long to follow, long sessions with no silence,
     and unused variables.
 
+    A script's translations beside it (NAME.LANG.yaml) are checked with it, and
+    must declare the same variables.
+
     Exit code 3 if any script has an error, or, with --strict, a warning.
     """
     failed = False
     for request in requests:
-        try:
-            script, timeline, predicted = plan(request, services)
-        except ScriptError as error:
-            env.err(error.message)
-            failed = True
+        script = _checked(env, request, services, strict)
+        failed = failed or script is None
+        if script is None or not Path(request.script).is_file():
             continue
-        _print_plan(env, script, timeline, predicted, voice_description(script, services.engines))
-        warnings = care_warnings(script, timeline)
-        for warning in warnings:
-            env.err(str(warning))
-        failed = failed or (strict and bool(warnings))
+        for translation in translations(script.path):
+            translated = _checked(env, replace(request, script=str(translation)), services, strict)
+            failed = failed or translated is None or not _same_variables(env, translated, script)
     return ExitCode.INVALID_SCRIPT if failed else ExitCode.OK
+
+
+def _checked(env: Environment, request: SessionRequest, services: Services, strict: bool) -> Script | None:
+    """The script, its plan printed and its warnings said; None where it has an error, or with `strict` a
+    warning."""
+    try:
+        script, timeline, predicted = plan(request, services)
+    except ScriptError as error:
+        env.err(error.message)
+        return None
+    _print_plan(env, script, timeline, predicted, voice_description(script, services.engines))
+    warnings = care_warnings(script, timeline)
+    for warning in warnings:
+        env.err(str(warning))
+    return None if strict and warnings else script
+
+
+def _same_variables(env: Environment, translation: Script, original: Script) -> bool:
+    """Whether a translation declares the variables its original does, which a clients file fills in either."""
+    if set(translation.variables) == set(original.variables):
+        return True
+    declared = ", ".join(sorted(translation.variables)) or "none"
+    expected = ", ".join(sorted(original.variables)) or "none"
+    env.err(
+        f"{translation.path}:1:1: variables: a translation declares the variables of {original.path.name} "
+        f"({expected}); this one declares {declared}"
+    )
+    return False
 
 
 def _print_plan(env: Environment, script: Script, timeline: Timeline, predicted: int, voice: str) -> None:

@@ -17,6 +17,7 @@ from guide.script.loader import load_script
 from guide.script.model import Script
 from guide.script.overrides import with_overrides
 from guide.script.readers import load_variables
+from guide.script.translations import translation_path
 from guide.voice.voicing import Progress
 
 
@@ -42,10 +43,14 @@ def load(request: SessionRequest, services: Services) -> Loaded:
 
 
 def script_path(request: SessionRequest, services: Services) -> Path:
-    """The file a request's script names: a script file, or a built-in session in the language asked for; with
-    none asked, in the locale's language where the session is written in it, else in English."""
+    """The file a request's script names: a script file (or its translation into the language asked for, beside
+    it), or a built-in session in the language asked for; with none asked, in the locale's language where the
+    session is written in it, else in English."""
     if Path(request.script).is_file():
-        return Path(request.script)
+        path = Path(request.script)
+        if request.language is not None and (translated := translation_path(path, request.language)).is_file():
+            return translated
+        return path
     if request.language is not None:
         return library.find_script(request.script, library.known_language(request.language))
     if services.locale_language is not None:
@@ -74,8 +79,8 @@ def _shaped(script: Script, request: SessionRequest) -> Script:
     if language is not None and primary_language(language) != primary_language(script.language):
         raise FieldError(
             "language",
-            f"{script.path} is in {script.language} (its `language:`); a language asked for picks among the "
-            "built-in sessions, and a script file must be written in it",
+            f"{script.path} is in {script.language} (its `language:`); write its translation beside it, as "
+            f"{translation_path(script.path, language).name}, with the same variables",
             language,
         )
     return with_overrides(
