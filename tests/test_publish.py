@@ -536,3 +536,28 @@ def test_a_clients_feed_and_page_are_in_the_language_of_their_sessions(run_guide
         assert said == "Copiada.", "the page says it in the client's language, when the address is copied"
     finally:
         browser.quit()
+
+
+def test_each_client_gets_a_printable_card_whose_code_a_phone_reads_as_their_feed(site, run_guide, tmp_path):
+    import zxingcpp
+
+    folder, _ = site
+    cards = tmp_path / "cards"
+    written = run_guide("publish", "--site", str(folder), "--handout", str(cards))
+    assert written.returncode == 0, written.stderr
+    assert sorted(p.name for p in cards.iterdir()) == ["ana-rivera.html", "cy-okafor.html"]
+    inside = run_guide("publish", "--site", str(folder), "--handout", str(folder / "cards"))
+    assert inside.returncode == 2 and "write them outside the site" in inside.stderr
+    browser = _browser()
+    try:
+        for client, place in feeds(folder).items():
+            card = (cards / f"{client}.html").read_text()
+            assert AUTHOR in card and f"{BASE_URL}/{place.name}/index.html" in card and "do not replace" in card
+            browser.set_window_size(600, 900)
+            browser.get((cards / f"{client}.html").as_uri())
+            shot = tmp_path / f"{client}.png"
+            browser.save_screenshot(str(shot))
+            [code] = zxingcpp.read_barcodes(Image.open(shot))
+            assert code.text == f"{BASE_URL}/{place.name}/feed.xml"
+    finally:
+        browser.quit()

@@ -15,6 +15,7 @@ from guide.output.batch import Outcome, Result, batch_exit_code, client_failure,
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, ExportSettings
 from guide.publish.artwork import artwork_jpeg
 from guide.publish.feed import feed_xml
+from guide.publish.handout import handout_html
 from guide.publish.lock import site_lock
 from guide.publish.page import page_html
 from guide.publish.site import Site, checked_base_url, checked_contact, lock_path, open_site, site_folder
@@ -53,6 +54,13 @@ from guide.voice.cores import usable_cores
 )
 @click.option("--json", "as_json", is_flag=True, help="With --list: as JSON, for a script to read.")
 @click.option(
+    "--handout",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write a printable card for each client into DIR (CLIENT.html): their page's address, their feed's as a "
+    "QR code, and how to listen. It names the client: keep it out of the site.",
+)
+@click.option(
     "--remove-client",
     metavar="NAME",
     help="Take a client off the site, for good: their folder goes, their address is revoked, and no later "
@@ -73,6 +81,7 @@ def publish(
     jobs: int,
     listing: bool,
     as_json: bool,
+    handout: Path | None,
     remove_client: str | None,
     restore_client: str | None,
 ) -> ExitCode:
@@ -91,13 +100,18 @@ def publish(
       guide publish sit-with-your-younger-self --clients clients.yaml --site site --base-url https://example.org/s
       guide publish --site site --list
       guide publish --site site --list --json
+      guide publish --site site --handout cards
       guide publish --site site --remove-client sam
       guide publish --site site --restore-client sam
     """
     folder = site_folder(folder)
     asked_url = checked_base_url(base_url) if base_url else None
-    if listing:
-        _list(env, open_site(folder, asked_url, title, existing=True), as_json)
+    if listing or (handout is not None and script_ref is None):
+        published = open_site(folder, asked_url, title, existing=True)
+        if listing:
+            _list(env, published, as_json)
+        if handout is not None:
+            _write_handouts(env, published, handout)
         return ExitCode.OK
     existing = bool(remove_client or restore_client)
     # Checked before the lock is taken, so that nothing is made beside a folder that is no site of this program's;
@@ -121,7 +135,20 @@ def publish(
             return ExitCode.OK
         if script_ref is None or clients_file is None:
             raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
-        return _publish(env, site, SessionRequest(script_ref), Services.of(env), clients_file, bitrate, jobs)
+        code = _publish(env, site, SessionRequest(script_ref), Services.of(env), clients_file, bitrate, jobs)
+    if handout is not None:
+        _write_handouts(env, site, handout)
+    return code
+
+
+def _write_handouts(env: Environment, site: Site, folder: Path) -> None:
+    """A card for each published client, in the practitioner's `folder`, never in the site."""
+    if folder.resolve().is_relative_to(site.folder.resolve()):
+        raise UsageError(f"--handout {folder}: the cards name the clients; write them outside the site")
+    folder.mkdir(parents=True, exist_ok=True)
+    for client_id, feed in sorted(site.published().items()):
+        write_text_if_changed(folder / f"{client_id}.html", handout_html(site, client_id, feed), mode=0o600)
+    env.err(f"Wrote a card for each of {len(site.published())} clients into {folder}.")
 
 
 def _list(env: Environment, site: Site, as_json: bool) -> None:
