@@ -247,7 +247,17 @@ def test_new_copies_a_built_in_session_in_a_language_and_the_copy_keeps_its_piec
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "0:00  S'installer" in checked.stdout and "voice roa/fr" in checked.stdout
     alone = guide("new", "other", "--language", "fr")
-    assert alone.returncode == 2 and "give --from SESSION too" in alone.stderr
+    assert alone.returncode == 2 and "the starter is written in en, es; --from SESSION --language fr" in alone.stderr
+
+
+def test_new_writes_the_starter_in_spanish_and_it_passes_strict_in_spanish(guide, tmp_path):
+    made = guide("new", "mi-sesion", "--language", "es")
+    assert made.returncode == 0, made.stderr
+    checked = guide("check", "--strict", str(tmp_path / "mi-sesion.yaml"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0:00  Llegar" in checked.stdout and "voice roa/es" in checked.stdout
+    text = (tmp_path / "mi-sesion.yaml").read_text(encoding="utf-8")
+    assert "title: Mi Sesion" in text and "language: es" in text
 
 
 def test_a_session_plays_in_its_language_and_ends_with_its_questions_introduced_in_it(

@@ -10,7 +10,8 @@ from guide.cli.language import LanguageType
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.script import library
-from guide.script.starter import write_starter
+from guide.script.format import primary_language
+from guide.script.starter import STARTER_LANGUAGES, write_starter
 
 
 @click.command()
@@ -24,7 +25,7 @@ from guide.script.starter import write_starter
 @click.option(
     "--language",
     type=LanguageType(),
-    help="With --from, the built-in session in this language (de, en, es, fr).",
+    help="The starter in this language (en, es), or with --from the built-in session in it (de, en, es, fr).",
 )
 @click.pass_obj
 def new(env: Environment, name: str, builtin: str | None, language: str | None) -> ExitCode:
@@ -33,12 +34,17 @@ def new(env: Environment, name: str, builtin: str | None, language: str | None) 
     The starter is commented, key by key, and already follows the care rules:
     a content note, a way out offered early, more than one anchor, invitations
     rather than orders, and a grounding closing. It passes `guide check --strict`.
-    An existing file is never overwritten. `--from mirror-words --language de`
-    copies the German session; it keeps including the library's German pieces.
+    An existing file is never overwritten. `--language es` writes the starter in
+    Spanish; `--from mirror-words --language de` copies the German session, and it
+    keeps including the library's German pieces.
     """
-    if language is not None and builtin is None:
-        raise UsageError("--language picks the language of the session --from copies; give --from SESSION too")
+    starter = primary_language(language) if language is not None else "en"
+    if builtin is None and starter not in STARTER_LANGUAGES:
+        raise UsageError(
+            f"--language {language}: the starter is written in {', '.join(STARTER_LANGUAGES)}; "
+            f"--from SESSION --language {language} copies a built-in session in it"
+        )
     copied = library.find_script(builtin, library.chosen_language(language, None)) if builtin else None
-    path = write_starter(Path(name), copied)
+    path = write_starter(Path(name), copied, starter)
     env.err(f"Wrote {path}. Check it with: guide check --strict {path}")
     return ExitCode.OK

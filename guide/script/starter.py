@@ -12,18 +12,21 @@ from guide.errors import RenderError, UsageError
 from guide.script.library import SCRIPT_SUFFIXES
 
 TEMPLATE = "new-session.yaml"
+STARTER_LANGUAGES = ("en", "es")
+"""The languages the starter is written in (the built-in sessions, to copy with --from, are in more)."""
 
 
-def starter_text(title: str) -> str:
-    """The commented starter script, titled."""
-    return (files("guide.script") / "templates" / TEMPLATE).read_text(encoding="utf-8").replace("__TITLE__", title)
+def starter_text(title: str, language: str = "en") -> str:
+    """The commented starter script in `language` (one of `STARTER_LANGUAGES`), titled."""
+    name = TEMPLATE if language == "en" else TEMPLATE.replace(".yaml", f".{language}.yaml")
+    return (files("guide.script") / "templates" / name).read_text(encoding="utf-8").replace("__TITLE__", title)
 
 
-def write_starter(name: Path, source: Path | None = None) -> Path:
-    """Write NAME.yaml: a copy of `source`, or the starter; never over an existing file."""
+def write_starter(name: Path, source: Path | None = None, language: str = "en") -> Path:
+    """Write NAME.yaml: a copy of `source`, or the starter in `language`; never over an existing file."""
     path = name if name.suffix in SCRIPT_SUFFIXES else name.with_name(name.name + ".yaml")
     title = path.stem.replace("-", " ").replace("_", " ").strip().title() or "My Session"
-    text = source.read_text(encoding="utf-8") if source else starter_text(title)
+    text = source.read_text(encoding="utf-8") if source else starter_text(title, language)
     folder = path.parent
     if not folder.is_dir():
         raise RenderError(f"cannot write {path}: the folder {folder} does not exist")
