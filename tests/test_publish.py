@@ -162,11 +162,12 @@ ITUNES_NS, PODCAST_NS, ATOM_NS = (
 
 def apple_podcasts_problems(channel: ElementTree.Element, place: Path) -> list[str]:
     """What Apple Podcasts' requirements for a show's feed find wrong with one (podcasters.apple.com, "Podcast
-    RSS feed requirements"): the tags it requires and those it asks for, and its artwork's size and kind."""
+    RSS feed requirements"): the tags it requires, and its artwork's size and kind; an owner, which it asks for
+    only to write to, must have an email address."""
     problems = [
         f"channel has no {tag}" for tag in ("title", "description", "language", "link") if channel.find(tag) is None
     ]
-    for tag in ("image", "category", "explicit", "author", "owner", "type"):
+    for tag in ("image", "category", "explicit", "type"):
         if channel.find(f"{ITUNES_NS}{tag}") is None:
             problems.append(f"channel has no itunes:{tag}")
     if (explicit := channel.findtext(f"{ITUNES_NS}explicit")) not in ("true", "false"):
@@ -561,3 +562,46 @@ def test_each_client_gets_a_printable_card_whose_code_a_phone_reads_as_their_fee
             assert code.text == f"{BASE_URL}/{place.name}/feed.xml"
     finally:
         browser.quit()
+
+
+def test_a_practices_weekly_round_reads_as_podcast_apps_read_it(run_guide, write_script, tmp_path):
+    from test_clients import SCRIPT, SPANISH
+
+    clients = tmp_path / "practice.yaml"
+    clients.write_text(
+        "- client: ana\n  variables: {name: Ana, colour: blue}\n"
+        "- client: lucia\n  language: es\n  variables: {name: Lucía}\n"
+        "- client: sam\n  variables: {name: Sam}\n"
+        "- client: ben\n  variables: {nmae: Ben}\n"
+    )
+    for_you = write_script(SCRIPT, "for-you.yaml")
+    write_script(SPANISH, "for-you.es.yaml")
+    site = ["--clients", str(clients), "--site", str(tmp_path / "site")]
+    first = run_guide("publish", "when-you-are-triggered", *site, "--base-url", BASE_URL, "--author", AUTHOR)
+    assert first.returncode == 0, first.stderr  # it declares no variables: each client's are left out, saying so
+    assert "Left out, as when-you-are-triggered.yaml declares no such variable: colour (ana); name (ana" in first.stderr
+    assert run_guide("publish", "--site", str(tmp_path / "site"), "--remove-client", "sam").returncode == 0
+
+    second = run_guide("publish", str(for_you), *site)
+    assert second.returncode == 3, second.stderr
+    assert "client ben: nmae: " in second.stderr and "did you mean name?" in second.stderr
+    assert "sam: removed on" in second.stderr and "ana: published" in second.stderr
+    places = feeds(tmp_path / "site")
+    titles = {}
+    for client in ("ana", "lucia", "ben"):
+        parsed = feedparser.parse((places[client] / "feed.xml").read_bytes())
+        assert not parsed.bozo
+        titles[client] = [entry.title for entry in parsed.entries]
+        channel = ElementTree.parse(places[client] / "feed.xml").getroot().find("channel")
+        assert apple_podcasts_problems(channel, places[client]) == []
+        assert podcasting_2_0_problems(channel, f"{BASE_URL}/{places[client].name}/feed.xml") == []
+        gpodder = podcastparser.parse("x", (places[client] / "feed.xml").open("rb"))
+        assert len(gpodder["episodes"]) == len(parsed.entries)
+    assert titles == {
+        "ana": ["For You", "When You Are Triggered"],
+        "lucia": ["Para ti", "Cuando algo te desborda"],
+        "ben": ["When You Are Triggered"],
+    }
+    assert not places["sam"].exists()
+    listed = run_guide("publish", "--site", str(tmp_path / "site"), "--list")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["ana", "ben", "lucia"]

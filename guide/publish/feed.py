@@ -54,10 +54,10 @@ def feed_xml(site: Site, feed: ClientFeed, artwork: Path | None) -> str:
     _add(category, f"{{{ITUNES}}}category", attributes={"text": CATEGORY[1]})
     if site.author is not None:
         _add(channel, f"{{{ITUNES}}}author", site.author)
+    if site.contact_email is not None:  # the owner is whom Apple writes to: no address, no owner
         owner = _add(channel, f"{{{ITUNES}}}owner")
-        _add(owner, f"{{{ITUNES}}}name", site.author)
-        if site.contact_email is not None:
-            _add(owner, f"{{{ITUNES}}}email", site.contact_email)
+        _add(owner, f"{{{ITUNES}}}name", site.author or site.title_in(feed.language))
+        _add(owner, f"{{{ITUNES}}}email", site.contact_email)
     if artwork is not None:
         _add(channel, f"{{{ITUNES}}}image", attributes={"href": f"{url}/{artwork.name}"})
         image = _add(channel, "image")
