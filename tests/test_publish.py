@@ -565,7 +565,7 @@ def test_each_client_gets_a_printable_card_whose_code_a_phone_reads_as_their_fee
 
 
 def test_a_practices_weekly_round_reads_as_podcast_apps_read_it(run_guide, write_script, tmp_path):
-    from test_clients import SCRIPT, SPANISH
+    from test_clients import BREATHE, SCRIPT, SPANISH
 
     clients = tmp_path / "practice.yaml"
     clients.write_text(
@@ -586,6 +586,9 @@ def test_a_practices_weekly_round_reads_as_podcast_apps_read_it(run_guide, write
     assert second.returncode == 3, second.stderr
     assert "client ben: nmae: " in second.stderr and "did you mean name?" in second.stderr
     assert "sam: removed on" in second.stderr and "ana: published" in second.stderr
+    third = run_guide("publish", str(write_script(BREATHE, "breathe.yaml")), *site)
+    assert third.returncode == 3, third.stderr  # in English alone: Lucía, in Spanish, waits for its translation
+    assert "client lucia: " in third.stderr and "as breathe.es.yaml" in third.stderr
     places = feeds(tmp_path / "site")
     titles = {}
     for client in ("ana", "lucia", "ben"):
@@ -598,9 +601,9 @@ def test_a_practices_weekly_round_reads_as_podcast_apps_read_it(run_guide, write
         gpodder = podcastparser.parse("x", (places[client] / "feed.xml").open("rb"))
         assert len(gpodder["episodes"]) == len(parsed.entries)
     assert titles == {
-        "ana": ["For You", "When You Are Triggered"],
+        "ana": ["Just Breathe", "For You", "When You Are Triggered"],
         "lucia": ["Para ti", "Cuando algo te desborda"],
-        "ben": ["When You Are Triggered"],
+        "ben": ["Just Breathe", "When You Are Triggered"],
     }
     assert not places["sam"].exists()
     listed = run_guide("publish", "--site", str(tmp_path / "site"), "--list")
