@@ -112,3 +112,26 @@ def test_every_speech_engine_the_format_names_has_a_module():
 
     assert sorted(ENGINE_CLASSES) == sorted(SPEECH_ENGINES)
     assert [Engines(None).named(name).name for name in SPEECH_ENGINES] == list(SPEECH_ENGINES)
+
+
+def test_a_ctrl_c_while_espeak_ng_hands_back_sound_stops_the_line_and_is_not_lost(monkeypatch, capfd) -> None:
+    import ctypes
+
+    engine = Engines(models_dir=None).named("pyttsx3")
+    engine.synthesize("Warm up.", Voice(), "en")  # loaded, so that the next line goes straight to espeak-ng
+    copied = ctypes.string_at
+    calls = []
+
+    def interrupted(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as the program's Ctrl+C handler raises it, in the callback
+        return copied(*args)
+
+    monkeypatch.setattr(ctypes, "string_at", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        engine.synthesize("A line long enough to come back from espeak-ng in more than one piece.", Voice(), "en")
+    assert len(calls) == 2, "espeak-ng stops at once"
+    assert "Exception ignored" not in capfd.readouterr().err
+    monkeypatch.setattr(ctypes, "string_at", copied)
+    assert len(engine.synthesize("And it speaks again.", Voice(), "en")) > SAMPLE_RATE // 2

@@ -319,12 +319,21 @@ def _espeak_spoken(text: str) -> np.ndarray:
     from pyttsx3.drivers import _espeak
 
     pieces: list[bytes] = []
+    stopped: list[BaseException] = []
 
     def gather(wav: Any, count: int, events: Any) -> int:
-        if count > 0:
-            pieces.append(ctypes.string_at(wav, count * 2))
-        return 0
+        # An exception cannot pass through espeak-ng's C frames: ctypes would print it and carry on, and a Ctrl+C
+        # landing here would be lost. It is kept, espeak-ng is told to stop (1), and it is raised once Synth returns.
+        try:
+            if count > 0:
+                pieces.append(ctypes.string_at(wav, count * 2))
+            return 0
+        except BaseException as error:
+            stopped.append(error)
+            return 1
 
     _espeak.SetSynthCallback(gather)
     _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+    if stopped:
+        raise stopped[0]
     return np.frombuffer(b"".join(pieces), dtype="<i2").copy()
