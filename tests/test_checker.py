@@ -51,6 +51,8 @@ def test_every_care_warning_names_its_place_and_why(guide, write_script):
         f"{script}:6:5: warning: no way out offered in the first minute: say early that the listener can open "
         "their eyes, pause or stop at any time",
         f'{script}:8:9: warning: "You must" orders rather than invites: try "you might" or "if it feels right"',
+        f'{script}:8:9: warning: "Close your eyes" orders rather than invites: offer a choice: "you might close '
+        'your eyes, or rest your gaze on the floor"',
         f'{script}:10:9: warning: "Remember the time" orders rather than invites: never ask for a memory; try '
         '"if a memory comes, you might notice it"',
         f"{script}:11:9: warning: this line runs 41 words without a pause; split it into shorter lines (at most "
@@ -79,6 +81,13 @@ def test_a_careful_script_checks_clean_even_when_strict(guide, write_script):
         ("If you need to, open your eyes.", False),
         ("You don't have to do anything.", False),
         ("If a memory comes, you might notice it.", False),
+        ("Close your eyes now.", True),
+        ("You might close your eyes, or rest your gaze on the floor.", False),
+        ("If you like, close your eyes.", False),
+        ("Remember the worst thing your father did to you.", True),
+        ("Go back to that night.", True),
+        ("Relive it as it was.", True),
+        ("Let your attention go back to your feet.", False),
     ],
 )
 def test_orders_are_told_apart_from_invitations(guide, write_script, line, flagged):

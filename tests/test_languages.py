@@ -75,6 +75,44 @@ def test_a_language_with_no_rules_says_what_the_checks_cannot_see(write_script):
     assert any("not of 'nl'" in w for w in _warnings(script))
 
 
+HARMFUL = {
+    "en": (
+        ("Close your eyes now.", "Remember the worst thing your father did to you."),
+        ("You might close your eyes, or rest your gaze on the floor.", "If a memory comes, you might notice it."),
+    ),
+    "es": (
+        ("Cierra los ojos ahora.", "Recuerda lo peor que te hizo tu padre."),
+        ("Puedes cerrar los ojos, o dejar la mirada en el suelo.", "Si llega un recuerdo, puedes notarlo."),
+    ),
+    "de": (
+        ("Schließe die Augen jetzt.", "Geh zurück in jene Nacht."),
+        (
+            "Du kannst die Augen schließen, oder den Blick senken.",
+            "Wenn eine Erinnerung kommt, darfst du sie bemerken.",
+        ),
+    ),
+    "fr": (
+        ("Fermez les yeux maintenant.", "Retourne dans cette nuit."),
+        ("Tu peux fermer les yeux, ou baisser le regard.", "Si un souvenir vient, tu peux le remarquer."),
+    ),
+}
+"""In each language: closing the eyes told with no alternative, and a harm to recall or relive, then the same
+offered as a choice, and a memory let come."""
+
+
+@pytest.mark.parametrize("language", sorted(HARMFUL))
+def test_closed_eyes_with_no_choice_and_a_harm_to_relive_are_flagged_in_each_language(language, write_script):
+    (eyes, harm), (eyes_offered, memory_let_come) = HARMFUL[language]
+    close = LINES.get(language, ("", "", "You are here, today."))[2]
+    for line, flagged in ((eyes, True), (harm, True), (eyes_offered, False), (memory_let_come, False)):
+        way_out = LINES.get(language, ("You can open your eyes or stop at any time.",))[0]
+        script = load_script(
+            write_script(SCRIPT.format(language=language, way_out=way_out, order=line, close=close), f"{language}.yaml")
+        )
+        found = [w for w in _warnings(script) if "orders rather than invites" in w]
+        assert bool(found) is flagged, (line, found)
+
+
 def _warnings(script) -> list[str]:
     timeline = plan_session(script, lambda step: 22050)
     return [warning.message for warning in care_warnings(script, timeline)]

@@ -34,7 +34,8 @@ def check(env: Environment, strict: bool, requests: list[SessionRequest], servic
     total length, the word count and the voice. Errors name the file, line and
     column. Warnings point at what a practitioner would want to change: no content
     note, no closing, no way out offered in the first minute, lines that order
-    rather than invite, lines too long to follow, long sessions with no silence,
+    rather than invite (closing the eyes with no choice, a harm to recall or
+    relive among them), lines too long to follow, long sessions with no silence,
     and unused variables.
 
     A script's translations beside it (NAME.LANG.yaml) are checked with it, and
