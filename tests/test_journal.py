@@ -394,3 +394,34 @@ def test_the_check_in_asks_in_the_sessions_language_and_its_care_note_is_in_it_t
         [entry] = journal.entries()
     assert (entry.before, entry.after) == (4, 9)
     assert entry.text == f"Antes: con prisa\nDespués: cansada\n\n{reflect[0]}\nUn correo."
+
+
+def test_keys_typed_as_a_session_ends_are_not_taken_for_the_first_answer_after_it(env, write_script):
+    import dataclasses
+    import pty
+    import threading
+    import time
+
+    from guide.cli.checkin import Before, after_session
+    from guide.play.player import Ending, Outcome
+
+    controller, terminal = pty.openpty()
+    with open(terminal, encoding="utf-8", closefd=False) as typed:
+        at_terminal = dataclasses.replace(env, stdin=typed, stdin_isatty=True)
+        os.write(controller, b"g")  # pressed for the player as it ended, read by no one before the questions
+
+        def answer() -> None:
+            time.sleep(1.0)  # once the questions begin: what the person types to them
+            os.write(controller, b"3\ncalmer\n\n\n")
+
+        script = load_script(write_script("title: T\nsections:\n  - title: One\n    steps:\n      - say: Hello.\n"))
+        answering = threading.Thread(target=answer)
+        answering.start()
+        after_session(at_terminal, script, "t", Before(None, ""), Outcome(Ending.FINISHED, 1000))
+        answering.join()
+    os.close(controller)
+    os.close(terminal)
+    with Journal(at_terminal.data_dir) as journal:
+        [entry] = journal.entries()
+    assert entry.after == 3 and "calmer" in entry.text
+    assert "A whole number" not in at_terminal.stdout.getvalue(), "the first answer was taken as it was typed"

@@ -42,6 +42,22 @@ def ask_lines(env: Environment, question: str, words: Mapping[str, str]) -> str:
     return "\n".join(lines).strip()
 
 
+def discard_typed_ahead(env: Environment) -> None:
+    """Drop what was typed at the terminal before a question is asked: a key pressed for the player as a session
+    ended would otherwise be read as the first answer after it."""
+    if not env.stdin_isatty:
+        return
+    if sys.platform == "win32":
+        import msvcrt
+
+        while msvcrt.kbhit():  # type: ignore[attr-defined]
+            msvcrt.getwch()  # type: ignore[attr-defined]
+        return
+    import termios
+
+    termios.tcflush(env.stdin.fileno(), termios.TCIFLUSH)
+
+
 def ask_unseen(env: Environment, question: str) -> str:
     """A line typed without being shown, as a passphrase is."""
     with _no_echo(env):

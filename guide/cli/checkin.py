@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guide.cli.asking import ask, ask_distress, ask_lines, journal_seal
+from guide.cli.asking import ask, ask_distress, ask_lines, discard_typed_ahead, journal_seal
 from guide.environment import Environment
 from guide.errors import GuideError
 from guide.journal.care import care_note
@@ -54,6 +54,7 @@ def after_session(env: Environment, script: Script, session: str, before: Before
     words = rules_or_english(script.language).checkin
     distress, feelings, reflections = None, "", []
     if outcome.ending is not Ending.INTERRUPTED:
+        discard_typed_ahead(env)
         env.out("\n" + words["after_intro"])
         distress = ask_distress(env, words)
         feelings = ask(env, words["feelings_after"])
