@@ -425,3 +425,37 @@ def test_keys_typed_as_a_session_ends_are_not_taken_for_the_first_answer_after_i
         [entry] = journal.entries()
     assert entry.after == 3 and "calmer" in entry.text
     assert "A whole number" not in at_terminal.stdout.getvalue(), "the first answer was taken as it was typed"
+
+
+def test_locking_warns_first_and_asks_again_for_a_short_passphrase_or_a_typo(guide, tmp_path):
+    assert guide("journal", "write", "--text", "Held close.").returncode == 0
+    ran = answered(
+        ["journal", "lock"],
+        {},
+        tmp_path,
+        [
+            ("A passphrase for the journal:", "abc\n"),
+            ("A passphrase for the journal (try 2 of 3):", "quiet harbour\n"),
+            ("The same again (try 2 of 3):", "quiet harbor\n"),
+            ("A passphrase for the journal (try 3 of 3):", "quiet harbour\n"),
+            ("The same again (try 3 of 3):", "quiet harbour\n"),
+        ],
+    )
+    assert ran.code == 0, ran.stderr
+    shown = ran.shown.decode()
+    assert shown.index("cannot be recovered") < shown.index("A passphrase for the journal:"), "warned before"
+    assert "That one is too short to keep the journal safe" in shown and "The two differ." in shown
+    assert "Locked" in ran.stderr
+    assert guide("journal", "list", journal_passphrase="quiet harbour").returncode == 0
+
+
+def test_a_passphrase_off_a_terminal_or_not_text_is_a_clear_error(guide, run_guide):
+    assert guide("journal", "write", "--text", "Held close.").returncode == 0
+    off = guide("journal", "lock")
+    assert off.returncode == 2 and "or set GUIDE_JOURNAL_PASSPHRASE" in off.stderr
+    for weak in ("abc", "   ", "ab cd"):
+        refused = guide("journal", "lock", journal_passphrase=weak)
+        assert refused.returncode == 2 and "too short to keep the journal safe" in refused.stderr, weak
+    not_text = run_guide("journal", "lock", env={"GUIDE_JOURNAL_PASSPHRASE": "long enough \udcff words"})
+    assert not_text.returncode == 2 and "not valid text (UTF-8)" in not_text.stderr
+    assert "Traceback" not in not_text.stderr and "internal error" not in not_text.stderr

@@ -64,9 +64,24 @@ def ask_unseen(env: Environment, question: str) -> str:
         # Asked once echo is off, so that nothing typed the moment the question shows is seen.
         env.stdout.write(question + " ")
         env.stdout.flush()
-        answer = env.stdin.readline().rstrip("\n")
+        try:
+            answer = env.stdin.readline().rstrip("\n")
+        except UnicodeDecodeError:
+            raise UsageError(NOT_TEXT) from None
     env.out()
     return answer
+
+
+NOT_TEXT = "the passphrase is not valid text (UTF-8); give it again, in letters, digits or words"
+
+
+def as_text(passphrase: str) -> str:
+    """A passphrase that is text (UTF-8), or UsageError: bytes that are not text cannot be sealed with."""
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(NOT_TEXT) from None
+    return passphrase
 
 
 def journal_seal(env: Environment, journal: Journal) -> Seal | None:
@@ -81,7 +96,7 @@ def journal_seal(env: Environment, journal: Journal) -> Seal | None:
 def passphrase(env: Environment, question: str) -> str:
     """GUIDE_JOURNAL_PASSPHRASE, or the passphrase asked on the terminal; off a terminal without it, a refusal."""
     if env.journal_passphrase is not None:
-        return env.journal_passphrase
+        return as_text(env.journal_passphrase)
     if not (env.stdin_isatty and env.stdout_isatty):
         raise UsageError(
             "the journal is locked: run this on a terminal to be asked its passphrase, or set GUIDE_JOURNAL_PASSPHRASE"

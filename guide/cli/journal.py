@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from guide.atomic import write_text
-from guide.cli.asking import ask, ask_unseen, journal_seal, passphrase
+from guide.cli.asking import as_text, ask, ask_unseen, journal_seal, passphrase
 from guide.cli.checkin import CHECKINS_SETTING
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.journal.entries import KINDS, WRITTEN_KINDS, Entry, NewEntry
-from guide.journal.sealing import new_lock, opened
+from guide.journal.sealing import new_lock, opened, passphrase_problem
 from guide.journal.store import Journal
 
 TRIGGER_QUESTIONS = (
@@ -158,12 +158,37 @@ def lock(env: Environment) -> ExitCode:
     with Journal(env.data_dir) as kept:
         if kept.lock() is not None:
             raise UsageError("the journal is locked already")
-        chosen = passphrase(env, "A passphrase for the journal:")
-        if env.journal_passphrase is None and ask_unseen(env, "The same again:") != chosen:
-            raise UsageError("the two passphrases differ; nothing was changed")
-        kept.seal_all(*new_lock(chosen))
-    env.err("Locked: every entry's words are sealed. Without the passphrase they cannot be read, not even by you.")
+        kept.seal_all(*new_lock(_new_passphrase(env)))
+    env.err("Locked: every entry's words are sealed.")
     return ExitCode.OK
+
+
+LOCK_TRIES = 3
+
+
+def _new_passphrase(env: Environment) -> str:
+    """The passphrase chosen to lock the journal: GUIDE_JOURNAL_PASSPHRASE, or asked twice on the terminal once
+    the person knows it cannot be recovered; one too short, or a second that differs, is asked for again."""
+    if env.journal_passphrase is not None:
+        return as_text(env.journal_passphrase)
+    if not (env.stdin_isatty and env.stdout_isatty):
+        raise UsageError(
+            "to lock the journal, run this on a terminal to choose its passphrase, or set GUIDE_JOURNAL_PASSPHRASE"
+        )
+    env.out(
+        "A passphrase cannot be recovered: if it is forgotten, the journal's words cannot be read, not even by you. "
+        "Keep it somewhere safe."
+    )
+    for attempt in range(1, LOCK_TRIES + 1):
+        again = "" if attempt == 1 else f" (try {attempt} of {LOCK_TRIES})"
+        chosen = ask_unseen(env, f"A passphrase for the journal{again}:")
+        if (problem := passphrase_problem(chosen)) is not None:
+            env.out(f"That one is {problem}.")
+        elif ask_unseen(env, f"The same again{again}:") != chosen:
+            env.out("The two differ.")
+        else:
+            return chosen
+    raise UsageError("no passphrase was chosen; the journal was left as it was")
 
 
 @journal.command()

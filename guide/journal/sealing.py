@@ -58,10 +58,24 @@ class Seal:
             raise WrongPassphrase("this passphrase does not open the journal; nothing was changed") from None
 
 
+MIN_PASSPHRASE_CHARACTERS, MIN_PASSPHRASE_WORDS = 8, 3
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """What makes a passphrase too weak to lock the journal with, or None: it needs 8 characters or more, spaces
+    aside, or three words."""
+    if len("".join(passphrase.split())) >= MIN_PASSPHRASE_CHARACTERS or len(passphrase.split()) >= MIN_PASSPHRASE_WORDS:
+        return None
+    return (
+        f"too short to keep the journal safe: choose {MIN_PASSPHRASE_CHARACTERS} characters or more, or "
+        f"{MIN_PASSPHRASE_WORDS} words"
+    )
+
+
 def new_lock(passphrase: str) -> tuple[Lock, Seal]:
     """A lock for a new passphrase, and the seal it makes."""
-    if not passphrase:
-        raise UsageError("an empty passphrase locks nothing; choose one you will remember")
+    if (problem := passphrase_problem(passphrase)) is not None:
+        raise UsageError(f"the passphrase is {problem}; nothing was changed")
     salt = os.urandom(SALT_BYTES)
     seal = Seal(passphrase, salt)
     return Lock(salt, seal.seal(CHECK.decode()).encode()), seal
