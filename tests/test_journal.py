@@ -459,3 +459,26 @@ def test_a_passphrase_off_a_terminal_or_not_text_is_a_clear_error(guide, run_gui
     not_text = run_guide("journal", "lock", env={"GUIDE_JOURNAL_PASSPHRASE": "long enough \udcff words"})
     assert not_text.returncode == 2 and "not valid text (UTF-8)" in not_text.stderr
     assert "Traceback" not in not_text.stderr and "internal error" not in not_text.stderr
+
+
+@pytest.mark.parametrize(
+    ("ending", "heard_ms", "asked_all"),
+    [("QUIT", 10_000, False), ("LOST", 60_000, False), ("QUIT", 240_000, True), ("FINISHED", 60_000, True)],
+)
+def test_a_session_left_in_its_first_minutes_asks_one_gentle_question_not_the_reflections(
+    env, write_script, ending, heard_ms, asked_all
+):
+    import dataclasses
+    import io
+
+    from guide.cli.checkin import Before, after_session
+    from guide.play.player import Ending, Outcome
+
+    script = load_script(
+        write_script("title: T\nsections:\n  - title: One\n    steps:\n      - say: Hello.\nreflect:\n  - What came?\n")
+    )
+    answers = dataclasses.replace(env, stdin=io.StringIO("shaken\n\n\n\n"))
+    after_session(answers, script, "t", Before(None, ""), Outcome(Ending[ending], heard_ms))
+    asked = answers.stdout.getvalue()
+    assert ("distress" in asked) is asked_all and ("What came?" in asked) is asked_all
+    assert "A few words for how you feel now" in asked

@@ -49,6 +49,10 @@ def before_session(env: Environment, script: Script) -> Before:
     return Before(distress, feelings)
 
 
+EARLY_STOP_MS = 3 * 60_000
+"""A session left before this much of it was heard gets one gentle question after it, not the reflections."""
+
+
 def after_session(env: Environment, script: Script, session: str, before: Before, outcome: Outcome) -> None:
     """Ask how it was (unless the play was broken off with Ctrl+C), and keep it all in the journal."""
     words = rules_or_english(script.language).checkin
@@ -56,12 +60,16 @@ def after_session(env: Environment, script: Script, session: str, before: Before
     if outcome.ending is not Ending.INTERRUPTED:
         discard_typed_ahead(env)
         env.out("\n" + words["after_intro"])
-        distress = ask_distress(env, words)
-        feelings = ask(env, words["feelings_after"])
-        for prompt in script.reflect:
-            answer = ask_lines(env, f"\n{prompt}", words)
-            if answer:
-                reflections.append(f"{prompt}\n{answer}")
+        if outcome.ending is not Ending.FINISHED and outcome.heard_ms < EARLY_STOP_MS:
+            # Stopped early, perhaps because it was too much: one gentle question, not a rating or reflections.
+            feelings = ask(env, words["feelings_after"])
+        else:
+            distress = ask_distress(env, words)
+            feelings = ask(env, words["feelings_after"])
+            for prompt in script.reflect:
+                answer = ask_lines(env, f"\n{prompt}", words)
+                if answer:
+                    reflections.append(f"{prompt}\n{answer}")
     said = [words[when].format(words=text) for when, text in (("before", before.feelings), ("after", feelings)) if text]
     entry = NewEntry(
         kind="checkin",
