@@ -235,11 +235,13 @@ def test_the_report_holds_every_entry_and_draws_each_check_in(guide, data_env, t
 def test_a_gentle_word_when_sessions_leave_someone_worse_said_once(tmp_path):
     with Journal(tmp_path / "data") as journal:
         said = []
-        for before, after in [(3, 2), (4, 5), (4, 6), (5, 7), (2, 1), (3, 8), (2, 1)]:
+        for before, after in [(3, 2), (4, 5), (4, 6), (5, 7), (2, 1), (3, 8), (2, 1), (6, 9), (8, 8)]:
             journal.add(NewEntry("checkin", "", "body-awareness", before, after))
-            said.append(care_note(journal) is not None)
-    # Worse twice running (the third), then still worse (the fourth: not said again), then 8 after one.
-    assert said == [False, False, True, False, False, True, False]
+            said.append(care_note(journal))
+    # Worse twice running (the third), then still worse (the fourth: not said again); 8 or more every time, with
+    # where urgent help is.
+    assert [note is not None for note in said] == [False, False, True, False, False, True, False, True, True]
+    assert all("findahelpline.com" in said[i] for i in (5, 7, 8)) and "findahelpline.com" not in said[2]
     note = rules_or_english("en").checkin["care_note"]
     assert "therapist" in note and "when-you-are-triggered" in note
 
