@@ -484,3 +484,40 @@ def test_a_session_left_in_its_first_minutes_asks_one_gentle_question_not_the_re
     asked = answers.stdout.getvalue()
     assert ("distress" in asked) is asked_all and ("What came?" in asked) is asked_all
     assert "A few words for how you feel now" in asked
+
+
+@pytest.mark.parametrize("choice", ["g", "q"])
+def test_at_great_distress_before_a_session_it_pauses_offers_grounding_and_says_where_help_is(
+    write_script, alsa_capture, tmp_path, choice
+):
+    env, capture = alsa_capture
+    script = write_script(CHECKED_SCRIPT)
+    grounding = load_script(builtin_session("when-you-are-triggered", "en"))
+    # Once the questions after it begin: what was typed before them is dropped as they start.
+    after = [("A moment to check in again", ""), ("how you feel now, if you like:", "\n")]
+    if choice == "g":
+        after.insert(1, ("from 0 to 10? (Enter skips)", "\n"))
+        after += [(prompt, "\n") for prompt in grounding.reflect]
+    ran = answered(
+        ["play", str(script)],
+        env,
+        tmp_path,
+        [
+            ("How much distress do you feel right now, from 0 to 10? (Enter skips)", "10\n"),
+            ("A few words for how you feel, if you like:", "too much\n"),
+            ("g plays a short grounding practice instead; q stops here:", f"{choice}\n"),
+            *after,
+        ],
+    )
+    assert ran.code == 0, ran.stderr
+    shown = ran.shown.decode()
+    assert "This may not be the moment for this practice" in shown and "findahelpline.com" in shown
+    with Journal(_data_dir()) as journal:
+        [entry] = journal.entries()
+    assert entry.before == 10
+    if choice == "g":
+        assert entry.session == "when-you-are-triggered" and grounding.title in shown
+        assert capture.stat().st_size > 0, "the grounding practice played"
+    else:
+        assert entry.session == str(script) and entry.heard_ms == 0
+        assert not capture.exists() or capture.stat().st_size == 0, "nothing played"

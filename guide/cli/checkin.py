@@ -3,6 +3,7 @@ script's reflections, kept in the journal with how far the session was heard."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from guide.cli.asking import ask, ask_distress, ask_lines, discard_typed_ahead, journal_seal
@@ -47,6 +48,30 @@ def before_session(env: Environment, script: Script) -> Before:
     feelings = ask(env, words["feelings_before"])
     env.out()
     return Before(distress, feelings)
+
+
+HIGH_BEFORE = 9
+"""Distress before a session at which the program pauses, and offers the short grounding practice instead."""
+GROUNDING_SESSION = "when-you-are-triggered"
+
+
+class Choice(enum.Enum):
+    """What the person chose at the pause before a session, when they came to it in great distress."""
+
+    GO_ON = "go on"
+    GROUND = "ground"
+    STOP = "stop"
+
+
+def offer_at_high_distress(env: Environment, script: Script, before: Before) -> Choice:
+    """At 9 or 10 before a session: a kind word that this may not be the moment for it, where urgent help is, and
+    the choice of going on, the short grounding practice instead, or stopping here."""
+    if before.distress is None or before.distress < HIGH_BEFORE:
+        return Choice.GO_ON
+    words = rules_or_english(script.language).checkin
+    env.out(f"{words['high_before']} {words['urgent_help']}")
+    answer = ask(env, words["high_before_choice"]).lower()
+    return Choice.GROUND if answer == "g" else Choice.STOP if answer == "q" else Choice.GO_ON
 
 
 EARLY_STOP_MS = 3 * 60_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import click
 
@@ -26,6 +26,7 @@ from guide.rendering.services import Services
 from guide.rendering.session import voice_description
 from guide.rendering.steps import spoken_lines
 from guide.rendering.timeline import CueKind
+from guide.script import library
 from guide.script.language_rules import rules_or_english
 from guide.script.model import Script
 from guide.script.values import format_clock
@@ -89,6 +90,15 @@ def play(
     if script.duration is not None and script.duration.flexible:
         _say_if_unmet(env, script, request, services)
     before = checkin.before_session(env, script) if checkin.wanted(env, no_checkin, quiet) else None
+    choice = checkin.offer_at_high_distress(env, script, before) if before is not None else checkin.Choice.GO_ON
+    if choice is checkin.Choice.STOP:
+        assert before is not None
+        checkin.after_session(env, script, script_ref, before, Outcome(Ending.QUIT, 0))
+        return ExitCode.OK
+    if choice is checkin.Choice.GROUND:
+        request = grounding_request(request, script.language)
+        script_ref, loaded, resume, from_section = request.script, load(request, services), False, None
+        script = loaded.script
     listening_to = Listening(
         device, quiet, verbose, export_suggestion(script_ref), ResumePlaces(env.data_dir), resume, from_section
     )
@@ -105,6 +115,22 @@ def play(
         for prompt in script.reflect:
             env.out(f"  • {prompt}")
     return ENDING_CODES.get(outcome.ending, ExitCode.OK)
+
+
+def grounding_request(request: SessionRequest, language: str) -> SessionRequest:
+    """The short grounding practice, in the language of the session it stands in for where it is written in it,
+    with the voice and levels asked for that session."""
+    spoken = language if library.builtin_session(checkin.GROUNDING_SESSION, language) is not None else None
+    return replace(
+        request,
+        script=checkin.GROUNDING_SESSION,
+        variables=(),
+        variables_at=(),
+        shared_variables=(),
+        vars_file=None,
+        duration=None,
+        voice=replace(request.voice, language=spoken),
+    )
 
 
 ENDING_CODES = {Ending.INTERRUPTED: ExitCode.INTERRUPTED, Ending.LOST: ExitCode.MISSING_DEPENDENCY}
