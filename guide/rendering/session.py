@@ -244,9 +244,11 @@ def _fade_in_ms(timeline: Timeline) -> int:
 
 
 def _fade_out_ms(timeline: Timeline, speech: list[tuple[int, int]]) -> int:
-    """The session fades out over its last moments, after the last word."""
+    """The session fades out over its last moments, after the last word. A millisecond is kept clear of it: the
+    fade is placed in samples from the session's end, the word from its start, and each rounds on its own, so that
+    otherwise the fade could touch the word's last sample."""
     last_word = max((end for _, end in speech), default=0)
-    return max(0, min(FADE_OUT_MS, timeline.length_ms - last_word))
+    return max(0, min(FADE_OUT_MS, timeline.length_ms - last_word - 1))
 
 
 def _sound(step: Step, clips: dict[Say, np.ndarray], loudness: float, trim_db: float, gains: Gains) -> Sound | None:
