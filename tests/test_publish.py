@@ -608,3 +608,11 @@ def test_a_practices_weekly_round_reads_as_podcast_apps_read_it(run_guide, write
     assert not places["sam"].exists()
     listed = run_guide("publish", "--site", str(tmp_path / "site"), "--list")
     assert [line.split()[0] for line in listed.stdout.splitlines()] == ["ana", "ben", "lucia"]
+
+
+def test_a_web_address_with_an_at_sign_is_no_email_address(tmp_path):
+    from guide.publish.site import Site
+
+    web = Site(tmp_path / "site", BASE_URL, None, {}, AUTHOR, "https://social.example/@harbor")
+    mail = Site(tmp_path / "site", BASE_URL, None, {}, AUTHOR, CONTACT)
+    assert (web.contact_email, mail.contact_email) == (None, CONTACT)

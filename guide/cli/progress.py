@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol
 
 import click
 
@@ -12,12 +11,8 @@ from guide.environment import Environment
 from guide.output.batch import Outcome, Result
 
 
-class Told(Protocol):
-    def __call__(self, outcome: Outcome) -> None: ...
-
-
 @contextmanager
-def client_progress(env: Environment, clients: int) -> Iterator[Told]:
+def client_progress(env: Environment, clients: int) -> Iterator[Callable[[Outcome], None]]:
     """What to call as each client's file is finished. On a terminal, a bar moves a step per client and names the
     one just done, and what became of each is said after it; elsewhere (a log, a pipe), a line is written for
     each client as it finishes, so that a long batch is seen to move."""

@@ -146,9 +146,10 @@ def _write_handouts(env: Environment, site: Site, folder: Path) -> None:
     if folder.resolve().is_relative_to(site.folder.resolve()):
         raise UsageError(f"--handout {folder}: the cards name the clients; write them outside the site")
     folder.mkdir(parents=True, exist_ok=True)
-    for client_id, feed in sorted(site.published().items()):
+    published = site.published()
+    for client_id, feed in sorted(published.items()):
         write_text_if_changed(folder / f"{client_id}.html", handout_html(site, client_id, feed), mode=0o600)
-    env.err(f"Wrote a card for each of {len(site.published())} clients into {folder}.")
+    env.err(f"Wrote a card for each of {len(published)} clients into {folder}.")
 
 
 def _list(env: Environment, site: Site, as_json: bool) -> None:
@@ -173,14 +174,16 @@ def _publish(
     jobs: int,
 ) -> ExitCode:
     """Publish the session to every client in the file whose entry is sound and who was not removed."""
-    clients, scripts, held_back = _checked(env, request, services, clients_file)
-    for client in clients:
-        if site.is_removed(client.id):
-            env.err(
-                f"{client.id}: removed on {site.clients[client.id].removed}; --restore-client {client.id} "
-                "publishes for them again, at a new address"
-            )
-    clients = [client for client in clients if not site.is_removed(client.id)]
+    checked, scripts, held_back = _checked(env, request, services, clients_file)
+    clients = []
+    for client in checked:
+        if not site.is_removed(client.id):
+            clients.append(client)
+            continue
+        env.err(
+            f"{client.id}: removed on {site.clients[client.id].removed}; --restore-client {client.id} "
+            "publishes for them again, at a new address"
+        )
     outcomes = _published(env, site, request, services, clients, scripts, bitrate, jobs) if clients else []
     if held_back:
         entries = held_back + len(clients)
@@ -257,12 +260,12 @@ def _write_feed(site: Site, client_id: str, script: Script) -> None:
     """The client's cover, page and feed, each written whole; the feed last, so that it never names a file that
     is not there yet."""
     folder = site.client_folder(client_id)
+    feed = site.clients[client_id]
     if script.cover is not None:
         artwork = folder / f"cover{script.cover.suffix.lower()}"
         write_bytes_if_changed(artwork, script.cover.read_bytes())
     else:
         artwork = folder / "artwork.jpg"
-        write_bytes_if_changed(artwork, artwork_jpeg(site.title_in(site.clients[client_id].language)))
-    feed = site.clients[client_id]
+        write_bytes_if_changed(artwork, artwork_jpeg(site.title_in(feed.language)))
     write_text_if_changed(folder / "index.html", page_html(site, feed))
     write_text_if_changed(folder / "feed.xml", feed_xml(site, feed, artwork))

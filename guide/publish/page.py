@@ -102,7 +102,7 @@ def page_html(site: Site, feed: ClientFeed) -> str:
         f'<button type="button" data-copy="feed">{words["copy"]}</button>',
         f'<span id="copied" role="status" data-said="{words["copied"]}"></span>',
         "</section>",
-        _contact(site.contact, words["contact"]) if site.contact else "",
+        _contact(site, words["contact"]) if site.contact else "",
         "</main>",
         f"<script>{SCRIPT}</script>",
         "</body></html>",
@@ -110,9 +110,10 @@ def page_html(site: Site, feed: ClientFeed) -> str:
     return "\n".join(part for part in parts if part) + "\n"
 
 
-def _contact(contact: str, sentence: str) -> str:
+def _contact(site: Site, sentence: str) -> str:
     """The practice's contact as the page's footer: `sentence` (escaped already) with a link to write or visit."""
-    address = contact if "@" not in contact else f"mailto:{contact}"
+    contact = site.contact or ""
+    address = f"mailto:{site.contact_email}" if site.contact_email else contact
     link = f'<a href="{html.escape(address)}">{html.escape(contact)}</a>'
     return f"<footer><p>{sentence.format(contact=link)}</p></footer>"
 

@@ -86,7 +86,8 @@ class Site:
 
     @property
     def contact_email(self) -> str | None:
-        return self.contact if self.contact is not None and "@" in self.contact else None
+        """The contact where it is an email address (else it is a web address)."""
+        return self.contact if self.contact is not None and EMAIL.fullmatch(self.contact) else None
 
     @property
     def manifest_path(self) -> Path:
@@ -95,7 +96,7 @@ class Site:
     @property
     def records_path(self) -> Path:
         """What made each client's files: beside the site, private, as the manifest is."""
-        return self.folder.with_name(self.folder.name + RECORDS_SUFFIX)
+        return _beside(self.folder, RECORDS_SUFFIX)
 
     def title_in(self, language: str) -> str:
         """The title of a feed in `language`, and of its page."""
@@ -196,12 +197,17 @@ class Site:
 
 def lock_path(folder: Path) -> Path:
     """Held while a run writes the site: beside it, as the manifest is."""
-    return folder.with_name(folder.name + LOCK_SUFFIX)
+    return _beside(folder, LOCK_SUFFIX)
 
 
 def manifest_path(folder: Path) -> Path:
     """Beside the site folder, so that uploading the site never uploads who its clients are."""
-    return folder.with_name(folder.name + MANIFEST_SUFFIX)
+    return _beside(folder, MANIFEST_SUFFIX)
+
+
+def _beside(folder: Path, suffix: str) -> Path:
+    """A file of the site's own kept beside its folder, never in it, so that uploading the site never uploads it."""
+    return folder.with_name(folder.name + suffix)
 
 
 def checked_base_url(url: str) -> str:

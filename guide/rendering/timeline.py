@@ -105,8 +105,13 @@ class Layout:
     silent_ms: int
 
     @property
+    def fixed_ms(self) -> int:
+        """How long it lasts less its silences: the part no scale changes."""
+        return self.natural.length_ms - self.silent_ms
+
+    @property
     def reach(self) -> tuple[int, int]:
-        fixed = self.natural.length_ms - self.silent_ms
+        fixed = self.fixed_ms
         return fixed + math.ceil(self.silent_ms * MIN_SCALE), fixed + math.floor(self.silent_ms * MAX_SCALE)
 
     def holds(self, target: int) -> bool:
@@ -194,8 +199,7 @@ def _chapters(titles: list[str], cues: list[Cue], length_ms: int) -> tuple[Chapt
 def fit(laid: Layout, target: int, reach: tuple[int, int]) -> Timeline:
     """The layout's silences scaled to meet `target`; FitError, saying the `reach` of the script it is a version
     of, where they cannot."""
-    natural, silent = laid.natural, laid.silent_ms
-    fixed = natural.length_ms - silent
+    natural, silent, fixed = laid.natural, laid.silent_ms, laid.fixed_ms
     if not silent:
         if abs(natural.length_ms - target) <= FIT_TOLERANCE_MS:
             return natural

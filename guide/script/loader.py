@@ -71,14 +71,13 @@ class ScriptReader(ValueReader):
     ) -> Script:
         fields = self.mapping(root, "the script", format.TOP_LEVEL)
         declared = self.declared_variables(fields.get("variables"))
-        unknown = sorted(set(overrides) - set(declared))
-        left_out = tuple(name for name in unknown if name in shared and misspelling_of(name, declared) is None)
-        for name in left_out:
-            del overrides[name]
-        for name in unknown:
-            if name in left_out:
-                continue
+        left_out: list[str] = []
+        for name in sorted(set(overrides) - set(declared)):
             meant = misspelling_of(name, declared)
+            if name in shared and meant is None:
+                left_out.append(name)
+                del overrides[name]
+                continue
             has = f"it has: {', '.join(sorted(declared)) or 'none'}"
             problem = f"{self.path} declares no such variable ({f'did you mean {meant}?' if meant else has})"
             if name in given_at:
@@ -119,7 +118,7 @@ class ScriptReader(ValueReader):
                 "leave the heart of it without keep: (always)",
             )
         unused = tuple((name, at) for name, (_, at) in declared.items() if name not in self.shared.used)
-        return replace(script, unused_variables=unused, left_out_variables=left_out)
+        return replace(script, unused_variables=unused, left_out_variables=tuple(left_out))
 
     def section(self, node: Node) -> Section:
         fields = self.mapping(node, "a section", format.SECTION)
