@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from guide.sound.ffmpeg import decode  # noqa: F401  (re-exported: the tests decode as the program does)
-from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD
+from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, ms_to_samples
 
 
 def silences(samples: np.ndarray, min_ms: int, threshold: int = SILENCE_THRESHOLD) -> list[tuple[float, float]]:
@@ -81,6 +81,13 @@ def render(script_path: Path, variables: dict[str, str] | None = None):
     loaded = Loaded(load_script(script_path, variables), reference)
     session = voiced(loaded, SessionRequest(str(script_path)), services())
     return session.timeline, np.concatenate(list(session.chunks()))
+
+
+def during(samples: np.ndarray, cue) -> np.ndarray:
+    """The samples of a cue's span, from the sample where the mix places it: a span found by rounding its start
+    and end each on its own is a sample longer or shorter now and then, as the cue starts."""
+    start = ms_to_samples(cue.start_ms)
+    return samples[start : start + ms_to_samples(cue.length_ms)]
 
 
 def fundamental_hz(samples: np.ndarray) -> float:

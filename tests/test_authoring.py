@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import first_sound_after, fundamental_hz, render, silences
+from measure import during, first_sound_after, fundamental_hz, render, silences
 
 from guide.rendering.timeline import CueKind
 from guide.sound.pcm import SAMPLE_RATE
@@ -176,13 +176,10 @@ def test_voice_profiles_set_rate_pitch_and_volume(write_script):
     timeline, samples = render(script)
     plain, child, slow, quiet = [c for c in timeline.cues if c.kind is CueKind.SAY]
 
-    def part(cue):
-        return samples[round(cue.start_ms * 22.05) : round(cue.end_ms * 22.05)]
-
-    semitones = 12 * np.log2(fundamental_hz(part(child)) / fundamental_hz(part(plain)))
+    semitones = 12 * np.log2(fundamental_hz(during(samples, child)) / fundamental_hz(during(samples, plain)))
     assert semitones == pytest.approx(4, abs=1)
     assert slow.length_ms / plain.length_ms == pytest.approx(120 / 80, rel=0.15)
-    level = 20 * np.log10(np.std(part(quiet).astype(float)) / np.std(part(plain).astype(float)))
+    level = 20 * np.log10(np.std(during(samples, quiet).astype(float)) / np.std(during(samples, plain).astype(float)))
     assert level == pytest.approx(-6.02, abs=0.5)
 
 
@@ -212,9 +209,7 @@ def test_a_personalized_render_differs_where_the_variable_is_spoken_and_nowhere_
     pairs = list(zip(default_plan.cues, named_plan.cues, strict=True))
     differing = []
     for a, b in pairs:
-        part_a = default[round(a.start_ms * 22.05) : round(a.end_ms * 22.05)]
-        part_b = named[round(b.start_ms * 22.05) : round(b.end_ms * 22.05)]
-        if len(part_a) != len(part_b) or not np.array_equal(part_a, part_b):
+        if not np.array_equal(during(default, a), during(named, b)):
             differing.append(a.step.text if a.kind is CueKind.SAY else a.kind)
     assert differing == ["Hello, little one. Let's sit together in the garden."]
 

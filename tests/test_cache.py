@@ -177,3 +177,11 @@ def test_many_new_lines_are_spoken_on_every_core_and_each_is_kept(write_script, 
     assert [line.text for line in clips] == lines
     assert all(len(clip) > SAMPLE_RATE / 2 for clip in clips.values()), "every line, wherever spoken, is heard"
     assert len(clips_in(tmp_path / "cache")) == len(lines)
+
+
+def test_a_measure_taken_by_two_renders_at_once_is_the_one_kept_first(tmp_path):
+    first, second = ClipCache(tmp_path), ClipCache(tmp_path)
+    assert second.get_measure("gain") is None, "the second render looks before the first keeps its measure"
+    assert first.keep_measure("gain", -3.5) == -3.5
+    assert second.keep_measure("gain", -3.25) == -3.5
+    assert ClipCache(tmp_path).get_measure("gain") == -3.5

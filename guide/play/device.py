@@ -249,6 +249,10 @@ class SoundDevice:
                 self._lock.wait_for(
                     lambda: self._queued >= frames or self.asked < self._drained_at or not self._running, DRY_WAIT_S
                 )
+            if not self._running:
+                # Stopping: the device may call on until `stop` reaches it, which a busy machine can hold up; one
+                # with no clock would meanwhile take silence as fast as it is given, thousands of periods of it.
+                self._lock.wait(max(0.0, self._last_asked_at + frames / SAMPLE_RATE - now))
             wanted = frames * FRAME_BYTES
             pieces = []
             while self._blocks and wanted:

@@ -70,16 +70,14 @@ class Gains:
                 gain_db = loudness - measured if math.isfinite(measured) else 0.0
                 heard = clip_loudness(limit_whole(scaled * db_to_gain(gain_db), _LINE_CEILING))
                 gain_db += loudness - heard if math.isfinite(heard) else 0.0
-                self.cache.put_measure(stored, gain_db)
+                gain_db = self.cache.keep_measure(stored, gain_db)
             self.found[key, loudness] = gain_db
         return self.found[key, loudness]
 
     def keep(self, samples: np.ndarray, loudness: float, gain_db: float) -> None:
         """Keep `gain_db` as the gain of `samples` at `loudness`, unless one is kept already: a line levelled by
         its first sentence while the rest was spoken is heard at that level wherever it plays again."""
-        stored = _gain_key(samples, loudness)
-        if self.cache.get_measure(stored) is None:
-            self.cache.put_measure(stored, gain_db)
+        self.cache.keep_measure(_gain_key(samples, loudness), gain_db)
 
 
 def _gain_key(samples: np.ndarray, loudness: float) -> str:

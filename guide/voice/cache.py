@@ -44,6 +44,18 @@ class ClipCache:
     def put_measure(self, key: str, value: float) -> None:
         self.put_record(key, value)
 
+    def keep_measure(self, key: str, value: float) -> float:
+        """Store a measure unless one is stored under its key already, and return the one the cache keeps: two
+        renders that measure the same thing at once, each a little differently (a line levelled whole, or by its
+        first sentence while the rest is spoken), must both use the one stored first to sound the same."""
+        if key not in self._measures:
+            self._store_record(key, value, keep_existing=True)
+        kept = self.get_measure(key)
+        if kept is None:  # nothing could be stored, or the entry there is damaged: this one takes its place
+            self.put_measure(key, value)
+            kept = value
+        return kept
+
     def get_record(self, key: str) -> object:
         """Anything measured before and kept as JSON (a number, a voice's length model), or None."""
         if key in self._measures or self.folder is None:
@@ -57,9 +69,14 @@ class ClipCache:
 
     def put_record(self, key: str, value: object) -> None:
         self._measures[key] = value
+        self._store_record(key, value)
+
+    def _store_record(self, key: str, value: object, keep_existing: bool = False) -> None:
         if self.folder is not None:
             self._store(
-                self.folder / "measures" / f"{key}.json", lambda path: path.write_text(json.dumps({"value": value}))
+                self.folder / "measures" / f"{key}.json",
+                lambda path: path.write_text(json.dumps({"value": value})),
+                keep_existing,
             )
 
     def _path(self, key: str) -> Path:
