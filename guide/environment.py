@@ -38,7 +38,7 @@ class Environment:
     """The journal's passphrase (`GUIDE_JOURNAL_PASSPHRASE`), for reading and writing a locked journal without
     being asked; never shown."""
     editor: str | None = None
-    """The editor `guide journal write` opens (`VISUAL`, or `EDITOR`); None lets Click choose."""
+    """The editor `guide journal write` opens (`VISUAL`, or `EDITOR`); with None, the entry is typed at the terminal."""
     locale_language: str | None = None
     """The language of the person's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`) as a tag such as `de-DE`; None
     for the C or POSIX locale, or none set. It picks a built-in session's language when none is asked for."""

@@ -10,11 +10,13 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 from measure import played
-from terminal import answered
+from terminal import Terminal, answered
 
 from guide.journal.care import care_note
 from guide.journal.entries import NewEntry
@@ -86,6 +88,83 @@ def test_the_editor_writes_an_entry_on_a_terminal(tmp_path):
     assert ran.code == 0, ran.stderr
     with Journal(_data_dir()) as journal:
         assert [(e.kind, e.text) for e in journal.entries()] == [("reflection", "Written in my editor.")]
+
+
+NO_EDITOR = {"VISUAL": "", "EDITOR": ""}
+
+
+def test_with_no_editor_a_letter_is_typed_at_the_terminal_after_its_opening(tmp_path):
+    ran = answered(
+        ["journal", "write", "--kind", "letter-to"],
+        NO_EDITOR,
+        tmp_path,
+        [("An empty line, or Ctrl+D, ends it.", ""), ("Dear younger me,", "I see you.\nYou were so brave.\n\n")],
+    )
+    assert ran.code == 0, ran.stderr
+    ran = answered(["journal", "write"], NO_EDITOR, tmp_path, [("Ctrl+D, ends it.", "A small win today.\n\x04")])
+    assert ran.code == 0, ran.stderr
+    assert "Dear" not in ran.shown.decode(), "a note has no opening"
+    with Journal(_data_dir()) as journal:
+        assert [(e.kind, e.text) for e in journal.entries()] == [
+            ("letter-to", "Dear younger me,\nI see you.\nYou were so brave."),
+            ("note", "A small win today."),
+        ]
+
+
+PAGE_EDITOR = """\
+#!/bin/sh
+printf '%s\\n' "$1" > "{seen}"
+stat -c '%a' "$1" "$(dirname "$1")" >> "{seen}"
+cat "$1" >> "{seen}"
+{then}
+"""
+"""An editor that tells where its page is (the path, its mode and its folder's), and what was on it, then
+does `then`."""
+
+
+def page_editor(tmp_path, then: str) -> tuple[dict[str, str], Path]:
+    seen = tmp_path / "seen.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(PAGE_EDITOR.format(seen=seen, then=then))
+    editor.chmod(0o755)
+    return {"VISUAL": str(editor)}, seen
+
+
+def test_the_editors_page_opens_on_a_note_and_an_opening_and_never_leaves_the_private_folder(tmp_path):
+    env, seen = page_editor(tmp_path, then='printf "I am here for you now.\\n" >> "$1"')
+    ran = answered(["journal", "write", "--kind", "letter-to"], env, tmp_path)
+    assert ran.code == 0, ran.stderr
+    page, page_mode, folder_mode, *started = seen.read_text().splitlines()
+    assert Path(page).parent == _data_dir() / "writing" and (page_mode, folder_mode) == ("600", "700")
+    assert started[0].startswith("<!-- Write to your younger self") and started[-1] == "Dear younger me,"
+    assert not Path(page).exists(), "the page is removed once kept"
+    with Journal(_data_dir()) as journal:
+        [entry] = journal.entries()
+    assert entry.text == "Dear younger me,\nI am here for you now.", "the note is not kept"
+
+
+def test_a_page_left_by_a_writer_that_was_killed_is_removed_the_next_time(tmp_path):
+    editor_pid = tmp_path / "editor.pid"
+    env, seen = page_editor(
+        tmp_path, then=f'printf "Words I had not kept.\\n" >> "$1"; echo $$ > {editor_pid}; exec sleep 60'
+    )
+    writing = Terminal(["journal", "write"], env, tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while not (seen.exists() and len(seen.read_text().splitlines()) > 3):
+            assert time.monotonic() < deadline and writing.pump(), "the editor never opened"
+        page = Path(seen.read_text().splitlines()[0])
+        assert page.parent == _data_dir() / "writing", "the words wait in the private folder, not the shared one"
+        listing = answered(["journal", "list"], {}, tmp_path)
+        assert listing.code == 0 and page.exists(), "a page still being written is left alone"
+        writing.process.kill()
+        writing.process.wait()
+    finally:
+        writing.close()
+        if editor_pid.exists():
+            os.kill(int(editor_pid.read_text()), signal.SIGKILL)
+    assert answered(["journal", "list"], {}, tmp_path).code == 0
+    assert not page.exists() and list(page.parent.iterdir()) == []
 
 
 def test_a_trigger_is_asked_question_by_question_on_a_terminal(tmp_path):
@@ -314,6 +393,47 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
     assert entry.heard_ms == pytest.approx(len(_frames(exported)) / 2 / 22.05, abs=5)
 
 
+def test_a_locked_journal_asks_its_passphrase_before_the_check_in_and_never_loses_one(
+    guide, write_script, alsa_capture, tmp_path
+):
+    env, capture = alsa_capture
+    assert guide("journal", "lock", journal_passphrase="quiet harbour").returncode == 0
+    script = str(write_script(CHECKED_SCRIPT))
+    ran = answered(
+        ["play", script],
+        env,
+        tmp_path,
+        [
+            ("The journal's passphrase:", "quiet harbor\n"),
+            ("That passphrase does not open the journal.", ""),
+            ("The journal's passphrase (try 2 of 3):", "quiet harbour\n"),
+            ("How much distress do you feel right now", "6\n"),
+            ("A few words for how you feel, if you like:", "tense\n"),
+            ("A moment to check in again", ""),
+            ("from 0 to 10? (Enter skips)", "3\n"),
+            ("how you feel now, if you like:", "calmer\n"),
+            ("What did you notice?", "\n"),
+            ("What would you like to remember?", "\n"),
+        ],
+    )
+    assert ran.code == 0, ran.stderr
+    shown = ran.shown.decode()
+    assert shown.index("(try 2 of 3)") < shown.index("How much distress"), "the passphrase comes first"
+    assert "Kept in your journal" in shown and "quiet harbour" not in shown
+    [entry] = listed(guide, journal_passphrase="quiet harbour")
+    assert (entry["before"], entry["after"], entry["text"]) == (6, 3, "Before: tense\nAfter: calmer")
+    assert b"calmer" not in (_data_dir() / FILE_NAME).read_bytes(), "sealed like every entry of a locked journal"
+
+    capture.unlink()
+    tries = [(f"The journal's passphrase{again}:", "wrong words\n") for again in ("", " (try 2 of 3)", " (try 3 of 3)")]
+    ran = answered(["play", script], env, tmp_path, tries)
+    assert ran.code == 0, ran.stderr
+    assert "there is no check-in this time: nothing is asked that could not be kept" in " ".join(ran.stderr.split())
+    assert "How much distress" not in ran.shown.decode(), "no question is asked whose answer would be lost"
+    assert capture.stat().st_size > 0, "the session played all the same"
+    assert len(listed(guide, journal_passphrase="quiet harbour")) == 1
+
+
 @pytest.mark.parametrize("how", ["--no-checkin", "checkins off", "not a terminal"])
 def test_no_check_in_when_asked_for_none_or_off_a_terminal(how, run_guide, write_script, alsa_capture, tmp_path):
     env, _ = alsa_capture
@@ -404,7 +524,7 @@ def test_keys_typed_as_a_session_ends_are_not_taken_for_the_first_answer_after_i
     import threading
     import time
 
-    from guide.cli.checkin import Before, after_session
+    from guide.cli.checkin import Before, Keeping, after_session
     from guide.play.player import Ending, Outcome
 
     controller, terminal = pty.openpty()
@@ -419,7 +539,7 @@ def test_keys_typed_as_a_session_ends_are_not_taken_for_the_first_answer_after_i
         script = load_script(write_script("title: T\nsections:\n  - title: One\n    steps:\n      - say: Hello.\n"))
         answering = threading.Thread(target=answer)
         answering.start()
-        after_session(at_terminal, script, "t", Before(None, ""), Outcome(Ending.FINISHED, 1000))
+        after_session(at_terminal, script, "t", Before(None, ""), Outcome(Ending.FINISHED, 1000), Keeping(None))
         answering.join()
     os.close(controller)
     os.close(terminal)
@@ -473,14 +593,14 @@ def test_a_session_left_in_its_first_minutes_asks_one_gentle_question_not_the_re
     import dataclasses
     import io
 
-    from guide.cli.checkin import Before, after_session
+    from guide.cli.checkin import Before, Keeping, after_session
     from guide.play.player import Ending, Outcome
 
     script = load_script(
         write_script("title: T\nsections:\n  - title: One\n    steps:\n      - say: Hello.\nreflect:\n  - What came?\n")
     )
     answers = dataclasses.replace(env, stdin=io.StringIO("shaken\n\n\n\n"))
-    after_session(answers, script, "t", Before(None, ""), Outcome(Ending[ending], heard_ms))
+    after_session(answers, script, "t", Before(None, ""), Outcome(Ending[ending], heard_ms), Keeping(None))
     asked = answers.stdout.getvalue()
     assert ("distress" in asked) is asked_all and ("What came?" in asked) is asked_all
     assert "A few words for how you feel now" in asked

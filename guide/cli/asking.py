@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from guide.environment import Environment
 from guide.errors import UsageError
 from guide.journal.entries import DISTRESS_RANGE
-from guide.journal.sealing import Seal, opened
+from guide.journal.sealing import Seal, WrongPassphrase, opened
 from guide.journal.store import Journal
 
 
@@ -84,13 +84,29 @@ def as_text(passphrase: str) -> str:
     return passphrase
 
 
+PASSPHRASE_TRIES = 3
+"""How often a passphrase is asked for on the terminal: a typo is asked again, three times in all."""
+
+
 def journal_seal(env: Environment, journal: Journal) -> Seal | None:
-    """The seal that opens a locked journal, from GUIDE_JOURNAL_PASSPHRASE or asked on the terminal; None for a
-    journal that is not locked."""
+    """The seal that opens a locked journal, from GUIDE_JOURNAL_PASSPHRASE or asked on the terminal (a wrong one
+    asked again, PASSPHRASE_TRIES times in all, then WrongPassphrase); None for a journal that is not locked."""
     lock = journal.lock()
     if lock is None:
         return None
-    return opened(lock, passphrase(env, "The journal's passphrase:"))
+    for attempt in range(1, PASSPHRASE_TRIES):
+        try:
+            return opened(lock, passphrase(env, _passphrase_question(attempt)))
+        except WrongPassphrase:
+            if env.journal_passphrase is not None:
+                raise
+            env.out("That passphrase does not open the journal.")
+    return opened(lock, passphrase(env, _passphrase_question(PASSPHRASE_TRIES)))
+
+
+def _passphrase_question(attempt: int) -> str:
+    again = "" if attempt == 1 else f" (try {attempt} of {PASSPHRASE_TRIES})"
+    return f"The journal's passphrase{again}:"
 
 
 def passphrase(env: Environment, question: str) -> str:

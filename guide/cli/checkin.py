@@ -11,6 +11,7 @@ from guide.environment import Environment
 from guide.errors import GuideError
 from guide.journal.care import care_note
 from guide.journal.entries import NewEntry
+from guide.journal.sealing import Seal, WrongPassphrase
 from guide.journal.store import Journal
 from guide.play.player import Ending, Outcome
 from guide.script.language_rules import rules_or_english
@@ -28,16 +29,32 @@ class Before:
     feelings: str
 
 
-def wanted(env: Environment, no_checkin: bool, quiet: bool) -> bool:
-    """Whether to check in: on a terminal, unless --no-checkin or --quiet, or check-ins were turned off."""
+@dataclass(frozen=True)
+class Keeping:
+    """A check-in that can be kept: the seal of a locked journal, opened before anything is asked."""
+
+    seal: Seal | None
+
+
+def wanted(env: Environment, no_checkin: bool, quiet: bool) -> Keeping | None:
+    """How a check-in will be kept, or None for none: on a terminal, unless --no-checkin or --quiet, or check-ins
+    were turned off. A locked journal's passphrase is asked first, so that no answer is given only to be lost."""
     if no_checkin or quiet or not (env.stdin_isatty and env.stdout_isatty):
-        return False
+        return None
     try:
         with Journal(env.data_dir) as journal:
-            return journal.setting(CHECKINS_SETTING) != "off"
+            if journal.setting(CHECKINS_SETTING) == "off":
+                return None
+            return Keeping(journal_seal(env, journal))
+    except WrongPassphrase:
+        env.err(
+            "guide: the passphrase did not open the journal, so there is no check-in this time: nothing is asked "
+            "that could not be kept. The session plays as usual."
+        )
+        return None
     except GuideError as error:  # a journal that cannot be opened never stands between a person and a session
         env.err(f"guide: no check-in this time: {error.message}")
-        return False
+        return None
 
 
 def before_session(env: Environment, script: Script) -> Before:
@@ -78,7 +95,9 @@ EARLY_STOP_MS = 3 * 60_000
 """A session left before this much of it was heard gets one gentle question after it, not the reflections."""
 
 
-def after_session(env: Environment, script: Script, session: str, before: Before, outcome: Outcome) -> None:
+def after_session(
+    env: Environment, script: Script, session: str, before: Before, outcome: Outcome, keeping: Keeping
+) -> None:
     """Ask how it was (unless the play was broken off with Ctrl+C), and keep it all in the journal."""
     words = rules_or_english(script.language).checkin
     distress, feelings, reflections = None, "", []
@@ -107,7 +126,7 @@ def after_session(env: Environment, script: Script, session: str, before: Before
     )
     try:
         with Journal(env.data_dir) as journal:
-            journal.add(entry, journal_seal(env, journal))
+            journal.add(entry, keeping.seal)
             note = care_note(journal, script.language)
     except GuideError as error:
         env.err(f"guide: the check-in could not be kept: {error.message}")

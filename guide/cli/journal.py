@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from guide.atomic import write_text
-from guide.cli.asking import as_text, ask, ask_unseen, journal_seal, passphrase
+from guide.cli.asking import as_text, ask, ask_unseen, journal_seal
 from guide.cli.checkin import CHECKINS_SETTING
+from guide.cli.writing import clear_left_pages, written
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.journal.entries import KINDS, WRITTEN_KINDS, Entry, NewEntry
-from guide.journal.sealing import new_lock, opened, passphrase_problem
+from guide.journal.sealing import new_lock, passphrase_problem
 from guide.journal.store import Journal
 
 TRIGGER_QUESTIONS = (
@@ -29,7 +30,8 @@ REPORT_SUFFIXES = (".md", ".html")
 
 
 @click.group()
-def journal() -> None:
+@click.pass_obj
+def journal(env: Environment) -> None:
     """Your private journal: check-ins, letters, reflections and triggers.
 
     It is kept on this machine alone, in your data folder (GUIDE_DATA_DIR), readable
@@ -44,17 +46,26 @@ def journal() -> None:
       guide journal list --since 2026-11-01
       guide journal export -o for-my-therapist.html
     """
+    clear_left_pages(env.data_dir)
 
 
 @journal.command()
 @click.option("--kind", type=click.Choice(WRITTEN_KINDS), default="note", show_default=True, help="What it is.")
 @click.option("--session", metavar="NAME", help="The session it belongs with, such as letter-to-your-younger-self.")
-@click.option("--text", help="The words; without it, your editor opens on a terminal, or standard input is read.")
+@click.option(
+    "--text",
+    help="The words. Without it, on a terminal your editor ($VISUAL or $EDITOR) opens, or with none set you type "
+    "here; elsewhere standard input is read.",
+)
 @click.pass_obj
 def write(env: Environment, kind: str, session: str | None, text: str | None) -> ExitCode:
-    """Write an entry: a note, a letter to or from your younger self, or a reflection."""
+    """Write an entry: a note, a letter to or from your younger self, or a reflection.
+
+    A letter begins "Dear younger me," (or, from your younger self, "Dear grown-up me,"). A page open in your
+    editor is kept in your private data folder while you write, and removed once it is kept in the journal.
+    """
     if text is None:
-        text = _edited(env) if env.stdin_isatty and env.stdout_isatty else env.stdin.read()
+        text = written(env, kind) if env.stdin_isatty and env.stdout_isatty else env.stdin.read()
     return _keep(env, NewEntry(kind, (text or "").strip(), session))
 
 
@@ -196,10 +207,10 @@ def _new_passphrase(env: Environment) -> str:
 def unlock(env: Environment) -> ExitCode:
     """Open every entry's words again, and forget the passphrase."""
     with Journal(env.data_dir) as kept:
-        found = kept.lock()
-        if found is None:
+        seal = journal_seal(env, kept)
+        if seal is None:
             raise UsageError("the journal is not locked")
-        kept.open_all(opened(found, passphrase(env, "The journal's passphrase:")))
+        kept.open_all(seal)
     env.err("Unlocked.")
     return ExitCode.OK
 
@@ -223,11 +234,6 @@ def _keep(env: Environment, entry: NewEntry) -> ExitCode:
         entry_id = kept.add(entry, journal_seal(env, kept))
     env.err(f"Kept as entry {entry_id}.")
     return ExitCode.OK
-
-
-def _edited(env: Environment) -> str:
-    """The words written in the person's editor (Click's `edit`), from an empty page."""
-    return click.edit("", editor=env.editor, extension=".md", require_save=True) or ""
 
 
 def _found(entry: Entry | None, entry_id: int) -> Entry:

@@ -89,11 +89,12 @@ def play(
     script = loaded.script
     if script.duration is not None and script.duration.flexible:
         _say_if_unmet(env, script, request, services)
-    before = checkin.before_session(env, script) if checkin.wanted(env, no_checkin, quiet) else None
+    keeping = checkin.wanted(env, no_checkin, quiet)
+    before = checkin.before_session(env, script) if keeping is not None else None
     choice = checkin.offer_at_high_distress(env, script, before) if before is not None else checkin.Choice.GO_ON
     if choice is checkin.Choice.STOP:
-        assert before is not None
-        checkin.after_session(env, script, script_ref, before, Outcome(Ending.QUIT, 0))
+        assert before is not None and keeping is not None
+        checkin.after_session(env, script, script_ref, before, Outcome(Ending.QUIT, 0), keeping)
         return ExitCode.OK
     if choice is checkin.Choice.GROUND:
         request = grounding_request(request, script.language)
@@ -108,8 +109,8 @@ def play(
     if outcome.ending is not Ending.FINISHED:
         at = format_clock(outcome.heard_ms)
         env.err(f"Stopped at {at}. To go on from there later: guide play {shlex.quote(script_ref)} --resume")
-    if before is not None:
-        checkin.after_session(env, script, script_ref, before, outcome)
+    if before is not None and keeping is not None:
+        checkin.after_session(env, script, script_ref, before, outcome, keeping)
     elif outcome.ending is Ending.FINISHED and script.reflect and not quiet:
         env.out("\n" + rules_or_english(script.language).reflect_heading)
         for prompt in script.reflect:
