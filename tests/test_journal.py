@@ -265,13 +265,126 @@ def test_a_damaged_file_is_named_left_as_it_is_and_exit_non_zero(guide, data_env
     whole = path.read_bytes()
     path.write_bytes(b"not a database at all " * 300 if damage == "garbage" else whole[: len(whole) // 2])
     damaged = path.read_bytes()
+    path.chmod(0o644)
     for args in (["list"], ["write", "--text", "new"], ["export", "-o", str(data_env.parent / "r.md")]):
         result = guide("journal", *args)
         assert result.returncode == 1, args
         assert f"guide: the journal {path} cannot be read" in result.stderr
         assert "left exactly as it is" in result.stderr and "Traceback" not in result.stderr
         assert path.read_bytes() == damaged, "never overwritten, never repaired"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, "its mode too is left as it was"
     assert not (data_env.parent / "r.md").exists()
+
+
+def test_another_programs_database_or_a_link_to_one_is_refused_and_never_changed(guide, data_env):
+    other = data_env / "photos.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, caption TEXT)")
+        db.execute("INSERT INTO photos (caption) VALUES ('the lake')")
+    db.close()
+    other.chmod(0o644)
+    kept = other.read_bytes()
+    journal_file = data_env / FILE_NAME
+    for how in ("in its place", "linked"):
+        if how == "linked":
+            journal_file.unlink()
+            journal_file.symlink_to(other)
+        else:
+            journal_file.write_bytes(kept)
+            journal_file.chmod(0o644)
+        for args in (["list"], ["write", "--text", "new"], ["lock"]):
+            result = guide("journal", *args, journal_passphrase="quiet harbour")
+            assert result.returncode == 2, (how, args, result.stderr)
+            said = "is a link, where the journal's own file" if how == "linked" else "is another program's database"
+            assert f"{journal_file} {said}" in result.stderr and "left as it is" in result.stderr, result.stderr
+            assert journal_file.read_bytes() == kept and other.read_bytes() == kept, "never changed"
+            assert stat.S_IMODE(os.lstat(other).st_mode) == 0o644, "its mode included"
+            assert not (data_env / f"{FILE_NAME}-wal").exists()
+
+
+def test_a_folder_or_a_file_in_the_wrong_place_is_a_clear_error_naming_it(guide, data_env, tmp_path):
+    (data_env / FILE_NAME).mkdir()
+    result = guide("journal", "list")
+    assert result.returncode == 2 and f"{data_env / FILE_NAME} is a folder, where the journal's file" in result.stderr
+    (data_env / FILE_NAME).rmdir()
+    in_the_way = tmp_path / "data-file"
+    in_the_way.write_text("a note")
+    for data_dir in (in_the_way, in_the_way / "inside"):
+        result = guide("journal", "list", data_dir=data_dir)
+        assert result.returncode == 2, result.stderr
+        assert f"{in_the_way} is a file, where the data folder {data_dir} should be" in result.stderr
+        assert "internal error" not in result.stderr and in_the_way.read_text() == "a note"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="no permission is denied to root")
+def test_a_permission_problem_is_a_clear_error_naming_the_path(guide, data_env):
+    assert guide("journal", "write", "--text", "Held close.").returncode == 0
+    (data_env / FILE_NAME).chmod(0o000)
+    result = guide("journal", "list")
+    assert result.returncode == 2 and f"cannot use {data_env / FILE_NAME}: permission denied" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_full_disk_is_told_as_a_full_disk_and_the_journal_is_intact(data_env):
+    from guide.errors import GuideError
+
+    with Journal(data_env) as journal:
+        journal.add(NewEntry("note", "Held close."))
+        # SQLite's own limit on the file's size: its writes then fail as on a full disk.
+        pages = journal._db.execute("PRAGMA page_count").fetchone()[0]
+        journal._db.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(GuideError) as refused:
+            journal.add(NewEntry("note", "a long letter " * 20_000))
+    assert str(refused.value).startswith(f"the disk that holds the journal {data_env / FILE_NAME} is full")
+    assert "the journal is intact" in str(refused.value) and "Move it aside" not in str(refused.value)
+    with Journal(data_env) as journal:
+        assert [e.text for e in journal.entries()] == ["Held close."]
+
+
+def test_a_read_only_journal_is_listed_and_says_so_when_written_to(guide, data_env, monkeypatch):
+    from guide.journal import store
+
+    assert guide("journal", "write", "--text", "Held close.").returncode == 0
+    before = (data_env / FILE_NAME).read_bytes()
+    monkeypatch.setattr(store, "writable", lambda data_dir, path: False)  # as for a journal on a read-only disk
+    assert [e["text"] for e in listed(guide)] == ["Held close."]
+    refused = guide("journal", "write", "--text", "More.")
+    assert refused.returncode == 2 and f"the journal {data_env / FILE_NAME} is read-only" in refused.stderr
+    assert (data_env / FILE_NAME).read_bytes() == before
+
+
+READER = textwrap.dedent(
+    """
+    import sqlite3, sys, time
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.execute("BEGIN")
+    db.execute("SELECT count(*) FROM entries").fetchone()
+    print("reading", flush=True)
+    time.sleep(float(sys.argv[2]))
+    db.execute("COMMIT")
+    time.sleep(60)
+    """
+)
+"""Another process with the journal open: reading it for a while, then idle with it open."""
+
+
+def test_locking_seals_every_word_and_session_and_leaves_no_plain_copy_while_another_has_it_open(guide, data_env):
+    for n in range(40):
+        written = guide("journal", "write", "--text", f"The river at dusk, {n}.", "--session", "mirror-words")
+        assert written.returncode == 0
+    path = data_env / FILE_NAME
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(path), "2"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "reading\n"
+        locked = guide("journal", "lock", journal_passphrase="quiet harbour")
+        assert locked.returncode == 0, locked.stderr
+        files = path.read_bytes() + _wal(path)
+        assert b"river at dusk" not in files and b"mirror-words" not in files, "no plain page left anywhere"
+    finally:
+        reader.kill()
+        reader.wait()
+    entries = listed(guide, journal_passphrase="quiet harbour")
+    assert {e["session"] for e in entries} == {"mirror-words"} and len(entries) == 40
 
 
 def test_forget_deletes_everything_and_says_so(guide, data_env):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import time
@@ -13,12 +14,35 @@ from pathlib import Path
 from guide.errors import GuideError, UsageError
 from guide.journal.entries import Entry, NewEntry
 from guide.journal.migrations import MIGRATIONS
+from guide.journal.opening import (
+    APPLICATION_ID,
+    disk_full,
+    identify,
+    make_private,
+    named_problems,
+    path_problem,
+    prepared,
+    writable,
+)
 from guide.journal.sealing import Lock, Seal
 
 FILE_NAME = "journal.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another process's to finish: two writers at once both keep their entries."""
 _COLUMNS = "id, kind, created, session, text, before, after, heard_ms, stopped_at, sealed"
+
+
+SEALED_WHOLE = 2
+"""An entry's `sealed` when its words and its session are sealed; 1 is an entry sealed before sessions were (its
+words only), 0 one in plain text."""
+
+
+def _sealed(seal: Seal | None, text: str | None) -> str | None:
+    return seal.seal(text) if seal is not None and text is not None else text
+
+
+def _opened(seal: Seal, text: str | None) -> str | None:
+    return seal.open(text) if text is not None else None
 
 
 class JournalDamaged(GuideError):
@@ -30,19 +54,31 @@ class Journal:
 
     def __init__(self, data_dir: Path):
         self.path = data_dir / FILE_NAME
-        data_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(data_dir, 0o700)
-        # Made by us before SQLite opens it, so that it is never readable by others, not even for a moment;
-        # SQLite gives its -wal and -shm files the same mode.
-        os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        os.chmod(self.path, 0o600)
+        with named_problems(data_dir, self.path):
+            new = prepared(data_dir, self.path)
+            if not os.access(self.path, os.R_OK):
+                raise PermissionError(errno.EACCES, "permission denied", str(self.path))
+            self.writable = writable(data_dir, self.path)
         try:
-            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if not new:
+                identify(self.path)
+            if self.writable:
+                make_private(self.path)  # SQLite gives its -wal and -shm files the same mode
+            uri = f"{self.path.absolute().as_uri()}{'' if self.writable else '?mode=ro'}"
+            self._db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self._check()
-            self._wal()
-            self._migrate()
+            if self.writable:
+                self._wal()
+                self._migrate()
+            elif self.version < len(MIGRATIONS):
+                raise UsageError(
+                    f"the journal {self.path} is read-only, and was written by an earlier Inner Guide: make it "
+                    "writable once, so that it is brought up to date"
+                )
         except sqlite3.DatabaseError as error:
             raise self._damaged(error) from None
+        except OSError as error:
+            raise path_problem(error, data_dir, self.path) from None
 
     def close(self) -> None:
         self._db.close()
@@ -62,7 +98,8 @@ class Journal:
         lock = self.lock()
         if lock is not None and seal is None:
             raise UsageError("the journal is locked: give its passphrase to write in it")
-        text = seal.seal(entry.text) if lock is not None and seal is not None else entry.text
+        sealing = seal if lock is not None else None
+        text, session = _sealed(sealing, entry.text), _sealed(sealing, entry.session)
         with self._writing() as db:
             cursor = db.execute(
                 "INSERT INTO entries (kind, created, session, text, before, after, heard_ms, stopped_at, sealed)"
@@ -70,13 +107,13 @@ class Journal:
                 (
                     entry.kind,
                     datetime.now().astimezone().isoformat(timespec="seconds"),
-                    entry.session,
+                    session,
                     text,
                     entry.before,
                     entry.after,
                     entry.heard_ms,
                     entry.stopped_at,
-                    int(lock is not None),
+                    SEALED_WHOLE if lock is not None else 0,
                 ),
             )
         assert cursor.lastrowid is not None
@@ -127,20 +164,28 @@ class Journal:
         return Lock.from_json(kept) if kept is not None else None
 
     def seal_all(self, lock: Lock, seal: Seal) -> None:
-        """Lock the journal: every entry's words sealed, in one transaction, so none is left half done."""
+        """Lock the journal: every entry's words and session sealed, in one transaction, so none is left half done;
+        then no plain copy of them is left in the file or its log. Another process reading the journal all the
+        while is waited for, then refused: nothing is sealed while it could keep plain pages alive."""
+        self._checkpoint()
         with self._writing() as db:
-            for entry_id, text in db.execute("SELECT id, text FROM entries WHERE sealed = 0").fetchall():
-                db.execute("UPDATE entries SET text = ?, sealed = 1 WHERE id = ?", (seal.seal(text), entry_id))
+            for entry_id, text, session in db.execute("SELECT id, text, session FROM entries WHERE sealed = 0"):
+                db.execute(
+                    "UPDATE entries SET text = ?, session = ?, sealed = ? WHERE id = ?",
+                    (seal.seal(text), _sealed(seal, session), SEALED_WHOLE, entry_id),
+                )
             db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('lock', ?)", (lock.to_json(),))
+        self._scrub()
 
     def open_all(self, seal: Seal) -> None:
         """Unlock the journal: every entry's words opened, in one transaction."""
+        rows = self._read("SELECT id, text, session, sealed FROM entries WHERE sealed > 0")
         opened = [
-            (seal.open(text), entry_id)
-            for entry_id, text in self._read("SELECT id, text FROM entries WHERE sealed = 1")
+            (seal.open(text), _opened(seal, session) if sealed == SEALED_WHOLE else session, entry_id)
+            for entry_id, text, session, sealed in rows
         ]
         with self._writing() as db:
-            db.executemany("UPDATE entries SET text = ?, sealed = 0 WHERE id = ?", opened)
+            db.executemany("UPDATE entries SET text = ?, session = ?, sealed = 0 WHERE id = ?", opened)
             db.execute("DELETE FROM settings WHERE name = 'lock'")
 
     def _entry(self, row: tuple, seal: Seal | None) -> Entry:
@@ -149,9 +194,34 @@ class Journal:
             if seal is None:
                 raise UsageError("the journal is locked: give its passphrase to read it")
             text = seal.open(text)
+            session = _opened(seal, session) if sealed == SEALED_WHOLE else session
         return Entry(
             entry_id, kind, datetime.fromisoformat(created), session, text, before, after, heard_ms, stopped_at
         )
+
+    def _scrub(self) -> None:
+        """Rewrite the file without the pages its entries' plain words were in, and empty the log into it."""
+        try:
+            self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("VACUUM")
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Write the log into the file and empty it, waiting up to BUSY_TIMEOUT_MS for another process reading
+        the journal to finish; GuideError if it does not."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            busy = self._read("PRAGMA wal_checkpoint(TRUNCATE)")[0][0]
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                raise GuideError(
+                    f"another program is reading the journal {self.path}: let it finish (a play's check-in, "
+                    "another journal command), then run this again"
+                )
+            time.sleep(0.05)
 
     def _read(self, query: str, parameters: tuple = ()) -> list[tuple]:
         try:
@@ -167,7 +237,8 @@ class Journal:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite has rolled back already after some errors (a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
@@ -203,8 +274,15 @@ class Journal:
                 for statement in filter(str.strip, script.split(";")):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
+            if int(db.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _damaged(self, error: sqlite3.DatabaseError) -> GuideError:
+        code = getattr(error, "sqlite_errorcode", -1) & 0xFF  # the primary code of an extended one
+        if code == sqlite3.SQLITE_FULL:
+            return disk_full(self.path)
+        if code == sqlite3.SQLITE_READONLY:
+            return UsageError(f"the journal {self.path} is read-only: it can be read, but nothing can be kept in it")
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
             return GuideError(f"the journal {self.path} is busy in another Inner Guide; try again in a moment")
         return JournalDamaged(
