@@ -93,3 +93,15 @@ def answered(args: list[str], env: dict[str, str], cwd: Path, answers: Iterable[
         return Answered(code, stderr, terminal.shown, terminal.restored())
     finally:
         terminal.close()
+
+
+def checkin_answers(before: str, feelings: str, after: str, feelings_after: str) -> list[tuple[str, str]]:
+    """The English check-in around a play, each question with its answer: distress and a few words before,
+    then after."""
+    return [
+        ("How much distress do you feel right now", f"{before}\n"),
+        ("A few words for how you feel, if you like:", f"{feelings}\n"),
+        ("A moment to check in again", ""),
+        ("from 0 to 10? (Enter skips)", f"{after}\n"),
+        ("how you feel now, if you like:", f"{feelings_after}\n"),
+    ]

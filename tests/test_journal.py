@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from measure import played
-from terminal import Terminal, answered
+from terminal import Terminal, answered, checkin_answers
 
 from guide.journal.care import care_note
 from guide.journal.entries import NewEntry
@@ -520,11 +520,7 @@ def test_a_locked_journal_asks_its_passphrase_before_the_check_in_and_never_lose
             ("The journal's passphrase:", "quiet harbor\n"),
             ("That passphrase does not open the journal.", ""),
             ("The journal's passphrase (try 2 of 3):", "quiet harbour\n"),
-            ("How much distress do you feel right now", "6\n"),
-            ("A few words for how you feel, if you like:", "tense\n"),
-            ("A moment to check in again", ""),
-            ("from 0 to 10? (Enter skips)", "3\n"),
-            ("how you feel now, if you like:", "calmer\n"),
+            *checkin_answers("6", "tense", "3", "calmer"),
             ("What did you notice?", "\n"),
             ("What would you like to remember?", "\n"),
         ],

@@ -36,16 +36,17 @@ class Keeping:
     seal: Seal | None
 
 
-def wanted(env: Environment, no_checkin: bool, quiet: bool) -> Keeping | None:
+def wanted(env: Environment, no_checkin: bool, quiet: bool, opened: Seal | None = None) -> Keeping | None:
     """How a check-in will be kept, or None for none: on a terminal, unless --no-checkin or --quiet, or check-ins
-    were turned off. A locked journal's passphrase is asked first, so that no answer is given only to be lost."""
+    were turned off. A locked journal's passphrase is asked first, so that no answer is given only to be lost;
+    `opened` is its seal where it was asked already."""
     if no_checkin or quiet or not (env.stdin_isatty and env.stdout_isatty):
         return None
     try:
         with Journal(env.data_dir) as journal:
             if journal.setting(CHECKINS_SETTING) == "off":
                 return None
-            return Keeping(journal_seal(env, journal))
+            return Keeping(opened or journal_seal(env, journal))
     except WrongPassphrase:
         env.err(
             "guide: the passphrase did not open the journal, so there is no check-in this time: nothing is asked "

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from guide.atomic import write_text
+from guide.cli import readback
 from guide.cli.asking import as_text, ask, ask_unseen, journal_seal
 from guide.cli.checkin import CHECKINS_SETTING
 from guide.cli.writing import clear_left_pages, written
@@ -43,6 +44,7 @@ def journal(env: Environment) -> None:
     Examples:
       guide journal write --kind letter-to
       guide journal trigger
+      guide journal play 12
       guide journal list --since 2026-11-01
       guide journal export -o for-my-therapist.html
     """
@@ -247,3 +249,6 @@ def _distress(entry: Entry) -> str:
         return ""
     shown = ["-" if value is None else str(value) for value in (entry.before, entry.after)]
     return f"distress {shown[0]} → {shown[1]}  "
+
+
+journal.add_command(readback.play)

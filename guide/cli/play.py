@@ -13,6 +13,7 @@ from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
 from guide.errors import ExitCode, NoAudioDevice, UsageError, export_suggestion
+from guide.journal.sealing import Seal
 from guide.play.device import device_entries, open_device
 from guide.play.display import PlayDisplay
 from guide.play.keys import listening
@@ -84,34 +85,50 @@ def play(
     if device == "list":
         _list_devices(env)
         return ExitCode.OK
-    script_ref = request.script
     loaded = load(request, services)
+    if loaded.script.duration is not None and loaded.script.duration.flexible:
+        _say_if_unmet(env, loaded.script, request, services)
+    listening_to = Listening(
+        device, quiet, verbose, export_suggestion(request.script), ResumePlaces(env.data_dir), resume, from_section
+    )
+    return checked_in_play(env, loaded, request, services, listening_to, request.script, no_checkin)
+
+
+def checked_in_play(
+    env: Environment,
+    loaded: Loaded,
+    request: SessionRequest,
+    services: Services,
+    listening_to: Listening,
+    name: str,
+    no_checkin: bool,
+    seal: Seal | None = None,
+) -> ExitCode:
+    """Play a session with the check-in around it, kept in the journal under `name` (with `seal`, where its
+    passphrase was asked already): at great distress before it, the choice of the grounding practice instead, or
+    of stopping there."""
     script = loaded.script
-    if script.duration is not None and script.duration.flexible:
-        _say_if_unmet(env, script, request, services)
-    keeping = checkin.wanted(env, no_checkin, quiet)
+    keeping = checkin.wanted(env, no_checkin, listening_to.quiet, seal)
     before = checkin.before_session(env, script) if keeping is not None else None
     choice = checkin.offer_at_high_distress(env, script, before) if before is not None else checkin.Choice.GO_ON
     if choice is checkin.Choice.STOP:
         assert before is not None and keeping is not None
-        checkin.after_session(env, script, script_ref, before, Outcome(Ending.QUIT, 0), keeping)
+        checkin.after_session(env, script, name, before, Outcome(Ending.QUIT, 0), keeping)
         return ExitCode.OK
     if choice is checkin.Choice.GROUND:
         request = grounding_request(request, script.language)
-        script_ref, loaded, resume, from_section = request.script, load(request, services), False, None
+        name, loaded = request.script, load(request, services)
         script = loaded.script
-    listening_to = Listening(
-        device, quiet, verbose, export_suggestion(script_ref), ResumePlaces(env.data_dir), resume, from_section
-    )
+        listening_to = replace(listening_to, export_command=export_suggestion(name), resume=False, from_section=None)
     outcome = play_script(env, loaded, request, services, listening_to)
     if outcome.ending is Ending.LOST:
         env.err("The sound device stopped taking sound (were the headphones unplugged?).")
     if outcome.ending is not Ending.FINISHED:
-        at = format_clock(outcome.heard_ms)
-        env.err(f"Stopped at {at}. To go on from there later: guide play {shlex.quote(script_ref)} --resume")
+        going_on = f" To go on from there later: guide play {shlex.quote(name)} --resume" if listening_to.places else ""
+        env.err(f"Stopped at {format_clock(outcome.heard_ms)}.{going_on}")
     if before is not None and keeping is not None:
-        checkin.after_session(env, script, script_ref, before, outcome, keeping)
-    elif outcome.ending is Ending.FINISHED and script.reflect and not quiet:
+        checkin.after_session(env, script, name, before, outcome, keeping)
+    elif outcome.ending is Ending.FINISHED and script.reflect and not listening_to.quiet:
         env.out("\n" + rules_or_english(script.language).reflect_heading)
         for prompt in script.reflect:
             env.out(f"  • {prompt}")

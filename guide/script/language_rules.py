@@ -43,6 +43,24 @@ class LanguageRules:
     """The words of the check-in around a play, and the care note after a hard session."""
     client_page: dict[str, str]
     """The words of a client's page and feed (`guide publish`), by what each is for."""
+    readback: dict[str, str]
+    """The words around a journal entry read back (`guide journal play`), by what each is for."""
+    needs: Needs
+    """How the person's answers to "what did you need?" are found and said back."""
+
+
+@dataclass(frozen=True)
+class Needs:
+    """How answers to "what did you need?" are found in a journal and said back, in one language."""
+
+    question: re.Pattern[str]
+    """What a question asking what was needed says."""
+    prefixes: tuple[str, ...]
+    """The openings an answer may have ("I needed "), left out when it is said back."""
+    fill_in: tuple[str, ...]
+    """Reparenting statements, from the built-in session, said where there are too few answers."""
+    lowercase_first: bool
+    """Whether an answer's first word is lowercased after "You needed" (not in German, whose nouns are capitals)."""
 
 
 def known_languages() -> list[str]:
@@ -88,4 +106,11 @@ def _rules(primary: str) -> LanguageRules | None:
         timer=dict(data["timer"]),
         checkin=dict(data["checkin"]),
         client_page=dict(data["client_page"]),
+        readback=dict(data["readback"]),
+        needs=Needs(
+            question=re.compile(data["needs"]["question"], re.IGNORECASE),
+            prefixes=tuple(data["needs"]["prefixes"]),
+            fill_in=tuple(data["needs"]["fill_in"]),
+            lowercase_first=bool(data["needs"]["lowercase_first"]),
+        ),
     )
