@@ -750,3 +750,74 @@ def test_at_great_distress_before_a_session_it_pauses_offers_grounding_and_says_
     else:
         assert entry.session == str(script) and entry.heard_ms == 0
         assert not capture.exists() or capture.stat().st_size == 0, "nothing played"
+
+
+def dated(data_env, table: str, when: str) -> None:
+    """Give the last row of a table the time `when`, as if it had been kept then."""
+    with sqlite3.connect(data_env / FILE_NAME) as db:
+        db.execute(f"UPDATE {table} SET created = ? WHERE id = (SELECT max(id) FROM {table})", (when,))
+    db.close()
+
+
+def test_the_report_shares_what_is_chosen_with_its_period_a_summary_and_titles(guide, data_env, tmp_path):
+    kept = {}
+    with Journal(data_env) as journal:
+        journal.add_sitting("body-awareness", 15 * 60_000, True)
+    dated(data_env, "sittings", "2026-11-02T09:40:00+00:00")
+    with Journal(data_env) as journal:
+        journal.add_sitting("timer", 10 * 60_000, False)
+    dated(data_env, "sittings", "2026-11-02T17:50:00+00:00")
+    for kind, text, when, before, after in [
+        ("checkin", "Before: tight", "2026-11-02T10:00:00+00:00", 7, 4),
+        ("checkin", "Before: tired", "2026-11-02T18:00:00+00:00", 5, 2),
+        ("letter-to", "Dear younger me, I see you.", "2026-11-10T08:00:00+00:00", None, None),
+        ("trigger", "What happened? A door slammed.", "2026-11-12T08:00:00+00:00", None, None),
+        ("note", "A small win.", "2026-12-01T08:00:00+00:00", None, None),
+    ]:
+        with Journal(data_env) as journal:
+            session = "body-awareness" if kind == "checkin" else None
+            kept[text] = journal.add(NewEntry(kind, text, session, before, after))
+        dated(data_env, "entries", when)
+    notes = tmp_path / "report.md"
+    chosen = ["--since", "2026-11-01", "--until", "2026-11-15", "--kind", "checkin", "--kind", "letter-to"]
+    assert guide("journal", "export", "-o", str(notes), *chosen).returncode == 0
+    markdown = notes.read_text()
+    assert markdown.startswith("# Journal, Sunday 1 November 2026 to Sunday 15 November 2026\n")
+    assert "Sessions heard: 2. Time practised: 25 min." in markdown
+    assert "Check-ins: 2. Distress on average: 6.0 before a session, 3.0 after." in markdown
+    assert "Check-in · Body Awareness" in markdown and "body-awareness" not in markdown, "titles, not names"
+    assert "Dear younger me" in markdown and "door slammed" not in markdown and "small win" not in markdown
+    one = tmp_path / "one.md"
+    assert guide("journal", "export", "-o", str(one), "--id", str(kept["A small win."])).returncode == 0
+    assert "A small win." in one.read_text() and "Dear younger me" not in one.read_text()
+    missing = guide("journal", "export", "-o", str(one), "--id", "99")
+    assert missing.returncode == 2 and "no entry 99" in missing.stderr
+    backwards = guide("journal", "export", "-o", str(one), "--since", "2026-12-01", "--until", "2026-11-01")
+    assert backwards.returncode == 2 and "the period is empty" in backwards.stderr
+
+    page = tmp_path / "informe.html"
+    assert guide("journal", "export", "-o", str(page), "--language", "es", "--kind", "checkin").returncode == 0
+    text = page.read_text()
+    assert '<html lang="es">' in text and "Diario, del lunes, 2 de noviembre de 2026" in text
+    assert "Chequeo · Conciencia del cuerpo" in text
+    svg = ElementTree.fromstring(text[text.index("<svg") : text.index("</svg>") + 6])
+    labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.text and ":" in t.text]
+    assert labels == ["2 nov 10:00", "2 nov 18:00"], "two check-ins on one day, told apart"
+
+
+def test_the_history_keeps_each_session_heard_and_each_timer_sat_with_or_without_a_check_in(
+    run_guide, write_script, alsa_capture
+):
+    env, _ = alsa_capture
+    script = str(write_script(CHECKED_SCRIPT))
+    assert run_guide("play", script, "--no-checkin", "--quiet", env=env).returncode == 0
+    assert run_guide("timer", "1m", "--quiet", env=env).returncode == 0
+    listed_sessions = run_guide("journal", "list", "--sessions", "--json")
+    sittings = json.loads(listed_sessions.stdout)
+    assert [(s["session"], s["finished"]) for s in sittings] == [(script, True), ("timer", True)]
+    assert sittings[1]["heard_ms"] >= 60_000
+    shown = run_guide("journal", "list", "--sessions").stdout
+    assert "Sessions heard: 2." in shown and "streak" not in shown.lower()
+    assert run_guide("journal", "checkins", "off").returncode == 0
+    assert run_guide("play", script, "--quiet", env=env).returncode == 0
+    assert len(json.loads(run_guide("journal", "list", "--sessions", "--json").stdout)) == 2, "not kept when off"

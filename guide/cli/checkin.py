@@ -135,3 +135,17 @@ def after_session(
     env.out(words["kept"])
     if note is not None:
         env.out("\n" + note)
+
+
+def remember_sitting(env: Environment, session: str, heard_ms: int, finished: bool, seal: Seal | None) -> None:
+    """Keep a session heard, or a timer sat, in the history while check-ins are on (with or without a check-in
+    this time): how often and how long the person practised, never a streak. A journal that cannot take it
+    never stands in the way."""
+    if heard_ms <= 0:
+        return
+    try:
+        with Journal(env.data_dir) as journal:
+            if journal.setting(CHECKINS_SETTING) != "off":
+                journal.add_sitting(session, heard_ms, finished, seal)
+    except GuideError as error:
+        env.err(f"guide: the session was not added to your history: {error.message}")

@@ -12,12 +12,16 @@ from guide.atomic import write_text
 from guide.cli import readback
 from guide.cli.asking import as_text, ask, ask_unseen, journal_seal
 from guide.cli.checkin import CHECKINS_SETTING
+from guide.cli.language import LanguageType
 from guide.cli.writing import clear_left_pages, written
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.journal.entries import KINDS, WRITTEN_KINDS, Entry, NewEntry
+from guide.journal.report import Report
 from guide.journal.sealing import new_lock, passphrase_problem
 from guide.journal.store import Journal
+from guide.script import library
+from guide.script.values import format_clock
 
 TRIGGER_QUESTIONS = (
     "What happened?",
@@ -89,9 +93,16 @@ def trigger(env: Environment, text: str | None) -> ExitCode:
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of entries, for other programs.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]), help="From a date.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only entries of one kind.")
+@click.option("--sessions", is_flag=True, help="The sessions heard and the timers sat instead, with the time in all.")
 @click.pass_obj
-def list_entries(env: Environment, as_json: bool, since: datetime | None, kind: str | None) -> ExitCode:
-    """List the entries, oldest first: id, date, kind, session, distress, and the first words."""
+def list_entries(env: Environment, as_json: bool, since: datetime | None, kind: str | None, sessions: bool) -> ExitCode:
+    """List the entries, oldest first: id, date, kind, session, distress, and the first words.
+
+    With --sessions, the history instead: each session heard and each timer sat (kept while check-ins are on,
+    with a check-in or without), how long, and the time practised in all. There are no streaks.
+    """
+    if sessions:
+        return _list_sittings(env, as_json, since)
     with Journal(env.data_dir) as kept:
         entries = kept.entries(journal_seal(env, kept), kind, since.astimezone() if since else None)
     if as_json:
@@ -102,6 +113,24 @@ def list_entries(env: Environment, as_json: bool, since: datetime | None, kind: 
         env.out(f"{entry.id:>4}  {entry.created:%Y-%m-%d %H:%M}  {entry.kind:<11}  {_distress(entry)}{first[:60]}")
     if not entries:
         env.err("No entries yet." if kind is None and since is None else "No entries match.")
+    return ExitCode.OK
+
+
+def _list_sittings(env: Environment, as_json: bool, since: datetime | None) -> ExitCode:
+    with Journal(env.data_dir) as kept:
+        sittings = kept.sittings(journal_seal(env, kept), since.astimezone() if since else None)
+    if as_json:
+        env.out(json.dumps([sitting.as_json() for sitting in sittings], indent=1, ensure_ascii=False))
+        return ExitCode.OK
+    for sitting in sittings:
+        how = "to the end" if sitting.finished else "stopped"
+        env.out(
+            f"{sitting.created:%Y-%m-%d %H:%M}  {format_clock(sitting.heard_ms):>7}  {how:<10}  {sitting.session or ''}"
+        )
+    if not sittings:
+        env.err("No sessions heard yet." if since is None else "No sessions heard since then.")
+    else:
+        env.out(Report([], sittings, "en").practised())
     return ExitCode.OK
 
 
@@ -147,19 +176,60 @@ def forget(env: Environment, yes: bool) -> ExitCode:
     return ExitCode.OK
 
 
+DAY = click.DateTime(["%Y-%m-%d"])
+
+
 @journal.command(name="export")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="FILE.md or FILE.html.")
+@click.option("--since", type=DAY, help="From this day (YYYY-MM-DD), included.")
+@click.option("--until", type=DAY, help="Up to this day (YYYY-MM-DD), included.")
+@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True, help="Only entries of this kind; repeatable.")
+@click.option("--id", "ids", type=int, multiple=True, metavar="ID", help="Only this entry; repeatable.")
+@click.option(
+    "--language", type=LanguageType(), help="The report's words and dates (de, en, es, fr); else the locale's."
+)
 @click.pass_obj
-def export_report(env: Environment, out: Path) -> ExitCode:
-    """Write the journal as a report for you, or to share with a therapist if you choose: the entries by date,
-    and (in HTML) a picture of the check-ins over time. The file is readable by you alone."""
-    from guide.journal.report import html_report, markdown
+def export_report(
+    env: Environment,
+    out: Path,
+    since: datetime | None,
+    until: datetime | None,
+    kinds: tuple[str, ...],
+    ids: tuple[int, ...],
+    language: str | None,
+) -> ExitCode:
+    """Write the journal as a report for you, or to share with a therapist if you choose.
+
+    It shares what you choose: the entries of a period (--since, --until), of some kinds (--kind checkin
+    --kind letter-to), or just some entries (--id 12 --id 14). It opens with the period and a summary (the
+    sessions heard and the time practised, the distress before and after on average), then the entries by
+    date, and in HTML a picture of the check-ins over time. The file is readable by you alone.
+
+    \b
+    Examples:
+      guide journal export -o for-my-therapist.html --since 2026-11-01 --kind checkin --kind trigger
+      guide journal export -o letter.md --id 12
+    """
+    from guide.journal.report import Report, html_report, markdown, within
 
     if out.suffix.lower() not in REPORT_SUFFIXES:
         raise UsageError(f"-o {out}: a report is Markdown (.md) or HTML (.html)")
+    first, last = (day.date() if day else None for day in (since, until))
+    if first and last and first > last:
+        raise UsageError(f"--since {first} comes after --until {last}: the period is empty")
     with Journal(env.data_dir) as kept:
-        entries = kept.entries(journal_seal(env, kept))
-    write_text(out, html_report(entries) if out.suffix.lower() == ".html" else markdown(entries), mode=0o600)
+        seal = journal_seal(env, kept)
+        entries = [
+            e
+            for e in kept.entries(seal)
+            if within(e.created, first, last) and (not kinds or e.kind in kinds) and (not ids or e.id in ids)
+        ]
+        sittings = [s for s in kept.sittings(seal) if within(s.created, first, last)]
+    missing = sorted(set(ids) - {e.id for e in entries})
+    if missing:
+        raise UsageError(f"no entry {missing[0]} among those asked for; `guide journal list` shows them")
+    report = Report(entries, sittings, library.chosen_language(language, env.locale_language), first, last)
+    write_text(out, html_report(report) if out.suffix.lower() == ".html" else markdown(report), mode=0o600)
     env.err(f"Wrote {out} ({len(entries)} {'entry' if len(entries) == 1 else 'entries'}).")
     return ExitCode.OK
 

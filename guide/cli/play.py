@@ -121,6 +121,8 @@ def checked_in_play(
         script = loaded.script
         listening_to = replace(listening_to, export_command=export_suggestion(name), resume=False, from_section=None)
     outcome = play_script(env, loaded, request, services, listening_to)
+    opened = keeping.seal if keeping is not None else seal
+    checkin.remember_sitting(env, name, outcome.heard_ms, outcome.ending is Ending.FINISHED, opened)
     if outcome.ending is Ending.LOST:
         env.err("The sound device stopped taking sound (were the headphones unplugged?).")
     if outcome.ending is not Ending.FINISHED:

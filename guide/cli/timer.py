@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from guide.cli.checkin import remember_sitting
 from guide.cli.export import export_one
 from guide.cli.language import LanguageType
 from guide.cli.options import DurationType
@@ -22,6 +23,9 @@ from guide.script import library
 from guide.script.format import BEDS, BELLS
 from guide.script.timer import Timer, timer_script
 from guide.script.values import format_clock, format_span
+
+TIMER_SESSION = "timer"
+"""What the history calls a timer's sit."""
 
 
 @click.command()
@@ -79,6 +83,7 @@ def timer(
         settings = ExportSettings(choose_format(out, fmt), bitrate, ALBUM, None, False)
         return export_one(env, lambda: loaded, request, services, out, settings)
     outcome = play_script(env, loaded, request, services, Listening(device, quiet, False, _export_command(sit)))
+    remember_sitting(env, TIMER_SESSION, outcome.heard_ms, outcome.ending is Ending.FINISHED, None)
     if outcome.ending is not Ending.FINISHED:
         env.err(f"Stopped at {format_clock(outcome.heard_ms)}.")
     return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK

@@ -52,3 +52,22 @@ class NewEntry:
     after: int | None = None
     heard_ms: int | None = None
     stopped_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A session heard, or a timer sat: when, which (None where the journal was locked and its passphrase not
+    given), how long, and whether to the end."""
+
+    created: datetime
+    session: str | None
+    heard_ms: int
+    finished: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created.isoformat(timespec="seconds"),
+            "session": self.session,
+            "heard_ms": self.heard_ms,
+            "finished": self.finished,
+        }

@@ -26,5 +26,17 @@ MIGRATIONS = (
     CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     ALTER TABLE entries ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
     """,
+    # 4: the history of practice: every session heard and every timer sat, check-in or not.
+    """
+    CREATE TABLE sittings (
+        id INTEGER PRIMARY KEY,
+        created TEXT NOT NULL,
+        session TEXT,
+        heard_ms INTEGER NOT NULL CHECK (heard_ms >= 0),
+        finished INTEGER NOT NULL,
+        sealed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sittings_by_time ON sittings (created);
+    """,
 )
 """Each step's SQL, run once, in order; the database's `user_version` says how many have run."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from guide.errors import GuideError, UsageError
-from guide.journal.entries import Entry, NewEntry
+from guide.journal.entries import Entry, NewEntry, Sitting
 from guide.journal.migrations import MIGRATIONS
 from guide.journal.opening import (
     APPLICATION_ID,
@@ -35,6 +35,10 @@ _COLUMNS = "id, kind, created, session, text, before, after, heard_ms, stopped_a
 SEALED_WHOLE = 2
 """An entry's `sealed` when its words and its session are sealed; 1 is an entry sealed before sessions were (its
 words only), 0 one in plain text."""
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _sealed(seal: Seal | None, text: str | None) -> str | None:
@@ -106,7 +110,7 @@ class Journal:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.kind,
-                    datetime.now().astimezone().isoformat(timespec="seconds"),
+                    _now(),
                     session,
                     text,
                     entry.before,
@@ -125,6 +129,33 @@ class Journal:
         rows = self._read(query, (kind,) if kind else ())
         found = [self._entry(row, seal) for row in rows]
         return [e for e in found if since is None or e.created >= since]
+
+    def add_sitting(self, session: str, heard_ms: int, finished: bool, seal: Seal | None = None) -> None:
+        """Keep a session heard or a timer sat in the history; in a locked journal, its name sealed, or without
+        one where `seal` is not given: the history is never a reason to ask for the passphrase."""
+        locked = self.lock() is not None
+        name = (seal.seal(session) if seal is not None else None) if locked else session
+        with self._writing() as db:
+            db.execute(
+                "INSERT INTO sittings (created, session, heard_ms, finished, sealed) VALUES (?, ?, ?, ?, ?)",
+                (_now(), name, heard_ms, int(finished), int(locked and name is not None)),
+            )
+
+    def sittings(
+        self, seal: Seal | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Sitting]:
+        """The history, oldest first: a sealed name without `seal` is shown as none."""
+        rows = self._read("SELECT created, session, heard_ms, finished, sealed FROM sittings ORDER BY created, id")
+        found = [
+            Sitting(
+                datetime.fromisoformat(created),
+                (_opened(seal, session) if seal is not None else None) if sealed else session,
+                heard_ms,
+                bool(finished),
+            )
+            for created, session, heard_ms, finished, sealed in rows
+        ]
+        return [s for s in found if (since is None or s.created >= since) and (until is None or s.created < until)]
 
     def distress(self) -> list[tuple[int, int | None, int | None]]:
         """Each check-in's id, and its distress before and after, oldest first: numbers only, never sealed."""
@@ -164,9 +195,10 @@ class Journal:
         return Lock.from_json(kept) if kept is not None else None
 
     def seal_all(self, lock: Lock, seal: Seal) -> None:
-        """Lock the journal: every entry's words and session sealed, in one transaction, so none is left half done;
-        then no plain copy of them is left in the file or its log. Another process reading the journal all the
-        while is waited for, then refused: nothing is sealed while it could keep plain pages alive."""
+        """Lock the journal: every entry's words and session, and the history's sessions, sealed in one
+        transaction, so none is left half done; then no plain copy of them is left in the file or its log. Another
+        process reading the journal all the while is waited for, then refused: nothing is sealed while it could
+        keep plain pages alive."""
         self._checkpoint()
         with self._writing() as db:
             for entry_id, text, session in db.execute("SELECT id, text, session FROM entries WHERE sealed = 0"):
@@ -174,18 +206,25 @@ class Journal:
                     "UPDATE entries SET text = ?, session = ?, sealed = ? WHERE id = ?",
                     (seal.seal(text), _sealed(seal, session), SEALED_WHOLE, entry_id),
                 )
+            for sitting_id, session in db.execute("SELECT id, session FROM sittings WHERE session IS NOT NULL"):
+                db.execute("UPDATE sittings SET session = ?, sealed = 1 WHERE id = ?", (seal.seal(session), sitting_id))
             db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('lock', ?)", (lock.to_json(),))
         self._scrub()
 
     def open_all(self, seal: Seal) -> None:
-        """Unlock the journal: every entry's words opened, in one transaction."""
+        """Unlock the journal: every entry's words opened, and the history's sessions, in one transaction."""
         rows = self._read("SELECT id, text, session, sealed FROM entries WHERE sealed > 0")
         opened = [
             (seal.open(text), _opened(seal, session) if sealed == SEALED_WHOLE else session, entry_id)
             for entry_id, text, session, sealed in rows
         ]
+        sittings = [
+            (seal.open(session), sitting_id)
+            for sitting_id, session in self._read("SELECT id, session FROM sittings WHERE sealed = 1")
+        ]
         with self._writing() as db:
             db.executemany("UPDATE entries SET text = ?, session = ?, sealed = 0 WHERE id = ?", opened)
+            db.executemany("UPDATE sittings SET session = ?, sealed = 0 WHERE id = ?", sittings)
             db.execute("DELETE FROM settings WHERE name = 'lock'")
 
     def _entry(self, row: tuple, seal: Seal | None) -> Entry:

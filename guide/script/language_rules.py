@@ -45,6 +45,8 @@ class LanguageRules:
     """The words of a client's page and feed (`guide publish`), by what each is for."""
     readback: dict[str, str]
     """The words around a journal entry read back (`guide journal play`), by what each is for."""
+    report: dict[str, str]
+    """The words of the journal's report (`guide journal export`): its headings, summary, dates and kinds."""
     needs: Needs
     """How the person's answers to "what did you need?" are found and said back."""
 
@@ -107,6 +109,7 @@ def _rules(primary: str) -> LanguageRules | None:
         checkin=dict(data["checkin"]),
         client_page=dict(data["client_page"]),
         readback=dict(data["readback"]),
+        report=dict(data["report"]),
         needs=Needs(
             question=re.compile(data["needs"]["question"], re.IGNORECASE),
             prefixes=tuple(data["needs"]["prefixes"]),
