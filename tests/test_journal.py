@@ -353,6 +353,19 @@ def test_a_read_only_journal_is_listed_and_says_so_when_written_to(guide, data_e
     assert (data_env / FILE_NAME).read_bytes() == before
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anything")
+def test_a_journal_this_user_may_only_read_is_listed_as_it_lies(guide, data_env):
+    assert guide("journal", "write", "--text", "Held close.").returncode == 0
+    (data_env / FILE_NAME).chmod(0o400)
+    data_env.chmod(0o500)
+    try:
+        assert [e["text"] for e in listed(guide)] == ["Held close."]
+        refused = guide("journal", "write", "--text", "More.")
+        assert refused.returncode == 2 and "is read-only" in refused.stderr
+    finally:
+        data_env.chmod(0o700)
+
+
 READER = textwrap.dedent(
     """
     import sqlite3, sys, time

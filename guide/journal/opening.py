@@ -47,7 +47,7 @@ _LEFT = "it was left as it is. Move it aside, or set GUIDE_DATA_DIR to another f
 def identify(path: Path) -> None:
     """Refuse a database that is not a journal (another program's), having only read it; sqlite3.DatabaseError
     for a file that is no database at all."""
-    db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    db = connected(path, writable=False)
     try:
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -59,6 +59,34 @@ def identify(path: Path) -> None:
     if application_id == 0 and version == 0 and not tables:
         return  # a journal begun but not yet built
     raise NotAJournal(f"{path} is another program's database, not Inner Guide's journal; {_LEFT}")
+
+
+def connected(path: Path, writable: bool, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection to the journal's file: read-only where this user may not write it."""
+    if writable:
+        return _connection(path, "", timeout)
+    db = _connection(path, "?mode=ro", timeout)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as error:
+        db.close()
+        if primary_code(error) != sqlite3.SQLITE_READONLY:
+            raise
+    # A journal in WAL mode in a folder this user cannot write: SQLite cannot make the shared memory file that
+    # reading its log needs. Closed by this program, it has no log left to read, so it is read as it lies.
+    return _connection(path, "?mode=ro&immutable=1", timeout)
+
+
+def _connection(path: Path, parameters: str, timeout: float) -> sqlite3.Connection:
+    uri = f"{path.absolute().as_uri()}{parameters}"
+    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+
+
+def primary_code(error: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (SQLITE_READONLY for SQLITE_READONLY_CANTINIT), or -1."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return -1 if code is None else int(code) & 0xFF
 
 
 def make_private(path: Path) -> None:

@@ -16,12 +16,14 @@ from guide.journal.entries import Entry, NewEntry, Sitting
 from guide.journal.migrations import MIGRATIONS
 from guide.journal.opening import (
     APPLICATION_ID,
+    connected,
     disk_full,
     identify,
     make_private,
     named_problems,
     path_problem,
     prepared,
+    primary_code,
     writable,
 )
 from guide.journal.sealing import Lock, Seal
@@ -68,8 +70,7 @@ class Journal:
                 identify(self.path)
             if self.writable:
                 make_private(self.path)  # SQLite gives its -wal and -shm files the same mode
-            uri = f"{self.path.absolute().as_uri()}{'' if self.writable else '?mode=ro'}"
-            self._db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._db = connected(self.path, self.writable, BUSY_TIMEOUT_MS / 1000)
             self._check()
             if self.writable:
                 self._wal()
@@ -317,7 +318,7 @@ class Journal:
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _damaged(self, error: sqlite3.DatabaseError) -> GuideError:
-        code = getattr(error, "sqlite_errorcode", -1) & 0xFF  # the primary code of an extended one
+        code = primary_code(error)
         if code == sqlite3.SQLITE_FULL:
             return disk_full(self.path)
         if code == sqlite3.SQLITE_READONLY:
