@@ -231,11 +231,17 @@ WRITER = textwrap.dedent(
 def test_two_processes_writing_at_once_both_keep_every_entry(tmp_path):
     folder = tmp_path / "data"
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(folder), name, "150"], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(folder), name, "150"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("first", "second")
     ]
     for writer in writers:
-        assert writer.wait(timeout=120) == 0
+        _, stderr = writer.communicate(timeout=120)
+        assert writer.returncode == 0, stderr
     with Journal(folder) as journal:
         texts = sorted(e.text for e in journal.entries())
     assert texts == sorted(f"{name} {n}" for name in ("first", "second") for n in range(150))

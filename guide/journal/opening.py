@@ -15,7 +15,7 @@ from guide.errors import GuideError, UsageError
 
 APPLICATION_ID = 0x49477564
 """SQLite's application_id of a journal ("IGud"): what tells it from another program's database."""
-TABLES = {"entries", "settings"}
+TABLES = {"entries", "settings", "sittings"}
 """The tables of a journal: one written before it carried APPLICATION_ID is known by them."""
 
 
@@ -44,14 +44,18 @@ def prepared(data_dir: Path, path: Path) -> bool:
 _LEFT = "it was left as it is. Move it aside, or set GUIDE_DATA_DIR to another folder"
 
 
-def identify(path: Path) -> None:
+def identify(path: Path, writable: bool, timeout: float) -> None:
     """Refuse a database that is not a journal (another program's), having only read it; sqlite3.DatabaseError
     for a file that is no database at all."""
-    db = connected(path, writable=False)
+    # Through the connection this user may have, waiting as any other would: another process may be making
+    # the journal at this very moment, and a read-only look at a file being written could catch it half done.
+    db = connected(path, writable, timeout)
     try:
+        db.execute("BEGIN")  # one snapshot for all three, never half of another process's migration
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        db.execute("COMMIT")
     finally:
         db.close()
     if application_id == APPLICATION_ID or (application_id == 0 and version >= 1 and tables <= TABLES):
@@ -61,7 +65,7 @@ def identify(path: Path) -> None:
     raise NotAJournal(f"{path} is another program's database, not Inner Guide's journal; {_LEFT}")
 
 
-def connected(path: Path, writable: bool, timeout: float = 5.0) -> sqlite3.Connection:
+def connected(path: Path, writable: bool, timeout: float) -> sqlite3.Connection:
     """A connection to the journal's file: read-only where this user may not write it."""
     if writable:
         return _connection(path, "", timeout)

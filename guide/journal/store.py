@@ -67,7 +67,7 @@ class Journal:
             self.writable = writable(data_dir, self.path)
         try:
             if not new:
-                identify(self.path)
+                identify(self.path, self.writable, BUSY_TIMEOUT_MS / 1000)
             if self.writable:
                 make_private(self.path)  # SQLite gives its -wal and -shm files the same mode
             self._db = connected(self.path, self.writable, BUSY_TIMEOUT_MS / 1000)
