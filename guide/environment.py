@@ -31,7 +31,8 @@ class Environment:
     data_dir: Path
     """What the program keeps for the person: where each play stopped (`GUIDE_DATA_DIR`)."""
     voices_dir: Path | None
-    """Piper voices beyond the bundled one (`GUIDE_VOICES_DIR`)."""
+    """Piper voices beyond the bundled one (`GUIDE_VOICES_DIR`, else `voices` in the data folder), where
+    `guide voices download` puts them."""
     engine: str | None
     """The engine `auto` means (`GUIDE_ENGINE`), or None to choose the best installed."""
     journal_passphrase: str | None = field(default=None, repr=False)
@@ -39,6 +40,9 @@ class Environment:
     being asked; never shown."""
     editor: str | None = None
     """The editor `guide journal write` opens (`VISUAL`, or `EDITOR`); with None, the entry is typed at the terminal."""
+    voices_source: str | None = None
+    """Where `guide voices` finds voices to download (`GUIDE_VOICES_SOURCE`: a web address or a folder); None for
+    the Piper voices repository."""
     locale_language: str | None = None
     """The language of the person's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`) as a tag such as `de-DE`; None
     for the C or POSIX locale, or none set. It picks a built-in session's language when none is asked for."""
@@ -63,11 +67,12 @@ class Environment:
             _is_terminal(stdout),
             _is_terminal(stderr),
             cache_dir=_folder(environ, "GUIDE_CACHE_DIR") or _platform_folder("user_cache_path") / "clips",
-            data_dir=_folder(environ, "GUIDE_DATA_DIR") or _platform_folder("user_data_path"),
-            voices_dir=_folder(environ, "GUIDE_VOICES_DIR"),
+            data_dir=(data_dir := _folder(environ, "GUIDE_DATA_DIR") or _platform_folder("user_data_path")),
+            voices_dir=_folder(environ, "GUIDE_VOICES_DIR") or data_dir / "voices",
             engine=environ.get("GUIDE_ENGINE") or None,
             journal_passphrase=environ.get("GUIDE_JOURNAL_PASSPHRASE") or None,
             editor=environ.get("VISUAL") or environ.get("EDITOR") or None,
+            voices_source=environ.get("GUIDE_VOICES_SOURCE") or None,
             locale_language=_locale_language(environ),
         )
 

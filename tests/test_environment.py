@@ -16,18 +16,26 @@ from guide.environment import Environment
 
 def test_the_settings_come_from_the_variables_given_and_else_the_users_folders():
     given = Environment.from_process(
-        {"GUIDE_CACHE_DIR": "/c", "GUIDE_DATA_DIR": "/d", "GUIDE_VOICES_DIR": "/v", "GUIDE_ENGINE": "piper"}
+        {
+            "GUIDE_CACHE_DIR": "/c",
+            "GUIDE_DATA_DIR": "/d",
+            "GUIDE_VOICES_DIR": "/v",
+            "GUIDE_ENGINE": "piper",
+            "GUIDE_VOICES_SOURCE": "https://mirror.example/piper-voices",
+        }
     )
-    assert (given.cache_dir, given.data_dir, given.voices_dir, given.engine) == (
+    assert (given.cache_dir, given.data_dir, given.voices_dir, given.engine, given.voices_source) == (
         Path("/c"),
         Path("/d"),
         Path("/v"),
         "piper",
+        "https://mirror.example/piper-voices",
     )
     unset = Environment.from_process({"GUIDE_CACHE_DIR": "", "GUIDE_ENGINE": ""})
     assert unset.cache_dir == platformdirs.user_cache_path("inner-guide") / "clips"
     assert unset.data_dir == platformdirs.user_data_path("inner-guide")
-    assert (unset.voices_dir, unset.engine) == (None, None)
+    assert unset.voices_dir == unset.data_dir / "voices", "where downloaded voices go"
+    assert (unset.engine, unset.voices_source) == (None, None)
 
 
 def test_a_terminal_is_told_apart_from_a_pipe_and_a_closed_stream():

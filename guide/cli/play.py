@@ -11,6 +11,7 @@ import click
 from guide.cli import checkin
 from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
+from guide.cli.voice_hint import natural_voice_hint
 from guide.environment import Environment
 from guide.errors import ExitCode, NoAudioDevice, UsageError, export_suggestion
 from guide.journal.sealing import Seal
@@ -88,6 +89,8 @@ def play(
     loaded = load(request, services)
     if loaded.script.duration is not None and loaded.script.duration.flexible:
         _say_if_unmet(env, loaded.script, request, services)
+    if not quiet:
+        natural_voice_hint(env, loaded.script, services)
     listening_to = Listening(
         device, quiet, verbose, export_suggestion(request.script), ResumePlaces(env.data_dir), resume, from_section
     )

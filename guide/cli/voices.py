@@ -2,35 +2,48 @@
 
 from __future__ import annotations
 
+import difflib
+
 import click
 
 from guide.environment import Environment
-from guide.errors import ExitCode, UsageError
+from guide.errors import ExitCode, GuideError, MissingDependency, UsageError
 from guide.play.device import open_device
 from guide.script.format import DEFAULT_RATE, RATE_RANGE, SPEECH_ENGINES
 from guide.script.model import Voice
+from guide.voice.download import DEFAULT_SOURCE, index, install
 from guide.voice.engines import Engines, piper
 from guide.voice.engines.base import VoiceInfo
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--language", metavar="TAG", help="Only voices for a language, such as en or en-GB.")
 @click.option("--say", "sample", metavar="TEXT", help="Speak TEXT through the audio output, to hear a voice.")
 @click.option("--voice", "voice_id", metavar="ID", help="With --say: the voice to speak with (an id listed here).")
 @click.option("--rate", type=click.IntRange(*RATE_RANGE), default=DEFAULT_RATE, show_default=True, help="With --say.")
-@click.pass_obj
-def voices(env: Environment, language: str | None, sample: str | None, voice_id: str | None, rate: int) -> ExitCode:
-    """List every voice the speech engines have, or hear one.
+@click.option("--from", "source", metavar="URL", help="With --language: where voices to download are listed.")
+@click.pass_context
+def voices(
+    ctx: click.Context, language: str | None, sample: str | None, voice_id: str | None, rate: int, source: str | None
+) -> ExitCode | None:
+    """List every voice the speech engines have, or hear one; download a natural one.
 
-    The natural voice, Piper, comes with the `neural` extra; more Piper voices
-    (an .onnx file with its .onnx.json) are found in the folder GUIDE_VOICES_DIR
-    names. A script picks one with voice: {engine: piper, name: ID}.
+    The natural voice, Piper, comes with the `neural` extra, speaking English. For
+    another language, `guide voices --language es` also lists the Piper voices there
+    are to download (★ marks the one recommended), and `guide voices download KEY`
+    fetches one; sessions in its language then speak with it. Voices are kept in the
+    folder GUIDE_VOICES_DIR names (else `voices` in the data folder). A script picks
+    one with voice: {engine: piper, name: ID}.
 
     \b
     Examples:
-      guide voices --language en
+      guide voices --language es
+      guide voices download es_ES-davefx-medium
       guide voices --say "You are safe now." --voice en_US-joe-medium
     """
+    if ctx.invoked_subcommand is not None:
+        return None
+    env: Environment = ctx.obj
     engines = Engines.of(env)
     listed = [v for name in sorted(SPEECH_ENGINES) for v in engines.named(name).voices()]
     if sample is not None:
@@ -43,7 +56,69 @@ def voices(env: Environment, language: str | None, sample: str | None, voice_id:
         env.out(f"{v.engine:<8} {v.id:<{id_width}}  {v.language:<{language_width}}  {v.sample_rate} Hz  {v.note}")
     if not any(v.engine == "piper" for v in listed):
         env.err(f"\nFor the natural voice, {piper.INSTALL_HINT}.")
+    elif language is not None:
+        _list_downloadable(env, language, source, {v.id for v in listed})
     return ExitCode.OK
+
+
+@voices.command()
+@click.argument("key")
+@click.option(
+    "--from",
+    "source",
+    metavar="URL",
+    help="A mirror of the Piper voices repository, or a folder holding its voices.json and files.",
+)
+@click.pass_obj
+def download(env: Environment, key: str, source: str | None) -> ExitCode:
+    """Download a natural (Piper) voice: KEY as `guide voices --language es` lists it.
+
+    Each file is checked against the repository's index (its size and MD5) as it arrives, and the voice is
+    installed only once it is whole: a cut connection or a damaged file installs nothing. Its pace is then
+    measured once, so that session lengths are known before a word is spoken.
+    """
+    if not piper.available():
+        raise MissingDependency(f"the natural voice needs Piper: {piper.INSTALL_HINT}")
+    where = source or env.voices_source or DEFAULT_SOURCE
+    found = index(where, env.cache_dir)
+    voice = found.get(key)
+    if voice is None:
+        near = difflib.get_close_matches(key, list(found), n=1)
+        hint = f"did you mean {near[0]}? " if near else ""
+        raise UsageError(f"{key}: no such voice at {where}; {hint}`guide voices --language TAG` lists them")
+    assert env.voices_dir is not None, "the environment always has a voices folder"
+    with click.progressbar(
+        length=voice.size, label=f"Downloading {key}", file=env.stderr, hidden=not env.stderr_isatty
+    ) as bar:
+        install(voice, where, env.voices_dir, bar.update)
+    env.err(f"Installed {key} in {env.voices_dir}.")
+    spoken = Voice(engine="piper", name=key)
+    engines = Engines.of(env)
+    # Predicting a first line measures the voice's pace, once (saying so): every later plan knows its lengths.
+    engines.named("piper").predict("Welcome.", spoken, voice.language)
+    env.err(f"Sessions in {voice.language} now speak with it, as `--engine auto` (the default) chooses it.")
+    return ExitCode.OK
+
+
+def _list_downloadable(env: Environment, language: str, source: str | None, installed: set[str]) -> None:
+    """The Piper voices there are to download in a language, from the index (fetched at most once a week)."""
+    where = source or env.voices_source or DEFAULT_SOURCE
+    try:
+        found = index(where, env.cache_dir)
+    except GuideError as error:
+        env.err(f"\nThe voices to download could not be listed: {error.message}")
+        return
+    offered = sorted(
+        (v for v in found.values() if _speaks(v.language, language) and v.key not in installed),
+        key=lambda v: (not v.recommended, v.key),
+    )
+    if not offered:
+        return
+    env.out(f"\nTo download (guide voices download KEY), from {where}:")
+    width = max(len(v.key) for v in offered)
+    for v in offered:
+        mark = "★" if v.recommended else " "
+        env.out(f"{mark} {v.key:<{width}}  {v.language:<6} {v.quality:<7} {v.size / 1e6:5.0f} MB")
 
 
 def _speaks(languages: str, wanted: str) -> bool:

@@ -256,11 +256,16 @@ def _phonemes(text: str, espeak_voice: str) -> tuple[int, str]:
     return len(spoken), " ".join("".join(sentence) for sentence in spoken)
 
 
-@cache
 def _phonemizer() -> Any:
+    """Piper's own phonemizer, made here if Piper has not made it yet (under its lock): espeak-ng is initialized
+    once per process. A second phonemizer initializes it again under the first one's voice, which then reads
+    freed phoneme tables: garbage phonemes, then a crash, as a Spanish voice measured beforehand showed."""
+    from piper import voice
     from piper.phonemize_espeak import EspeakPhonemizer
 
-    return EspeakPhonemizer()
+    if getattr(voice, "_ESPEAK_PHONEMIZER", None) is None:
+        voice._ESPEAK_PHONEMIZER = EspeakPhonemizer()
+    return voice._ESPEAK_PHONEMIZER
 
 
 def _phonemizer_lock() -> Any:
