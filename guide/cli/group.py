@@ -29,7 +29,10 @@ COMMANDS = {
         "guide.cli.timer:timer",
         "A silent sit with bells, from 1m to 4h: played, or written to a file.",
     ),
-    "voices": ("guide.cli.voices:voices", "List every voice the speech engines have, or hear one."),
+    "voices": (
+        "guide.cli.voices:voices",
+        "List every voice the speech engines have, or hear one; download a natural one.",
+    ),
 }
 """Each command: where it is defined, and the first line of its help (a test keeps the two the same)."""
 
