@@ -288,3 +288,28 @@ def test_a_transcript_is_worded_in_the_sessions_language(guide, tmp_path):
     assert lines[:3] == ["Quand quelque chose vous submerge", "par Inner Guide", "4:00 au total"]
     assert any(line.strip().endswith("[respiration, 20s]") for line in lines), lines
     assert "Clôture (3:" in "\n".join(lines) and "Pour y réfléchir ensuite" in lines
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "title"),
+    [
+        ("sientate-con-tu-yo-mas-joven", "es", "Siéntate con tu yo más joven"),
+        ("bei-deinem-jungeren-ich-sitzen", "de", "Bei deinem jüngeren Ich sitzen"),
+        ("aupres-de-l-enfant-que-vous-etiez", "fr", "Auprès de l'enfant que vous étiez"),
+    ],
+)
+def test_a_built_in_answers_to_the_name_its_title_makes_in_its_language(guide, name, language, title):
+    listed = guide("list", "--language", language)
+    assert f"sit-with-your-younger-self · {name}  " in listed.stdout
+    for asked in ([], ["--language", language]):
+        checked = guide("check", name, *asked)
+        assert checked.returncode == 0, checked.stderr
+        assert checked.stdout.splitlines()[0].endswith(f"{language}/sit-with-your-younger-self.yaml: {title}")
+
+
+def test_an_unknown_name_suggests_the_nearest(guide):
+    begun = guide("check", "sientate")
+    assert begun.returncode == 2 and "did you mean sientate-con-tu-yo-mas-joven?" in begun.stderr
+    misspelt = guide("check", "sit-with-your-yonger-self")
+    assert misspelt.returncode == 2 and "did you mean sit-with-your-younger-self?" in misspelt.stderr
+    assert "did you mean" not in guide("check", "zzzz").stderr

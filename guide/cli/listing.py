@@ -26,7 +26,9 @@ def list_command(env: Environment, language: str | None) -> ExitCode:
     The sessions are the same in every language they are written in (de, en, es,
     fr), with the same names: --language es lists the Spanish ones, with their
     titles; without it, the locale's language (LANG) where there are sessions in
-    it, else English.
+    it, else English. Each also answers to a name made from its title in its
+    language, shown after its own: sientate-con-tu-yo-mas-joven plays the Spanish
+    sit-with-your-younger-self.
 
     Lengths are as the voice's model predicts them, without speaking a word, so
     they are the same before and after a session has been played; a render can
@@ -38,8 +40,10 @@ def list_command(env: Environment, language: str | None) -> ExitCode:
         request = SessionRequest(str(path), voice=VoiceRequest(language=language))
         script, timeline, _ = plan(request, services, predicted_only=True)
         shortest, longest = timeline.reach_ms
+        titled = library.title_name(path)
+        also = f" · {titled}" if titled != path.stem else ""
         env.out(
-            f"{path.stem}  {format_clock(timeline.length_ms)}"
+            f"{path.stem}{also}  {format_clock(timeline.length_ms)}"
             f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
         )
         env.out(f"  {script.title}: {script.description or ''}".rstrip(": "))

@@ -3,6 +3,10 @@ script may name."""
 
 from __future__ import annotations
 
+import difflib
+import functools
+import re
+import unicodedata
 from importlib.resources import files
 from pathlib import Path
 
@@ -47,8 +51,37 @@ def _sessions_in(folder: Path) -> list[Path]:
 
 
 def builtin_session(name: str, language: str = LIBRARY_LANGUAGE) -> Path | None:
-    """The built-in session of a name (with or without its suffix) in a language, or None."""
-    return next((p for p in builtin_sessions(language) if name in (p.stem, p.name)), None)
+    """The built-in session of a name in a language, or None: its file's name, with or without its suffix, or
+    the name its title makes in that language (`title_name`)."""
+    return next((p for p in builtin_sessions(language) if name in (p.stem, p.name, title_name(p))), None)
+
+
+def title_name(path: Path) -> str:
+    """The name a built-in session also answers to: its title in plain lowercase letters and hyphens, so that a
+    Spanish listener can type "sientate-con-tu-yo-mas-joven" for "Siéntate con tu yo más joven"."""
+    plain = unicodedata.normalize("NFKD", _title(path)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+@functools.cache
+def _title(path: Path) -> str:
+    """A built-in session's title, read from its `title:` line without loading the whole script."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("title:"):
+            return line.removeprefix("title:").strip().strip("\"'")
+    return path.stem
+
+
+def _nearest_name(name: str) -> str | None:
+    """The built-in session's name nearest one that names none: one it begins, else the closest spelling."""
+    names = sorted(
+        {n for language in library_languages() for p in builtin_sessions(language) for n in (p.stem, title_name(p))}
+    )
+    begun = [n for n in names if n.startswith(name)]
+    if begun:
+        return begun[0]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def find_script(name_or_path: str, language: str = LIBRARY_LANGUAGE) -> Path:
@@ -66,8 +99,15 @@ def find_script(name_or_path: str, language: str = LIBRARY_LANGUAGE) -> Path:
             f"{name_or_path}: there is no built-in session of that name in {language} "
             f"(`guide list --language {language}` shows those there are)"
         )
+    # A title's name in another language names that language's session: "sientate-con-tu-yo-mas-joven".
+    for other in library_languages():
+        titled = next((p for p in builtin_sessions(other) if title_name(p) == name_or_path), None)
+        if titled is not None:
+            return titled
+    nearest = _nearest_name(name_or_path)
+    hint = f"; did you mean {nearest}?" if nearest else ""
     raise UsageError(
-        f"{name_or_path}: no such script file, and no built-in session of that name (`guide list` shows them)"
+        f"{name_or_path}: no such script file, and no built-in session of that name{hint} (`guide list` shows them)"
     )
 
 
