@@ -188,6 +188,25 @@ def test_the_first_q_offers_the_close_the_second_quits_and_resume_goes_on(
     assert "Nothing to resume for this session: starting from the beginning." in again.stderr
 
 
+def test_the_resume_hint_keeps_the_language_so_that_run_as_printed_it_goes_on_in_it(
+    paced_capture, terminal_play, alsa_capture, run_guide
+):
+    env, _ = paced_capture
+    player = terminal_play(["play", "when-you-are-triggered", "--language", "es", "--no-checkin"], env)
+    player.wait_for("Algo te ha golpeado")
+    player.press("q")
+    player.wait_for(OFFER_CLOSING)
+    player.press("q")
+    code, stderr = player.finish()
+    assert code == 0, stderr
+    hint = "guide play when-you-are-triggered --language es --resume"
+    assert f"To go on from there later: {hint}" in stderr
+    capture_env, _ = alsa_capture
+    resumed = run_guide(*hint.split()[1:], env=capture_env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Nothing to resume" not in resumed.stderr, "the Spanish session's place was found"
+
+
 @pytest.mark.parametrize("section", ["2", "resting", "Resting"])
 def test_from_starts_at_a_section_named_by_number_or_title(rendered, alsa_capture, run_guide, section):
     script, whole, timeline = rendered

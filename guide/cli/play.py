@@ -129,7 +129,8 @@ def checked_in_play(
     if outcome.ending is Ending.LOST:
         env.err("The sound device stopped taking sound (were the headphones unplugged?).")
     if outcome.ending is not Ending.FINISHED:
-        going_on = f" To go on from there later: guide play {shlex.quote(name)} --resume" if listening_to.places else ""
+        again = ["guide", "play", name, *(["--language", request.language] if request.language else []), "--resume"]
+        going_on = f" To go on from there later: {shlex.join(again)}" if listening_to.places else ""
         env.err(f"Stopped at {format_clock(outcome.heard_ms)}.{going_on}")
     if before is not None and keeping is not None:
         checkin.after_session(env, script, name, before, outcome, keeping)
