@@ -85,7 +85,8 @@ def as_text(passphrase: str) -> str:
 
 
 PASSPHRASE_TRIES = 3
-"""How often a passphrase is asked for on the terminal: a typo is asked again, three times in all."""
+"""How often a passphrase is asked for on the terminal (to open the journal, or to choose one to lock it with):
+a typo is asked again, three times in all."""
 
 
 def journal_seal(env: Environment, journal: Journal) -> Seal | None:
@@ -96,17 +97,17 @@ def journal_seal(env: Environment, journal: Journal) -> Seal | None:
         return None
     for attempt in range(1, PASSPHRASE_TRIES):
         try:
-            return opened(lock, passphrase(env, _passphrase_question(attempt)))
+            return opened(lock, passphrase(env, f"The journal's passphrase{again(attempt)}:"))
         except WrongPassphrase:
             if env.journal_passphrase is not None:
                 raise
             env.out("That passphrase does not open the journal.")
-    return opened(lock, passphrase(env, _passphrase_question(PASSPHRASE_TRIES)))
+    return opened(lock, passphrase(env, f"The journal's passphrase{again(PASSPHRASE_TRIES)}:"))
 
 
-def _passphrase_question(attempt: int) -> str:
-    again = "" if attempt == 1 else f" (try {attempt} of {PASSPHRASE_TRIES})"
-    return f"The journal's passphrase{again}:"
+def again(attempt: int) -> str:
+    """What a passphrase question says when it is asked again: " (try 2 of 3)"; nothing the first time."""
+    return "" if attempt == 1 else f" (try {attempt} of {PASSPHRASE_TRIES})"
 
 
 def passphrase(env: Environment, question: str) -> str:

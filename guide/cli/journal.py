@@ -10,7 +10,7 @@ import click
 
 from guide.atomic import write_text
 from guide.cli import readback
-from guide.cli.asking import as_text, ask, ask_unseen, journal_seal
+from guide.cli.asking import PASSPHRASE_TRIES, again, as_text, ask, ask_unseen, journal_seal
 from guide.cli.checkin import CHECKINS_SETTING
 from guide.cli.language import LanguageType
 from guide.cli.writing import clear_left_pages, written
@@ -246,9 +246,6 @@ def lock(env: Environment) -> ExitCode:
     return ExitCode.OK
 
 
-LOCK_TRIES = 3
-
-
 def _new_passphrase(env: Environment) -> str:
     """The passphrase chosen to lock the journal: GUIDE_JOURNAL_PASSPHRASE, or asked twice on the terminal once
     the person knows it cannot be recovered; one too short, or a second that differs, is asked for again."""
@@ -262,12 +259,11 @@ def _new_passphrase(env: Environment) -> str:
         "A passphrase cannot be recovered: if it is forgotten, the journal's words cannot be read, not even by you. "
         "Keep it somewhere safe."
     )
-    for attempt in range(1, LOCK_TRIES + 1):
-        again = "" if attempt == 1 else f" (try {attempt} of {LOCK_TRIES})"
-        chosen = ask_unseen(env, f"A passphrase for the journal{again}:")
+    for attempt in range(1, PASSPHRASE_TRIES + 1):
+        chosen = ask_unseen(env, f"A passphrase for the journal{again(attempt)}:")
         if (problem := passphrase_problem(chosen)) is not None:
             env.out(f"That one is {problem}.")
-        elif ask_unseen(env, f"The same again{again}:") != chosen:
+        elif ask_unseen(env, f"The same again{again(attempt)}:") != chosen:
             env.out("The two differ.")
         else:
             return chosen

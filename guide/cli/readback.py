@@ -24,7 +24,6 @@ from guide.rendering.services import Services
 from guide.script import library
 from guide.script.format import ENGINES
 from guide.script.language_rules import rules_or_english
-from guide.script.loader import load_script
 from guide.script.model import Duration
 from guide.script.overrides import with_overrides
 from guide.script.readback import FEWEST_NEEDS, answers_to_needs, entry_script, needs_script
@@ -110,7 +109,7 @@ def play(
         script, own = needs_script(answers_to_needs(texts), language)
         name = "journal needs"
         if own < FEWEST_NEEDS:
-            session = load_script(library.find_script(REPARENTING_SESSION, language)).title
+            session = library.title(library.find_script(REPARENTING_SESSION, language))
             env.err(rules_or_english(language).readback["filled_in"].format(count=own, session=session))
     with flagged():
         request = SessionRequest(

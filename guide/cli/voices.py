@@ -79,7 +79,7 @@ def download(env: Environment, key: str, source: str | None) -> ExitCode:
     """
     if not piper.available():
         raise MissingDependency(f"the natural voice needs Piper: {piper.INSTALL_HINT}")
-    where = source or env.voices_source or DEFAULT_SOURCE
+    where = _source(env, source)
     found = index(where, env.cache_dir)
     voice = found.get(key)
     if voice is None:
@@ -102,7 +102,7 @@ def download(env: Environment, key: str, source: str | None) -> ExitCode:
 
 def _list_downloadable(env: Environment, language: str, source: str | None, installed: set[str]) -> None:
     """The Piper voices there are to download in a language, from the index (fetched at most once a week)."""
-    where = source or env.voices_source or DEFAULT_SOURCE
+    where = _source(env, source)
     try:
         found = index(where, env.cache_dir)
     except GuideError as error:
@@ -119,6 +119,11 @@ def _list_downloadable(env: Environment, language: str, source: str | None, inst
     for v in offered:
         mark = "★" if v.recommended else " "
         env.out(f"{mark} {v.key:<{width}}  {v.language:<6} {v.quality:<7} {v.size / 1e6:5.0f} MB")
+
+
+def _source(env: Environment, asked: str | None) -> str:
+    """Where voices to download are found: --from, else GUIDE_VOICES_SOURCE, else the Piper voices repository."""
+    return asked or env.voices_source or DEFAULT_SOURCE
 
 
 def _speaks(languages: str, wanted: str) -> bool:

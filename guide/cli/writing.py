@@ -12,6 +12,7 @@ import click
 
 from guide.environment import Environment
 from guide.filelock import held
+from guide.journal.opening import make_private_folder
 
 OPENINGS = {"letter-to": "Dear younger me,", "letter-from": "Dear grown-up me,"}
 """The first words of a letter, there already when the page opens."""
@@ -73,8 +74,8 @@ def pages_folder(data_dir: Path) -> Path:
     removed."""
     folder = data_dir / PAGES_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(data_dir, 0o700)
-    os.chmod(folder, 0o700)
+    make_private_folder(data_dir)
+    make_private_folder(folder)
     clear_left_pages(data_dir)
     return folder
 

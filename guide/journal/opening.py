@@ -28,7 +28,7 @@ def prepared(data_dir: Path, path: Path) -> bool:
     SQLite opens it, so it is never readable by others, not even for a moment; whether it is new. A folder in
     the file's place, or a link, is refused."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    _private(data_dir, 0o700)
+    make_private_folder(data_dir)
     try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
         return True
@@ -91,6 +91,11 @@ def primary_code(error: sqlite3.Error) -> int:
     """SQLite's primary result code of an error (SQLITE_READONLY for SQLITE_READONLY_CANTINIT), or -1."""
     code = getattr(error, "sqlite_errorcode", None)
     return -1 if code is None else int(code) & 0xFF
+
+
+def make_private_folder(path: Path) -> None:
+    """Take any access by others away from a folder of the person's, keeping its owner's as it is."""
+    _private(path, 0o700)
 
 
 def make_private(path: Path) -> None:

@@ -190,13 +190,13 @@ def checkins(entries: Iterable[Entry]) -> list[Entry]:
 def session_title(session: str, language: str) -> str:
     """A session's title, for the name or path it was played by: a built-in session's in the report's language
     where it is written in it; anything else (a script gone, a timer) as it was kept."""
-    path = library.builtin_session(session, language) or library.builtin_session(session)
-    if path is None and session.endswith((".yaml", ".yml")) and Path(session).is_file():
-        path = Path(session)
-    if path is None:
+    builtin = library.builtin_session(session, language) or library.builtin_session(session)
+    if builtin is not None:
+        return library.title(builtin)
+    if not (session.endswith(library.SCRIPT_SUFFIXES) and Path(session).is_file()):
         return session
     try:
-        return load_script(path).title
+        return load_script(Path(session)).title
     except GuideError:
         return session
 

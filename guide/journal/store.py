@@ -142,9 +142,7 @@ class Journal:
                 (_now(), name, heard_ms, int(finished), int(locked and name is not None)),
             )
 
-    def sittings(
-        self, seal: Seal | None = None, since: datetime | None = None, until: datetime | None = None
-    ) -> list[Sitting]:
+    def sittings(self, seal: Seal | None = None, since: datetime | None = None) -> list[Sitting]:
         """The history, oldest first: a sealed name without `seal` is shown as none."""
         rows = self._read("SELECT created, session, heard_ms, finished, sealed FROM sittings ORDER BY created, id")
         found = [
@@ -156,7 +154,7 @@ class Journal:
             )
             for created, session, heard_ms, finished, sealed in rows
         ]
-        return [s for s in found if (since is None or s.created >= since) and (until is None or s.created < until)]
+        return [s for s in found if since is None or s.created >= since]
 
     def distress(self) -> list[tuple[int, int | None, int | None]]:
         """Each check-in's id, and its distress before and after, oldest first: numbers only, never sealed."""

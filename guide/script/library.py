@@ -59,12 +59,12 @@ def builtin_session(name: str, language: str = LIBRARY_LANGUAGE) -> Path | None:
 def title_name(path: Path) -> str:
     """The name a built-in session also answers to: its title in plain lowercase letters and hyphens, so that a
     Spanish listener can type "sientate-con-tu-yo-mas-joven" for "Siéntate con tu yo más joven"."""
-    plain = unicodedata.normalize("NFKD", _title(path)).encode("ascii", "ignore").decode("ascii")
+    plain = unicodedata.normalize("NFKD", title(path)).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 @functools.cache
-def _title(path: Path) -> str:
+def title(path: Path) -> str:
     """A built-in session's title, read from its `title:` line without loading the whole script."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("title:"):
@@ -100,10 +100,9 @@ def find_script(name_or_path: str, language: str = LIBRARY_LANGUAGE) -> Path:
             f"(`guide list --language {language}` shows those there are)"
         )
     # A title's name in another language names that language's session: "sientate-con-tu-yo-mas-joven".
-    for other in library_languages():
-        titled = next((p for p in builtin_sessions(other) if title_name(p) == name_or_path), None)
-        if titled is not None:
-            return titled
+    titled = next((p for other in library_languages() if (p := builtin_session(name_or_path, other))), None)
+    if titled is not None:
+        return titled
     nearest = _nearest_name(name_or_path)
     hint = f"; did you mean {nearest}?" if nearest else ""
     raise UsageError(
