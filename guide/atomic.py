@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from guide.errors import RenderError
+from guide.translation import _
 
 
 @contextlib.contextmanager
@@ -28,7 +29,9 @@ def replacing(*targets: Path, mode: int | None = None) -> Iterator[list[Path]]:
             os.replace(temporary, target)
     except OSError as error:
         named = dict(zip(map(str, temporaries), targets, strict=False)).get(str(error.filename), targets[0])
-        raise RenderError(f"cannot write {named}: {error.strerror or error}") from None
+        raise RenderError(
+            _("cannot write {path}: {problem}").format(path=named, problem=error.strerror or error)
+        ) from None
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
@@ -65,16 +68,22 @@ def _add_temporary_beside(target: Path, temporaries: list[Path]) -> None:
     moment leaves it where the caller removes it."""
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise RenderError(f"cannot write {target}: the folder {folder} does not exist")
+        raise RenderError(
+            _("cannot write {path}: the folder {folder} does not exist").format(path=target, folder=folder)
+        )
     temporary = folder / f".{target.name}.{secrets.token_hex(8)}.part"
     temporaries.append(temporary)
     try:
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:  # another file by that name, which is not ours to remove
         temporaries.remove(temporary)
-        raise RenderError(f"cannot write in {folder}: {temporary.name} is in the way") from None
+        raise RenderError(
+            _("cannot write in {folder}: {file} is in the way").format(folder=folder, file=temporary.name)
+        ) from None
     except OSError as error:
-        raise RenderError(f"cannot write in {folder}: {error.strerror}") from None
+        raise RenderError(
+            _("cannot write in {folder}: {problem}").format(folder=folder, problem=error.strerror)
+        ) from None
 
 
 def new_file_mode() -> int:

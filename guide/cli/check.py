@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from guide.cli.helptext import Command
 from guide.cli.notices import left_out_notice, unmet_notice
 from guide.cli.options import session_options
 from guide.environment import Environment
@@ -21,11 +22,12 @@ from guide.rendering.timeline import CueKind, Timeline
 from guide.script.model import Script
 from guide.script.translations import translations
 from guide.script.values import format_clock, format_span
+from guide.translation import N_, _, ngettext
 
 
-@click.command()
-@click.argument("scripts", nargs=-1, required=True, metavar="SCRIPT...")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 3 if there are any.")
+@click.command(cls=Command)
+@click.argument("scripts", nargs=-1, required=True, metavar=N_("SCRIPT..."))
+@click.option("--strict", is_flag=True, help=N_("Treat warnings as errors: exit 3 if there are any."))
 @session_options
 def check(env: Environment, strict: bool, requests: list[SessionRequest], services: Services) -> ExitCode:
     """Validate scripts, print their plan, and warn where care is missing.
@@ -74,11 +76,13 @@ def _same_variables(env: Environment, translation: Script, original: Script) -> 
     """Whether a translation declares the variables its original does, which a clients file fills in either."""
     if set(translation.variables) == set(original.variables):
         return True
-    declared = ", ".join(sorted(translation.variables)) or "none"
-    expected = ", ".join(sorted(original.variables)) or "none"
+    declared = ", ".join(sorted(translation.variables)) or _("none")
+    expected = ", ".join(sorted(original.variables)) or _("none")
     env.err(
-        f"{translation.path}:1:1: variables: a translation declares the variables of {original.path.name} "
-        f"({expected}); this one declares {declared}"
+        _(
+            "{path}:1:1: variables: a translation declares the variables of {original} ({expected}); this one "
+            "declares {declared}"
+        ).format(path=translation.path, original=original.path.name, expected=expected, declared=declared)
     )
     return False
 
@@ -90,18 +94,28 @@ def _print_plan(env: Environment, script: Script, timeline: Timeline, predicted:
         length = format_clock(chapter.end_ms - chapter.start_ms)
         env.out(f"  {format_clock(chapter.start_ms):>7}  {chapter.title:<{width}}  {length:>7}")
     open_practice = sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SILENCE)
-    env.out(
-        f"  total {format_clock(timeline.length_ms)}, {word_count(timeline):,} words, "
-        + (f"{format_span(open_practice)} of open silence" if open_practice else "no open silence")
-        + (f" (silences scaled {timeline.scale:.2f}x)" if timeline.scale != 1 else "")
+    silence = (
+        _("{length} of open silence").format(length=format_span(open_practice))
+        if open_practice
+        else _("no open silence")
     )
+    total = _("total {length}, {words} words, {silence}").format(
+        length=format_clock(timeline.length_ms), words=word_count(timeline), silence=silence
+    )
+    scaled = _(" (silences scaled {scale:.2f}x)").format(scale=timeline.scale) if timeline.scale != 1 else ""
+    env.out(f"  {total}{scaled}")
     for notice in (left_out_notice(script, timeline), unmet_notice(timeline)):
         if notice is not None:
             env.out(f"  {notice}")
     shortest, longest = timeline.reach_ms
     if shortest != longest:
-        env.out(f"  --duration can make it from {format_clock(shortest)} to {format_clock(longest)}")
-    env.out(f"  voice: {voice} at {script.voice.rate} words per minute")
+        reach = _("--duration can make it from {shortest} to {longest}")
+        env.out("  " + reach.format(shortest=format_clock(shortest), longest=format_clock(longest)))
+    env.out("  " + _("voice: {voice} at {rate} words per minute").format(voice=voice, rate=script.voice.rate))
     if predicted:
-        lines = "line" if predicted == 1 else "lines"
-        env.out(f"  ({predicted} {lines} not spoken yet: timed by the voice's model; a render times them exactly)")
+        unspoken = ngettext(
+            "({count} line not spoken yet: timed by the voice's model; a render times it exactly)",
+            "({count} lines not spoken yet: timed by the voice's model; a render times them exactly)",
+            predicted,
+        )
+        env.out("  " + unspoken.format(count=predicted))

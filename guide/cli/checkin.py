@@ -16,6 +16,7 @@ from guide.journal.store import Journal
 from guide.play.player import Ending, Outcome
 from guide.script.language_rules import rules_or_english
 from guide.script.model import Script
+from guide.translation import _
 
 CHECKINS_SETTING = "checkins"
 """`off` when the person turned check-ins off for good (`guide journal checkins off`)."""
@@ -49,12 +50,15 @@ def wanted(env: Environment, no_checkin: bool, quiet: bool, opened: Seal | None 
             return Keeping(opened or journal_seal(env, journal))
     except WrongPassphrase:
         env.err(
-            "guide: the passphrase did not open the journal, so there is no check-in this time: nothing is asked "
-            "that could not be kept. The session plays as usual."
+            "guide: "
+            + _(
+                "the passphrase did not open the journal, so there is no check-in this time: nothing is asked "
+                "that could not be kept. The session plays as usual."
+            )
         )
         return None
     except GuideError as error:  # a journal that cannot be opened never stands between a person and a session
-        env.err(f"guide: no check-in this time: {error.message}")
+        env.err("guide: " + _("no check-in this time: {problem}").format(problem=error.message))
         return None
 
 
@@ -130,7 +134,7 @@ def after_session(
             journal.add(entry, keeping.seal)
             note = care_note(journal, script.language)
     except GuideError as error:
-        env.err(f"guide: the check-in could not be kept: {error.message}")
+        env.err("guide: " + _("the check-in could not be kept: {problem}").format(problem=error.message))
         return
     env.out(words["kept"])
     if note is not None:
@@ -148,4 +152,4 @@ def remember_sitting(env: Environment, session: str, heard_ms: int, finished: bo
             if journal.setting(CHECKINS_SETTING) != "off":
                 journal.add_sitting(session, heard_ms, finished, seal)
     except GuideError as error:
-        env.err(f"guide: the session was not added to your history: {error.message}")
+        env.err("guide: " + _("the session was not added to your history: {problem}").format(problem=error.message))

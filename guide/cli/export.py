@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from guide.cli.helptext import Command
 from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.cli.progress import client_progress
@@ -29,52 +30,55 @@ from guide.rendering.services import Services
 from guide.rendering.steps import spoken_lines
 from guide.script.clients import load_clients
 from guide.script.values import format_clock
+from guide.translation import N_, _
 from guide.voice.cores import usable_cores
 
 
-@click.command(name="export")
-@click.argument("script_ref", metavar="SCRIPT")
+@click.command(cls=Command, name="export")
+@click.argument("script_ref", metavar=N_("SCRIPT"))
 @click.option(
     "-o",
     "--output",
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The file to write, e.g. session.mp3 (its suffix picks the format); with --clients, a folder.",
+    help=N_("The file to write, e.g. session.mp3 (its suffix picks the format); with --clients, a folder."),
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, when the suffix does not say it.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help=N_("The format, when the suffix does not say it."))
 @click.option(
     "--bitrate",
     type=click.Choice(BITRATES),
     default=DEFAULT_BITRATE,
     show_default=True,
-    help="For MP3, OGG/Opus and M4A.",
+    help=N_("For MP3, OGG/Opus and M4A."),
 )
-@click.option("--album", default=ALBUM, show_default=True, help="The album tag.")
+@click.option("--album", default=ALBUM, show_default=True, help=N_("The album tag."))
 @click.option(
     "--captions",
     type=click.Choice(CAPTION_FORMATS),
-    help="Also write captions beside the audio: a WebVTT (.vtt) or SubRip (.srt) file, one cue per sentence.",
+    help=N_("Also write captions beside the audio: a WebVTT (.vtt) or SubRip (.srt) file, one cue per sentence."),
 )
-@click.option("--transcript", is_flag=True, help="Also write the words as text (.txt) with section headings and times.")
+@click.option(
+    "--transcript", is_flag=True, help=N_("Also write the words as text (.txt) with section headings and times.")
+)
 @click.option(
     "--chapters",
     is_flag=True,
-    help="Also write the chapters as Podcasting 2.0 JSON (.chapters.json), for podcast apps.",
+    help=N_("Also write the chapters as Podcasting 2.0 JSON (.chapters.json), for podcast apps."),
 )
 @click.option(
     "--clients",
     "clients_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML list of clients (client, variables, voice, duration): one file each, in the folder -o names.",
+    help=N_("A YAML list of clients (client, variables, voice, duration): one file each, in the folder -o names."),
 )
-@click.option("--force", is_flag=True, help="With --clients: render every file, even those already up to date.")
+@click.option("--force", is_flag=True, help=N_("With --clients: render every file, even those already up to date."))
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=usable_cores(),
     show_default="every core it may use",
-    help="With --clients: how many files to render at once.",
+    help=N_("With --clients: how many files to render at once."),
 )
 @session_options
 def export_command(
@@ -111,7 +115,7 @@ def export_command(
     """
     if clients_file is None:
         if force:
-            raise click.UsageError("--force goes with --clients; a single export always writes its file")
+            raise click.UsageError(_("--force goes with --clients; a single export always writes its file"))
         settings = ExportSettings(choose_format(out, fmt), bitrate, album, captions, transcript, chapters)
         return export_one(env, lambda: load(request, services), request, services, out, settings)
     settings = ExportSettings(fmt or "mp3", bitrate, album, captions, transcript, chapters)
@@ -132,21 +136,25 @@ def export_one(
         loaded = loading()
         with click.progressbar(
             length=len(spoken_lines(loaded.script)),
-            label="Voicing lines",
+            label=_("Voicing lines"),
             file=env.stderr,
             hidden=not env.stderr_isatty,
         ) as voicing:
             session = voiced(loaded, request, services, voicing.update)
         with click.progressbar(
             length=session.timeline.length_ms,
-            label=f"Writing {out.name}",
+            label=_("Writing {file}").format(file=out.name),
             file=env.stderr,
             hidden=not env.stderr_isatty,
         ) as bar:
             written = write(session, bar.update)
     if (notice := unmet_notice(session.timeline)) is not None:
         env.err(notice)
-    env.err(f"Wrote {', '.join(map(str, written))} ({format_clock(session.timeline.length_ms)}).")
+    env.err(
+        _("Wrote {files} ({length}).").format(
+            files=", ".join(map(str, written)), length=format_clock(session.timeline.length_ms)
+        )
+    )
     return ExitCode.OK
 
 
@@ -161,7 +169,9 @@ def _export_for_clients(
     jobs: int,
 ) -> ExitCode:
     if folder.exists() and not folder.is_dir():
-        raise click.UsageError(f"-o {folder}: with --clients, -o names a folder, and this is a file")
+        raise click.UsageError(
+            _("-o {folder}: with --clients, -o names a folder, and this is a file").format(folder=folder)
+        )
     script = load(request, services).script  # the script itself must be sound before any client is tried
     clients, invalid = load_clients(clients_file)
     for error in invalid:
@@ -173,5 +183,9 @@ def _export_for_clients(
         env.err(notice)
     tally = {result: sum(o.result is result for o in outcomes) for result in Result}
     failed = tally[Result.FAILED] + len(invalid)
-    env.err(f"{tally[Result.WRITTEN]} written, {tally[Result.UP_TO_DATE]} already up to date, {failed} failed.")
+    env.err(
+        _("{written} written, {current} already up to date, {failed} failed.").format(
+            written=tally[Result.WRITTEN], current=tally[Result.UP_TO_DATE], failed=failed
+        )
+    )
     return batch_exit_code(outcomes, len(invalid))

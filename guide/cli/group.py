@@ -9,35 +9,40 @@ from typing import Any
 import click
 
 from guide import __version__
+from guide.cli.helptext import Group
+from guide.translation import N_, _
 
 COMMANDS = {
-    "check": ("guide.cli.check:check", "Validate scripts, print their plan, and warn where care is missing."),
+    "check": ("guide.cli.check:check", N_("Validate scripts, print their plan, and warn where care is missing.")),
     "export": (
         "guide.cli.export:export_command",
-        "Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV.",
+        N_("Render a session to an audio file: MP3, OGG/Opus, M4A, FLAC or WAV."),
     ),
-    "journal": ("guide.cli.journal:journal", "Your private journal: check-ins, letters, reflections and triggers."),
-    "list": ("guide.cli.listing:list_command", "List the built-in sessions, with their length and what each is for."),
-    "new": ("guide.cli.new:new", "Write a new script, NAME.yaml, to start from."),
-    "play": ("guide.cli.play:play", "Play a session through the audio output."),
+    "journal": ("guide.cli.journal:journal", N_("Your private journal: check-ins, letters, reflections and triggers.")),
+    "list": (
+        "guide.cli.listing:list_command",
+        N_("List the built-in sessions, with their length and what each is for."),
+    ),
+    "new": ("guide.cli.new:new", N_("Write a new script, NAME.yaml, to start from.")),
+    "play": ("guide.cli.play:play", N_("Play a session through the audio output.")),
     "publish": (
         "guide.cli.publish:publish",
-        "Publish a session to each client: a private podcast feed and a page of their own.",
+        N_("Publish a session to each client: a private podcast feed and a page of their own."),
     ),
-    "schema": ("guide.cli.schema:schema", "Print the JSON Schema of the script format."),
+    "schema": ("guide.cli.schema:schema", N_("Print the JSON Schema of the script format.")),
     "timer": (
         "guide.cli.timer:timer",
-        "A silent sit with bells, from 1m to 4h: played, or written to a file.",
+        N_("A silent sit with bells, from 1m to 4h: played, or written to a file."),
     ),
     "voices": (
         "guide.cli.voices:voices",
-        "List every voice the speech engines have, or hear one; download a natural one.",
+        N_("List every voice the speech engines have, or hear one; download a natural one."),
     ),
 }
 """Each command: where it is defined, and the first line of its help (a test keeps the two the same)."""
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """A group that imports a command's module only when that command runs, as Click's documentation shows, and
     lists the commands from `COMMANDS` without importing any: `guide --help`, `schema` and `new` never load
     NumPy or a speech engine."""
@@ -60,13 +65,13 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, _(COMMANDS[name][1])) for name in self.list_commands(ctx)])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guide")
-@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
 def cli(debug: bool) -> None:
     """Inner Guide: voice-guided meditations for inner child work.
 

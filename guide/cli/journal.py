@@ -12,7 +12,8 @@ from guide.atomic import write_text
 from guide.cli import readback
 from guide.cli.asking import PASSPHRASE_TRIES, again, as_text, ask, ask_unseen, journal_seal
 from guide.cli.checkin import CHECKINS_SETTING
-from guide.cli.language import LanguageType
+from guide.cli.helptext import Group
+from guide.cli.language import language_flag
 from guide.cli.writing import clear_left_pages, written
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
@@ -22,19 +23,21 @@ from guide.journal.sealing import new_lock, passphrase_problem
 from guide.journal.store import Journal
 from guide.script import library
 from guide.script.values import format_clock
+from guide.translation import N_, _, ngettext, spoken
 
 TRIGGER_QUESTIONS = (
-    "What happened?",
-    "What did you feel?",
-    "Where in your body did you feel it?",
-    "How old did you feel?",
-    "What did you need?",
+    N_("What happened?"),
+    N_("What did you feel?"),
+    N_("Where in your body did you feel it?"),
+    N_("How old did you feel?"),
+    N_("What did you need?"),
 )
 """The questions inner child work asks of a trigger, one by one."""
 REPORT_SUFFIXES = (".md", ".html")
+words_language = language_flag(N_("The program's words in this language (de, en, es, fr); else the locale's."), False)
 
 
-@click.group()
+@click.group(cls=Group)
 @click.pass_obj
 def journal(env: Environment) -> None:
     """Your private journal: check-ins, letters, reflections and triggers.
@@ -56,12 +59,17 @@ def journal(env: Environment) -> None:
 
 
 @journal.command()
-@click.option("--kind", type=click.Choice(WRITTEN_KINDS), default="note", show_default=True, help="What it is.")
-@click.option("--session", metavar="NAME", help="The session it belongs with, such as letter-to-your-younger-self.")
+@words_language
+@click.option("--kind", type=click.Choice(WRITTEN_KINDS), default="note", show_default=True, help=N_("What it is."))
+@click.option(
+    "--session", metavar=N_("NAME"), help=N_("The session it belongs with, such as letter-to-your-younger-self.")
+)
 @click.option(
     "--text",
-    help="The words. Without it, on a terminal your editor ($VISUAL or $EDITOR) opens, or with none set you type "
-    "here; elsewhere standard input is read.",
+    help=N_(
+        "The words. Without it, on a terminal your editor ($VISUAL or $EDITOR) opens, or with none set you type "
+        "here; elsewhere standard input is read."
+    ),
 )
 @click.pass_obj
 def write(env: Environment, kind: str, session: str | None, text: str | None) -> ExitCode:
@@ -76,13 +84,15 @@ def write(env: Environment, kind: str, session: str | None, text: str | None) ->
 
 
 @journal.command()
-@click.option("--text", help="The whole entry at once, instead of being asked.")
+@words_language
+@click.option("--text", help=N_("The whole entry at once, instead of being asked."))
 @click.pass_obj
 def trigger(env: Environment, text: str | None) -> ExitCode:
     """Note a trigger: what happened, what you felt and where, how old you felt, what you needed."""
     if text is None and env.stdin_isatty and env.stdout_isatty:
-        env.out("Any question can be skipped with Enter.")
-        answers = [(question, ask(env, question)) for question in TRIGGER_QUESTIONS]
+        env.out(_("Any question can be skipped with Enter."))
+        questions = [_(question) for question in TRIGGER_QUESTIONS]
+        answers = [(question, ask(env, question)) for question in questions]
         text = "\n".join(f"{question} {answer}" for question, answer in answers if answer)
     elif text is None:
         text = env.stdin.read()
@@ -90,10 +100,13 @@ def trigger(env: Environment, text: str | None) -> ExitCode:
 
 
 @journal.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list of entries, for other programs.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]), help="From a date.")
-@click.option("--kind", type=click.Choice(KINDS), help="Only entries of one kind.")
-@click.option("--sessions", is_flag=True, help="The sessions heard and the timers sat instead, with the time in all.")
+@words_language
+@click.option("--json", "as_json", is_flag=True, help=N_("A JSON list of entries, for other programs."))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]), help=N_("From a date."))
+@click.option("--kind", type=click.Choice(KINDS), help=N_("Only entries of one kind."))
+@click.option(
+    "--sessions", is_flag=True, help=N_("The sessions heard and the timers sat instead, with the time in all.")
+)
 @click.pass_obj
 def list_entries(env: Environment, as_json: bool, since: datetime | None, kind: str | None, sessions: bool) -> ExitCode:
     """List the entries, oldest first: id, date, kind, session, distress, and the first words.
@@ -112,7 +125,7 @@ def list_entries(env: Environment, as_json: bool, since: datetime | None, kind: 
         first = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
         env.out(f"{entry.id:>4}  {entry.created:%Y-%m-%d %H:%M}  {entry.kind:<11}  {_distress(entry)}{first[:60]}")
     if not entries:
-        env.err("No entries yet." if kind is None and since is None else "No entries match.")
+        env.err(_("No entries yet.") if kind is None and since is None else _("No entries match."))
     return ExitCode.OK
 
 
@@ -123,56 +136,66 @@ def _list_sittings(env: Environment, as_json: bool, since: datetime | None) -> E
         env.out(json.dumps([sitting.as_json() for sitting in sittings], indent=1, ensure_ascii=False))
         return ExitCode.OK
     for sitting in sittings:
-        how = "to the end" if sitting.finished else "stopped"
+        how = _("to the end") if sitting.finished else _("stopped")
         env.out(
             f"{sitting.created:%Y-%m-%d %H:%M}  {format_clock(sitting.heard_ms):>7}  {how:<10}  {sitting.session or ''}"
         )
     if not sittings:
-        env.err("No sessions heard yet." if since is None else "No sessions heard since then.")
+        env.err(_("No sessions heard yet.") if since is None else _("No sessions heard since then."))
     else:
-        env.out(Report([], sittings, "en").practised())
+        env.out(Report([], sittings, spoken() or "en").practised())
     return ExitCode.OK
 
 
 @journal.command()
-@click.argument("entry_id", type=int, metavar="ID")
+@words_language
+@click.argument("entry_id", type=int, metavar=N_("ID"))
 @click.pass_obj
 def show(env: Environment, entry_id: int) -> ExitCode:
     """Show one entry whole."""
     with Journal(env.data_dir) as kept:
         entry = _found(kept.entry(entry_id, journal_seal(env, kept)), entry_id)
-    env.out(f"{entry.kind} · {entry.created:%A %d %B %Y, %H:%M}" + (f" · {entry.session}" if entry.session else ""))
+    report = Report([entry], [], spoken() or "en")
+    env.out(f"{report.label(entry)} · {report.day(entry.created.date())}, {entry.created:%H:%M}")
     if entry.before is not None or entry.after is not None:
         env.out(_distress(entry).strip())
     if entry.stopped_at:
-        env.out(f"stopped in: {entry.stopped_at}")
+        env.out(_("stopped in: {section}").format(section=entry.stopped_at))
     env.out()
     env.out(entry.text)
     return ExitCode.OK
 
 
 @journal.command()
-@click.argument("entry_id", type=int, metavar="ID")
+@words_language
+@click.argument("entry_id", type=int, metavar=N_("ID"))
 @click.pass_obj
 def delete(env: Environment, entry_id: int) -> ExitCode:
     """Delete one entry."""
     with Journal(env.data_dir) as kept:
         if not kept.delete(entry_id):
             _found(None, entry_id)
-    env.err(f"Deleted entry {entry_id}.")
+    env.err(_("Deleted entry {id}.").format(id=entry_id))
     return ExitCode.OK
 
 
 @journal.command()
-@click.option("--yes", is_flag=True, help="Yes, delete everything: every entry and setting, and the file itself.")
+@words_language
+@click.option("--yes", is_flag=True, help=N_("Yes, delete everything: every entry and setting, and the file itself."))
 @click.pass_obj
 def forget(env: Environment, yes: bool) -> ExitCode:
     """Delete the whole journal, for good."""
     if not yes:
-        raise UsageError("forget deletes every entry for good; to do it, run: guide journal forget --yes")
+        raise UsageError(_("forget deletes every entry for good; to do it, run: guide journal forget --yes"))
     kept = Journal(env.data_dir)
     count = kept.forget()
-    env.err(f"Forgot the journal: {count} {'entry' if count == 1 else 'entries'} deleted, and {kept.path} removed.")
+    env.err(
+        ngettext(
+            "Forgot the journal: {count} entry deleted, and {path} removed.",
+            "Forgot the journal: {count} entries deleted, and {path} removed.",
+            count,
+        ).format(count=count, path=kept.path)
+    )
     return ExitCode.OK
 
 
@@ -180,14 +203,14 @@ DAY = click.DateTime(["%Y-%m-%d"])
 
 
 @journal.command(name="export")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="FILE.md or FILE.html.")
-@click.option("--since", type=DAY, help="From this day (YYYY-MM-DD), included.")
-@click.option("--until", type=DAY, help="Up to this day (YYYY-MM-DD), included.")
-@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True, help="Only entries of this kind; repeatable.")
-@click.option("--id", "ids", type=int, multiple=True, metavar="ID", help="Only this entry; repeatable.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help=N_("FILE.md or FILE.html."))
+@click.option("--since", type=DAY, help=N_("From this day (YYYY-MM-DD), included."))
+@click.option("--until", type=DAY, help=N_("Up to this day (YYYY-MM-DD), included."))
 @click.option(
-    "--language", type=LanguageType(), help="The report's words and dates (de, en, es, fr); else the locale's."
+    "--kind", "kinds", type=click.Choice(KINDS), multiple=True, help=N_("Only entries of this kind; repeatable.")
 )
+@click.option("--id", "ids", type=int, multiple=True, metavar=N_("ID"), help=N_("Only this entry; repeatable."))
+@language_flag(N_("The report's words and dates (de, en, es, fr); else the locale's."))
 @click.pass_obj
 def export_report(
     env: Environment,
@@ -213,10 +236,12 @@ def export_report(
     from guide.journal.report import Report, html_report, markdown, within
 
     if out.suffix.lower() not in REPORT_SUFFIXES:
-        raise UsageError(f"-o {out}: a report is Markdown (.md) or HTML (.html)")
+        raise UsageError(_("-o {file}: a report is Markdown (.md) or HTML (.html)").format(file=out))
     first, last = (day.date() if day else None for day in (since, until))
     if first and last and first > last:
-        raise UsageError(f"--since {first} comes after --until {last}: the period is empty")
+        raise UsageError(
+            _("--since {first} comes after --until {last}: the period is empty").format(first=first, last=last)
+        )
     with Journal(env.data_dir) as kept:
         seal = journal_seal(env, kept)
         entries = [
@@ -227,22 +252,29 @@ def export_report(
         sittings = [s for s in kept.sittings(seal) if within(s.created, first, last)]
     missing = sorted(set(ids) - {e.id for e in entries})
     if missing:
-        raise UsageError(f"no entry {missing[0]} among those asked for; `guide journal list` shows them")
+        raise UsageError(
+            _("no entry {id} among those asked for; `guide journal list` shows them").format(id=missing[0])
+        )
     report = Report(entries, sittings, library.chosen_language(language, env.locale_language), first, last)
     write_text(out, html_report(report) if out.suffix.lower() == ".html" else markdown(report), mode=0o600)
-    env.err(f"Wrote {out} ({len(entries)} {'entry' if len(entries) == 1 else 'entries'}).")
+    env.err(
+        ngettext("Wrote {file} ({count} entry).", "Wrote {file} ({count} entries).", len(entries)).format(
+            file=out, count=len(entries)
+        )
+    )
     return ExitCode.OK
 
 
 @journal.command()
+@words_language
 @click.pass_obj
 def lock(env: Environment) -> ExitCode:
     """Seal every entry's words with a passphrase (asked, or GUIDE_JOURNAL_PASSPHRASE)."""
     with Journal(env.data_dir) as kept:
         if kept.lock() is not None:
-            raise UsageError("the journal is locked already")
+            raise UsageError(_("the journal is locked already"))
         kept.seal_all(*new_lock(_new_passphrase(env)))
-    env.err("Locked: every entry's words are sealed.")
+    env.err(_("Locked: every entry's words are sealed."))
     return ExitCode.OK
 
 
@@ -253,60 +285,64 @@ def _new_passphrase(env: Environment) -> str:
         return as_text(env.journal_passphrase)
     if not (env.stdin_isatty and env.stdout_isatty):
         raise UsageError(
-            "to lock the journal, run this on a terminal to choose its passphrase, or set GUIDE_JOURNAL_PASSPHRASE"
+            _("to lock the journal, run this on a terminal to choose its passphrase, or set GUIDE_JOURNAL_PASSPHRASE")
         )
     env.out(
-        "A passphrase cannot be recovered: if it is forgotten, the journal's words cannot be read, not even by you. "
-        "Keep it somewhere safe."
+        _(
+            "A passphrase cannot be recovered: if it is forgotten, the journal's words cannot be read, not even by "
+            "you. Keep it somewhere safe."
+        )
     )
     for attempt in range(1, PASSPHRASE_TRIES + 1):
-        chosen = ask_unseen(env, f"A passphrase for the journal{again(attempt)}:")
+        chosen = ask_unseen(env, _("A passphrase for the journal{again}:").format(again=again(attempt)))
         if (problem := passphrase_problem(chosen)) is not None:
-            env.out(f"That one is {problem}.")
-        elif ask_unseen(env, f"The same again{again(attempt)}:") != chosen:
-            env.out("The two differ.")
+            env.out(_("That one is {problem}.").format(problem=problem))
+        elif ask_unseen(env, _("The same again{again}:").format(again=again(attempt))) != chosen:
+            env.out(_("The two differ."))
         else:
             return chosen
-    raise UsageError("no passphrase was chosen; the journal was left as it was")
+    raise UsageError(_("no passphrase was chosen; the journal was left as it was"))
 
 
 @journal.command()
+@words_language
 @click.pass_obj
 def unlock(env: Environment) -> ExitCode:
     """Open every entry's words again, and forget the passphrase."""
     with Journal(env.data_dir) as kept:
         seal = journal_seal(env, kept)
         if seal is None:
-            raise UsageError("the journal is not locked")
+            raise UsageError(_("the journal is not locked"))
         kept.open_all(seal)
-    env.err("Unlocked.")
+    env.err(_("Unlocked."))
     return ExitCode.OK
 
 
 @journal.command()
+@words_language
 @click.argument("state", type=click.Choice(["on", "off"]))
 @click.pass_obj
 def checkins(env: Environment, state: str) -> ExitCode:
     """Turn the check-in around a play on or off, for good."""
     with Journal(env.data_dir) as kept:
         kept.set_setting(CHECKINS_SETTING, None if state == "on" else "off")
-    env.err(f"Check-ins are {state}.")
+    env.err(_("Check-ins are on.") if state == "on" else _("Check-ins are off."))
     return ExitCode.OK
 
 
 def _keep(env: Environment, entry: NewEntry) -> ExitCode:
     if not entry.text:
-        env.err("Nothing to keep: the entry was empty.")
+        env.err(_("Nothing to keep: the entry was empty."))
         return ExitCode.OK
     with Journal(env.data_dir) as kept:
         entry_id = kept.add(entry, journal_seal(env, kept))
-    env.err(f"Kept as entry {entry_id}.")
+    env.err(_("Kept as entry {id}.").format(id=entry_id))
     return ExitCode.OK
 
 
 def _found(entry: Entry | None, entry_id: int) -> Entry:
     if entry is None:
-        raise UsageError(f"no entry {entry_id}; `guide journal list` shows them")
+        raise UsageError(_("no entry {id}; `guide journal list` shows them").format(id=entry_id))
     return entry
 
 
@@ -314,7 +350,7 @@ def _distress(entry: Entry) -> str:
     if entry.before is None and entry.after is None:
         return ""
     shown = ["-" if value is None else str(value) for value in (entry.before, entry.after)]
-    return f"distress {shown[0]} → {shown[1]}  "
+    return _("distress {before} → {after}").format(before=shown[0], after=shown[1]) + "  "
 
 
 journal.add_command(readback.play)

@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from guide.cli.helptext import Command
 from guide.cli.language import language_option
 from guide.environment import Environment
 from guide.errors import ExitCode
@@ -15,9 +16,10 @@ from guide.rendering.services import Services
 from guide.script import library
 from guide.script.language_rules import rules_or_english
 from guide.script.values import format_clock
+from guide.translation import _
 
 
-@click.command(name="list")
+@click.command(cls=Command, name="list")
 @language_option
 @click.pass_obj
 def list_command(env: Environment, language: str | None) -> ExitCode:
@@ -38,14 +40,14 @@ def list_command(env: Environment, language: str | None) -> ExitCode:
     services = Services.of(env)
     for path in library.builtin_sessions(listed):
         request = SessionRequest(str(path), voice=VoiceRequest(language=language))
-        script, timeline, _ = plan(request, services, predicted_only=True)
+        script, timeline, _sounds = plan(request, services, predicted_only=True)
         shortest, longest = timeline.reach_ms
         titled = library.title_name(path)
         also = f" · {titled}" if titled != path.stem else ""
-        env.out(
-            f"{path.stem}{also}  {format_clock(timeline.length_ms)}"
-            f"  (from {format_clock(shortest)} to {format_clock(longest)} with --duration)"
+        reach = _("(from {shortest} to {longest} with --duration)").format(
+            shortest=format_clock(shortest), longest=format_clock(longest)
         )
+        env.out(f"{path.stem}{also}  {format_clock(timeline.length_ms)}  {reach}")
         env.out(f"  {script.title}: {script.description or ''}".rstrip(": "))
     env.out("\n" + textwrap.fill(rules_or_english(listed).therapy_note, width=78))
     return ExitCode.OK

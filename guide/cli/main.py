@@ -11,9 +11,11 @@ import click
 
 from guide.cli.flags import in_flags
 from guide.cli.group import cli
+from guide.cli.helptext import translated
 from guide.environment import Environment
 from guide.errors import ExitCode, FieldError, GuideError, ScriptError
 from guide.signals import Terminated, stop_by_exception
+from guide.translation import _, speaking
 
 
 class _Notices(logging.Handler):
@@ -40,18 +42,26 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     notices.setLevel(logging.INFO)
     notices.propagate = False
     stop_by_exception()
+    with speaking(env.locale_language):
+        return _run(argv, env, debug)
+
+
+def _run(argv: list[str], env: Environment, debug: bool) -> int:
     try:
         returned = cli.main(args=argv, prog_name="guide", standalone_mode=False, obj=env)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
-        error.show(file=env.stderr)
+        # A usage error names the command's metavars and usage line: in the person's language, as its help.
+        context = error.ctx if isinstance(error, click.UsageError) else None
+        with translated(context.command if context else None, context):
+            error.show(file=env.stderr)
         return ExitCode.USAGE if isinstance(error, click.UsageError) else error.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        env.err("\nStopped.")
+        env.err("\n" + _("Stopped."))
         return ExitCode.INTERRUPTED
     except Terminated:
-        env.err("\nStopped.")
+        env.err("\n" + _("Stopped."))
         return ExitCode.TERMINATED
     except ScriptError as error:
         env.err(error.message)
@@ -69,7 +79,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     except Exception as error:  # the last guard: a bug is reported, never shown as a raw traceback
         if debug:
             traceback.print_exc(file=env.stderr)
-        env.err(f"guide: internal error: {error!r} (run with --debug for the traceback)")
+        env.err("guide: " + _("internal error: {error} (run with --debug for the traceback)").format(error=repr(error)))
         return ExitCode.FAILURE
     return ExitCode.OK if returned is None else int(returned)
 

@@ -6,27 +6,25 @@ from pathlib import Path
 
 import click
 
-from guide.cli.language import LanguageType
+from guide.cli.helptext import Command
+from guide.cli.language import language_flag
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.script import library
 from guide.script.format import primary_language
 from guide.script.starter import STARTER_LANGUAGES, write_starter
+from guide.translation import N_, _
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("name")
 @click.option(
     "--from",
     "builtin",
-    metavar="SESSION",
-    help="Start from a copy of a built-in session (see `guide list`) instead of the starter.",
+    metavar=N_("SESSION"),
+    help=N_("Start from a copy of a built-in session (see `guide list`) instead of the starter."),
 )
-@click.option(
-    "--language",
-    type=LanguageType(),
-    help="The starter in this language (en, es), or with --from the built-in session in it (de, en, es, fr).",
-)
+@language_flag(N_("The starter in this language (en, es), or with --from the built-in session in it (de, en, es, fr)."))
 @click.pass_obj
 def new(env: Environment, name: str, builtin: str | None, language: str | None) -> ExitCode:
     """Write a new script, NAME.yaml, to start from.
@@ -41,10 +39,12 @@ def new(env: Environment, name: str, builtin: str | None, language: str | None) 
     starter = primary_language(language) if language is not None else "en"
     if builtin is None and starter not in STARTER_LANGUAGES:
         raise UsageError(
-            f"--language {language}: the starter is written in {', '.join(STARTER_LANGUAGES)}; "
-            f"--from SESSION --language {language} copies a built-in session in it"
+            _(
+                "--language {language}: the starter is written in {languages}; --from SESSION --language {language} "
+                "copies a built-in session in it"
+            ).format(language=language, languages=", ".join(STARTER_LANGUAGES))
         )
     copied = library.find_script(builtin, library.chosen_language(language, None)) if builtin else None
     path = write_starter(Path(name), copied, starter)
-    env.err(f"Wrote {path}. Check it with: guide check --strict {path}")
+    env.err(_("Wrote {path}. Check it with: guide check --strict {path}").format(path=path))
     return ExitCode.OK

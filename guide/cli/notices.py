@@ -6,6 +6,7 @@ from guide.rendering.timeline import Timeline
 from guide.rendering.versions import PREFERENCE
 from guide.script.model import Keep, Script
 from guide.script.values import format_clock
+from guide.translation import _
 
 
 def unmet_notice(timeline: Timeline) -> str | None:
@@ -13,10 +14,10 @@ def unmet_notice(timeline: Timeline) -> str | None:
     length the session has instead; None when it was met."""
     if timeline.unmet_ms is None:
         return None
-    return (
-        f"At these voice settings the script's own {format_clock(timeline.unmet_ms)} is out of reach: "
-        f"the session lasts {format_clock(timeline.length_ms)}, as near as it can come."
-    )
+    return _(
+        "At these voice settings the script's own {asked} is out of reach: the session lasts {length}, as near "
+        "as it can come."
+    ).format(asked=format_clock(timeline.unmet_ms), length=format_clock(timeline.length_ms))
 
 
 def left_out_notice(script: Script, timeline: Timeline) -> str | None:
@@ -24,7 +25,7 @@ def left_out_notice(script: Script, timeline: Timeline) -> str | None:
     the lines it is written at (in the script, or in a file it includes)."""
     places: dict[Keep, dict[str, list[int]]] = {}
     for step in timeline.left_out:
-        name = "lines" if step.where.path == script.path else step.where.path.name
+        name = _("lines") if step.where.path == script.path else step.where.path.name
         lines = places.setdefault(step.keep, {}).setdefault(name, [])
         if step.where.line not in lines:
             lines.append(step.where.line)
@@ -37,4 +38,4 @@ def left_out_notice(script: Script, timeline: Timeline) -> str | None:
         for keep in PREFERENCE
         if keep in places
     ]
-    return "left out at this length: " + ", ".join(parts)
+    return _("left out at this length: {parts}").format(parts=", ".join(parts))

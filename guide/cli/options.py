@@ -20,6 +20,7 @@ from guide.rendering.targets import LOUDNESS_LUFS
 from guide.script.format import ENGINES
 from guide.script.model import Duration
 from guide.script.values import parse_duration
+from guide.translation import N_, _
 
 
 class DurationType(click.ParamType):
@@ -40,7 +41,7 @@ class VariableType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
         name, equals, text = str(value).partition("=")
         if not equals or not name.strip():
-            self.fail(f"expected NAME=VALUE, such as name=Sam, got {value!r}", param, ctx)
+            self.fail(_("expected NAME=VALUE, such as name=Sam, got {value!r}").format(value=value), param, ctx)
         return name.strip(), text
 
 
@@ -91,39 +92,40 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "variables",
             type=VariableType(),
             multiple=True,
-            help="Set a script variable, e.g. --var name=Sam. Repeat for more; wins over --vars.",
+            help=N_("Set a script variable, e.g. --var name=Sam. Repeat for more; wins over --vars."),
         ),
         click.option(
             "--vars",
             "vars_file",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="A YAML file of variables (name: value lines), e.g. one per client.",
+            help=N_("A YAML file of variables (name: value lines), e.g. one per client."),
         ),
         click.option(
             "--duration",
             type=DurationType(),
-            help="Target length, e.g. 20m: the script's silences stretch or shrink to meet it.",
+            help=N_("Target length, e.g. 20m: the script's silences stretch or shrink to meet it."),
         ),
         click.option(
             "--engine",
             type=click.Choice(ENGINES),
-            help="The speech engine for every line: piper (the natural voice, if installed), pyttsx3, or auto.",
+            help=N_("The speech engine for every line: piper (the natural voice, if installed), pyttsx3, or auto."),
         ),
         click.option(
-            "--rate", type=int, metavar="WPM", help="Speech rate in words per minute (60-250), for every line."
+            "--rate", type=int, metavar=N_("WPM"), help=N_("Speech rate in words per minute (60-250), for every line.")
         ),
-        click.option("--no-cache", is_flag=True, help="Synthesize every line afresh, and keep nothing."),
+        click.option("--no-cache", is_flag=True, help=N_("Synthesize every line afresh, and keep nothing.")),
         click.option(
             "--loudness",
             type=float,
-            metavar="LUFS",
+            metavar=N_("LUFS"),
             default=LOUDNESS_LUFS,
             show_default=True,
-            help="Integrated loudness to bring the session to, in LUFS, from -30 to -10 (true peaks stay under "
-            "-1 dBTP).",
+            help=N_(
+                "Integrated loudness to bring the session to, in LUFS, from -30 to -10 (true peaks stay under -1 dBTP)."
+            ),
         ),
-        click.option("--no-bells", is_flag=True, help="Leave out the bells (their moments stay, in silence)."),
-        click.option("--no-ambience", is_flag=True, help="Leave out the background ambience."),
+        click.option("--no-bells", is_flag=True, help=N_("Leave out the bells (their moments stay, in silence).")),
+        click.option("--no-ambience", is_flag=True, help=N_("Leave out the background ambience.")),
         language_option,
     ]
     for option in reversed(options):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import click
 
 from guide.cli import checkin
+from guide.cli.helptext import Command
 from guide.cli.notices import unmet_notice
 from guide.cli.options import session_options
 from guide.cli.voice_hint import natural_voice_hint
@@ -32,29 +33,32 @@ from guide.script import library
 from guide.script.language_rules import rules_or_english
 from guide.script.model import Script
 from guide.script.values import format_clock
+from guide.translation import N_, _, ngettext
 
 
-@click.command()
-@click.argument("script_ref", metavar="SCRIPT")
-@click.option("--resume", is_flag=True, help="Continue where the last interrupted play of this script stopped.")
+@click.command(cls=Command)
+@click.argument("script_ref", metavar=N_("SCRIPT"))
+@click.option("--resume", is_flag=True, help=N_("Continue where the last interrupted play of this script stopped."))
 @click.option(
     "--from",
     "from_section",
-    metavar="SECTION",
-    help="Start at a section, named by its title or its number (counting from 1).",
+    metavar=N_("SECTION"),
+    help=N_("Start at a section, named by its title or its number (counting from 1)."),
 )
 @click.option(
     "--device",
-    metavar="NAME",
-    help="The sound device to play through, by its name or description; `--device list` shows them.",
+    metavar=N_("NAME"),
+    help=N_("The sound device to play through, by its name or description; `--device list` shows them."),
 )
-@click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
-@click.option("--verbose", is_flag=True, help="Also show the voice that speaks (engine, version and model).")
+@click.option("--quiet", is_flag=True, help=N_("Show nothing while playing, only errors."))
+@click.option("--verbose", is_flag=True, help=N_("Also show the voice that speaks (engine, version and model)."))
 @click.option(
     "--no-checkin",
     is_flag=True,
-    help="No check-in this time (on a terminal, a play asks how you feel before and after; "
-    "`guide journal checkins off` turns it off for good).",
+    help=N_(
+        "No check-in this time (on a terminal, a play asks how you feel before and after; "
+        "`guide journal checkins off` turns it off for good)."
+    ),
 )
 @session_options
 def play(
@@ -127,11 +131,12 @@ def checked_in_play(
     opened = keeping.seal if keeping is not None else seal
     checkin.remember_sitting(env, name, outcome.heard_ms, outcome.ending is Ending.FINISHED, opened)
     if outcome.ending is Ending.LOST:
-        env.err("The sound device stopped taking sound (were the headphones unplugged?).")
+        env.err(_("The sound device stopped taking sound (were the headphones unplugged?)."))
     if outcome.ending is not Ending.FINISHED:
         again = ["guide", "play", name, *(["--language", request.language] if request.language else []), "--resume"]
-        going_on = f" To go on from there later: {shlex.join(again)}" if listening_to.places else ""
-        env.err(f"Stopped at {format_clock(outcome.heard_ms)}.{going_on}")
+        stopped_at = _("Stopped at {time}.").format(time=format_clock(outcome.heard_ms))
+        going_on = _("To go on from there later: {command}").format(command=shlex.join(again))
+        env.err(f"{stopped_at} {going_on}" if listening_to.places else stopped_at)
     if before is not None and keeping is not None:
         checkin.after_session(env, script, name, before, outcome, keeping)
     elif outcome.ending is Ending.FINISHED and script.reflect and not listening_to.quiet:
@@ -184,10 +189,14 @@ def play_script(
     except NoAudioDevice as error:
         raise error.about(listening_to.export_command) from None
     if outcome.underruns:
-        times = "once" if outcome.underruns == 1 else f"{outcome.underruns} times"
         env.err(
-            f"The sound stopped for a moment {times}: the machine was too busy to keep up. An export plays "
-            f"without gaps: {listening_to.export_command}"
+            ngettext(
+                "The sound stopped for a moment once: the machine was too busy to keep up. An export plays "
+                "without gaps: {command}",
+                "The sound stopped for a moment {count} times: the machine was too busy to keep up. An export "
+                "plays without gaps: {command}",
+                outcome.underruns,
+            ).format(count=outcome.underruns, command=listening_to.export_command)
         )
     return outcome
 
@@ -216,7 +225,7 @@ def _play(
                 voice = voice_description(script, services.engines) if spoken else None
                 _introduce(env, script, live.planned_ms, voice)
                 if keys is not None:
-                    env.out(KEYS_HINT + "\n")
+                    env.out(_(KEYS_HINT) + "\n")
             display = None if quiet else PlayDisplay(env.stdout, env.stdout_isatty)
             player = Player(live, output, display, keys, start_ms)
             try:
@@ -244,7 +253,7 @@ def _say_if_unmet(env: Environment, script: Script, request: SessionRequest, ser
         env.err(notice)
 
 
-KEYS_HINT = "Keys: space pause · n next section · b back · g grounding close · q quit"
+KEYS_HINT = N_("Keys: space pause · n next section · b back · g grounding close · q quit")
 
 
 def _introduce(env: Environment, script: Script, length_ms: int | None, voice: str | None) -> None:
@@ -252,7 +261,7 @@ def _introduce(env: Environment, script: Script, length_ms: int | None, voice: s
     if script.content_note:
         env.out(textwrap.fill(script.content_note.strip(), width=78))
     if voice is not None:
-        env.out(f"Voice: {voice}")
+        env.out(_("Voice: {voice}").format(voice=voice))
     env.out()
 
 
@@ -265,10 +274,14 @@ def _start_ms(env: Environment, live: LiveSession, stopped: int | None, resume: 
             if from_section.strip().casefold() in (str(number), chapter.title.casefold()):
                 return chapter.start_ms
         listed = ", ".join(f"{n} {c.title!r}" for n, c in enumerate(chapters, 1))
-        raise UsageError(f"--from {from_section}: no such section; the sections are: {listed}")
+        raise UsageError(
+            _("--from {section}: no such section; the sections are: {sections}").format(
+                section=from_section, sections=listed
+            )
+        )
     if resume:
         if stopped is None:
-            env.err("Nothing to resume for this session: starting from the beginning.")
+            env.err(_("Nothing to resume for this session: starting from the beginning."))
             return 0
         timeline = live.whole().timeline
         if stopped >= timeline.length_ms:
@@ -282,6 +295,6 @@ def _start_ms(env: Environment, live: LiveSession, stopped: int | None, resume: 
 def _list_devices(env: Environment) -> None:
     entries = device_entries()
     if not entries:
-        env.out("No sound device was found.")
+        env.out(_("No sound device was found."))
     for entry in entries:
         env.out(f"{entry.name}\n    {entry.description}" if entry.description != entry.name else entry.name)

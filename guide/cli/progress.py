@@ -9,6 +9,9 @@ import click
 
 from guide.environment import Environment
 from guide.output.batch import Outcome, Result
+from guide.translation import N_, _
+
+RESULT_WORDS = {Result.WRITTEN: N_("written"), Result.UP_TO_DATE: N_("up to date"), Result.FAILED: N_("failed")}
 
 
 @contextmanager
@@ -20,11 +23,13 @@ def client_progress(env: Environment, clients: int) -> Iterator[Callable[[Outcom
         yield lambda outcome: env.err(said(outcome))
         return
     finished: list[Outcome] = []
-    with click.progressbar(length=clients, label="Rendering for clients", file=env.stderr) as bar:
+    with click.progressbar(length=clients, label=_("Rendering for clients"), file=env.stderr) as bar:
 
         def told(outcome: Outcome) -> None:
             finished.append(outcome)
-            bar.label = f"Rendering for clients ({outcome.client} {outcome.result.value})"
+            bar.label = _("Rendering for clients ({client} {result})").format(
+                client=outcome.client, result=_(RESULT_WORDS[outcome.result])
+            )
             bar.update(1)
 
         yield told

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from guide.atomic import write_bytes_if_changed, write_text_if_changed
+from guide.cli.helptext import Command
 from guide.cli.progress import client_progress
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, UsageError
@@ -25,48 +26,62 @@ from guide.rendering.services import Services
 from guide.script import library
 from guide.script.clients import Client, load_clients
 from guide.script.model import Script
+from guide.translation import N_
 from guide.voice.cores import usable_cores
 
 
-@click.command()
-@click.argument("script_ref", metavar="SCRIPT", required=False)
+@click.command(cls=Command)
+@click.argument("script_ref", metavar=N_("SCRIPT"), required=False)
 @click.option(
     "--clients",
     "clients_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The clients file (as guide export --clients takes it): one feed for each client.",
+    help=N_("The clients file (as guide export --clients takes it): one feed for each client."),
 )
 @click.option(
     "--site",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="The site's folder, to upload to any static web host.",
+    help=N_("The site's folder, to upload to any static web host."),
 )
-@click.option("--base-url", help="The absolute http(s) address the site's folder is served from.")
-@click.option("--title", help="The feed's title, as the client's podcast app shows it (it names no client).")
-@click.option("--author", metavar="NAME", help="The practice or practitioner, as podcast apps name the feed's maker.")
-@click.option("--contact", metavar="EMAIL-OR-URL", help="Where the practice can be reached: an email or a web address.")
+@click.option("--base-url", help=N_("The absolute http(s) address the site's folder is served from."))
+@click.option("--title", help=N_("The feed's title, as the client's podcast app shows it (it names no client)."))
+@click.option(
+    "--author", metavar=N_("NAME"), help=N_("The practice or practitioner, as podcast apps name the feed's maker.")
+)
+@click.option(
+    "--contact", metavar=N_("EMAIL-OR-URL"), help=N_("Where the practice can be reached: an email or a web address.")
+)
 @click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default="every core it may use")
 @click.option(
-    "--list", "listing", is_flag=True, help="Print each client with their page's and feed's addresses, to send them."
+    "--list",
+    "listing",
+    is_flag=True,
+    help=N_("Print each client with their page's and feed's addresses, to send them."),
 )
-@click.option("--json", "as_json", is_flag=True, help="With --list: as JSON, for a script to read.")
+@click.option("--json", "as_json", is_flag=True, help=N_("With --list: as JSON, for a script to read."))
 @click.option(
     "--handout",
-    metavar="DIR",
+    metavar=N_("DIR"),
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write a printable card for each client into DIR (CLIENT.html): their page's address, their feed's as a "
-    "QR code, and how to listen. It names the client: keep it out of the site.",
+    help=N_(
+        "Write a printable card for each client into DIR (CLIENT.html): their page's address, their feed's as a "
+        "QR code, and how to listen. It names the client: keep it out of the site."
+    ),
 )
 @click.option(
     "--remove-client",
-    metavar="NAME",
-    help="Take a client off the site, for good: their folder goes, their address is revoked, and no later "
-    "publish brings them back.",
+    metavar=N_("NAME"),
+    help=N_(
+        "Take a client off the site, for good: their folder goes, their address is revoked, and no later "
+        "publish brings them back."
+    ),
 )
-@click.option("--restore-client", metavar="NAME", help="Let publishing reach a removed client again, at a new address.")
+@click.option(
+    "--restore-client", metavar=N_("NAME"), help=N_("Let publishing reach a removed client again, at a new address.")
+)
 @click.pass_obj
 def publish(
     env: Environment,

@@ -10,7 +10,8 @@ import click
 
 from guide.cli.asking import journal_seal
 from guide.cli.export import export_one
-from guide.cli.language import LanguageType
+from guide.cli.helptext import Command
+from guide.cli.language import language_flag
 from guide.cli.options import DurationType, flagged
 from guide.cli.play import Listening, checked_in_play
 from guide.environment import Environment
@@ -27,35 +28,36 @@ from guide.script.language_rules import rules_or_english
 from guide.script.model import Duration
 from guide.script.overrides import with_overrides
 from guide.script.readback import FEWEST_NEEDS, answers_to_needs, entry_script, needs_script
+from guide.translation import N_, _
 
 NEEDS_FROM = ("trigger", "checkin")
 """The entries that hold answers to "what did you need?": trigger notes, and check-ins' reflections."""
 REPARENTING_SESSION = "reparenting-statements"
 
 
-@click.command(name="play")
-@click.argument("entry_id", type=int, required=False, metavar="[ID]")
-@click.option("--needs", is_flag=True, help='Your answers to "what did you need?", said back to you, instead.')
+@click.command(cls=Command, name="play")
+@click.argument("entry_id", type=int, required=False, metavar=N_("[ID]"))
+@click.option("--needs", is_flag=True, help=N_('Your answers to "what did you need?", said back to you, instead.'))
 @click.option(
     "-o",
     "--output",
     "out",
     type=click.Path(path_type=Path),
-    help="Write it to a file (e.g. letter.mp3) instead: the one place its words are written.",
+    help=N_("Write it to a file (e.g. letter.mp3) instead: the one place its words are written."),
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="With -o: the format, when the suffix does not say.")
-@click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True, help="With -o.")
-@click.option("--duration", type=DurationType(), help="Target length, e.g. 10m: the silences stretch or shrink.")
-@click.option("--engine", type=click.Choice(ENGINES), help="The speech engine: piper (if installed), pyttsx3, or auto.")
-@click.option("--rate", type=int, metavar="WPM", help="Speech rate in words per minute (60-250).")
 @click.option(
-    "--language",
-    type=LanguageType(),
-    help="The voice's language, and the opening's and close's (de, en, es, fr); else the locale's.",
+    "--format", "fmt", type=click.Choice(FORMATS), help=N_("With -o: the format, when the suffix does not say.")
 )
-@click.option("--device", metavar="NAME", help="The sound device to play through; `guide play --device list`.")
-@click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
-@click.option("--no-checkin", is_flag=True, help="No check-in before and after, this time.")
+@click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True, help=N_("With -o."))
+@click.option("--duration", type=DurationType(), help=N_("Target length, e.g. 10m: the silences stretch or shrink."))
+@click.option(
+    "--engine", type=click.Choice(ENGINES), help=N_("The speech engine: piper (if installed), pyttsx3, or auto.")
+)
+@click.option("--rate", type=int, metavar=N_("WPM"), help=N_("Speech rate in words per minute (60-250)."))
+@language_flag(N_("The voice's language, and the opening's and close's (de, en, es, fr); else the locale's."))
+@click.option("--device", metavar=N_("NAME"), help=N_("The sound device to play through; `guide play --device list`."))
+@click.option("--quiet", is_flag=True, help=N_("Show nothing while playing, only errors."))
+@click.option("--no-checkin", is_flag=True, help=N_("No check-in before and after, this time."))
 @click.pass_obj
 def play(
     env: Environment,
@@ -92,14 +94,14 @@ def play(
       guide journal play --needs --duration 10m
     """
     if (entry_id is None) == (not needs):
-        raise UsageError("give an entry's ID (`guide journal list` shows them), or --needs, one of the two")
+        raise UsageError(_("give an entry's ID (`guide journal list` shows them), or --needs, one of the two"))
     language = library.chosen_language(language, env.locale_language)
     with Journal(env.data_dir) as kept:
         seal = journal_seal(env, kept)
         if entry_id is not None:
             entry = kept.entry(entry_id, seal)
             if entry is None:
-                raise UsageError(f"no entry {entry_id}; `guide journal list` shows them")
+                raise UsageError(_("no entry {id}; `guide journal list` shows them").format(id=entry_id))
             texts = [entry.text]
         else:
             texts = [e.text for kind in NEEDS_FROM for e in kept.entries(seal, kind)]

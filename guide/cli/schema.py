@@ -6,13 +6,15 @@ import json
 
 import click
 
+from guide.cli.helptext import Command
 from guide.environment import Environment
 from guide.errors import ExitCode
 from guide.script.schema import included_file_schema, script_schema
+from guide.translation import N_
 
 
-@click.command()
-@click.option("--included", is_flag=True, help="The schema of an included file (a list of steps) instead.")
+@click.command(cls=Command)
+@click.option("--included", is_flag=True, help=N_("The schema of an included file (a list of steps) instead."))
 @click.pass_obj
 def schema(env: Environment, included: bool) -> ExitCode:
     """Print the JSON Schema of the script format.

@@ -9,7 +9,8 @@ import click
 
 from guide.cli.checkin import remember_sitting
 from guide.cli.export import export_one
-from guide.cli.language import LanguageType
+from guide.cli.helptext import Command
+from guide.cli.language import language_flag
 from guide.cli.options import DurationType
 from guide.cli.play import Listening, play_script
 from guide.environment import Environment
@@ -23,29 +24,28 @@ from guide.script import library
 from guide.script.format import BEDS, BELLS
 from guide.script.timer import Timer, timer_script
 from guide.script.values import format_clock, format_span
+from guide.translation import N_, _
 
 TIMER_SESSION = "timer"
 """What the history calls a timer's sit."""
 
 
-@click.command()
-@click.argument("length", type=DurationType(), metavar="LENGTH")
-@click.option("--interval", type=DurationType(), help="A bell at each interval too, e.g. 5m (at least 10s).")
-@click.option("--bell", type=click.Choice(BELLS), default="bowl", show_default=True, help="The bell that rings.")
-@click.option("--ambience", type=click.Choice(BEDS), help="A background bed under the sit.")
-@click.option("--guided", is_flag=True, help="A short spoken opening before the sit, and a brief close after it.")
+@click.command(cls=Command)
+@click.argument("length", type=DurationType(), metavar=N_("LENGTH"))
+@click.option("--interval", type=DurationType(), help=N_("A bell at each interval too, e.g. 5m (at least 10s)."))
+@click.option("--bell", type=click.Choice(BELLS), default="bowl", show_default=True, help=N_("The bell that rings."))
+@click.option("--ambience", type=click.Choice(BEDS), help=N_("A background bed under the sit."))
+@click.option("--guided", is_flag=True, help=N_("A short spoken opening before the sit, and a brief close after it."))
+@language_flag(N_("The sit's words in this language (de, en, es, fr), and with --guided its voice; else the locale's."))
 @click.option(
-    "--language",
-    type=LanguageType(),
-    help="The sit's words in this language (de, en, es, fr), and with --guided its voice; else the locale's.",
+    "-o", "--output", "out", type=click.Path(path_type=Path), help=N_("Write the sit to a file (e.g. sit.mp3) instead.")
 )
 @click.option(
-    "-o", "--output", "out", type=click.Path(path_type=Path), help="Write the sit to a file (e.g. sit.mp3) instead."
+    "--format", "fmt", type=click.Choice(FORMATS), help=N_("With -o: the format, when the suffix does not say.")
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="With -o: the format, when the suffix does not say.")
-@click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True, help="With -o.")
-@click.option("--device", metavar="NAME", help="The ALSA output device to play through.")
-@click.option("--quiet", is_flag=True, help="Show nothing while playing, only errors.")
+@click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True, help=N_("With -o."))
+@click.option("--device", metavar=N_("NAME"), help=N_("The ALSA output device to play through."))
+@click.option("--quiet", is_flag=True, help=N_("Show nothing while playing, only errors."))
 @click.pass_obj
 def timer(
     env: Environment,
@@ -85,7 +85,7 @@ def timer(
     outcome = play_script(env, loaded, request, services, Listening(device, quiet, False, _export_command(sit)))
     remember_sitting(env, TIMER_SESSION, outcome.heard_ms, outcome.ending is Ending.FINISHED, None)
     if outcome.ending is not Ending.FINISHED:
-        env.err(f"Stopped at {format_clock(outcome.heard_ms)}.")
+        env.err(_("Stopped at {time}.").format(time=format_clock(outcome.heard_ms)))
     return ExitCode.INTERRUPTED if outcome.ending is Ending.INTERRUPTED else ExitCode.OK
 
 

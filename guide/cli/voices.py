@@ -6,22 +6,29 @@ import difflib
 
 import click
 
+from guide.cli.helptext import Group
+from guide.cli.language import language_flag
 from guide.environment import Environment
 from guide.errors import ExitCode, GuideError, MissingDependency, UsageError
 from guide.play.device import open_device
 from guide.script.format import DEFAULT_RATE, RATE_RANGE, SPEECH_ENGINES
 from guide.script.model import Voice
-from guide.voice.download import DEFAULT_SOURCE, index, install
+from guide.translation import N_, _
+from guide.voice.download import DEFAULT_SOURCE, index, install, licence
 from guide.voice.engines import Engines, piper
 from guide.voice.engines.base import VoiceInfo
 
 
-@click.group(invoke_without_command=True)
-@click.option("--language", metavar="TAG", help="Only voices for a language, such as en or en-GB.")
-@click.option("--say", "sample", metavar="TEXT", help="Speak TEXT through the audio output, to hear a voice.")
-@click.option("--voice", "voice_id", metavar="ID", help="With --say: the voice to speak with (an id listed here).")
-@click.option("--rate", type=click.IntRange(*RATE_RANGE), default=DEFAULT_RATE, show_default=True, help="With --say.")
-@click.option("--from", "source", metavar="URL", help="With --language: where voices to download are listed.")
+@click.group(cls=Group, invoke_without_command=True)
+@language_flag(N_("Only voices for a language, such as en or en-GB; the program's words follow it."))
+@click.option("--say", "sample", metavar=N_("TEXT"), help=N_("Speak TEXT through the audio output, to hear a voice."))
+@click.option(
+    "--voice", "voice_id", metavar=N_("ID"), help=N_("With --say: the voice to speak with (an id listed here).")
+)
+@click.option(
+    "--rate", type=click.IntRange(*RATE_RANGE), default=DEFAULT_RATE, show_default=True, help=N_("With --say.")
+)
+@click.option("--from", "source", metavar=N_("URL"), help=N_("With --language: where voices to download are listed."))
 @click.pass_context
 def voices(
     ctx: click.Context, language: str | None, sample: str | None, voice_id: str | None, rate: int, source: str | None
@@ -55,19 +62,19 @@ def voices(
     for v in shown:
         env.out(f"{v.engine:<8} {v.id:<{id_width}}  {v.language:<{language_width}}  {v.sample_rate} Hz  {v.note}")
     if not any(v.engine == "piper" for v in listed):
-        env.err(f"\nFor the natural voice, {piper.INSTALL_HINT}.")
+        env.err("\n" + _("For the natural voice, {hint}.").format(hint=_(piper.INSTALL_HINT)))
     elif language is not None:
         _list_downloadable(env, language, source, {v.id for v in listed})
     return ExitCode.OK
 
 
 @voices.command()
-@click.argument("key")
+@click.argument("key", metavar=N_("KEY"))
 @click.option(
     "--from",
     "source",
-    metavar="URL",
-    help="A mirror of the Piper voices repository, or a folder holding its voices.json and files.",
+    metavar=N_("URL"),
+    help=N_("A mirror of the Piper voices repository, or a folder holding its voices.json and files."),
 )
 @click.pass_obj
 def download(env: Environment, key: str, source: str | None) -> ExitCode:
@@ -78,25 +85,33 @@ def download(env: Environment, key: str, source: str | None) -> ExitCode:
     measured once, so that session lengths are known before a word is spoken.
     """
     if not piper.available():
-        raise MissingDependency(f"the natural voice needs Piper: {piper.INSTALL_HINT}")
+        raise MissingDependency(_("the natural voice needs Piper: {hint}").format(hint=_(piper.INSTALL_HINT)))
     where = _source(env, source)
     found = index(where, env.cache_dir)
     voice = found.get(key)
     if voice is None:
         near = difflib.get_close_matches(key, list(found), n=1)
-        hint = f"did you mean {near[0]}? " if near else ""
-        raise UsageError(f"{key}: no such voice at {where}; {hint}`guide voices --language TAG` lists them")
+        hint = _("did you mean {name}? ").format(name=near[0]) if near else ""
+        raise UsageError(
+            _("{key}: no such voice at {source}; {hint}`guide voices --language TAG` lists them").format(
+                key=key, source=where, hint=hint
+            )
+        )
     assert env.voices_dir is not None, "the environment always has a voices folder"
     with click.progressbar(
-        length=voice.size, label=f"Downloading {key}", file=env.stderr, hidden=not env.stderr_isatty
+        length=voice.size, label=_("Downloading {key}").format(key=key), file=env.stderr, hidden=not env.stderr_isatty
     ) as bar:
         install(voice, where, env.voices_dir, bar.update)
-    env.err(f"Installed {key} in {env.voices_dir}.")
+    env.err(_("Installed {key} in {folder}.").format(key=key, folder=env.voices_dir))
     spoken = Voice(engine="piper", name=key)
     engines = Engines.of(env)
     # Predicting a first line measures the voice's pace, once (saying so): every later plan knows its lengths.
     engines.named("piper").predict("Welcome.", spoken, voice.language)
-    env.err(f"Sessions in {voice.language} now speak with it, as `--engine auto` (the default) chooses it.")
+    env.err(
+        _("Sessions in {language} now speak with it, as `--engine auto` (the default) chooses it.").format(
+            language=voice.language
+        )
+    )
     return ExitCode.OK
 
 
@@ -106,7 +121,7 @@ def _list_downloadable(env: Environment, language: str, source: str | None, inst
     try:
         found = index(where, env.cache_dir)
     except GuideError as error:
-        env.err(f"\nThe voices to download could not be listed: {error.message}")
+        env.err("\n" + _("The voices to download could not be listed: {problem}").format(problem=error.message))
         return
     offered = sorted(
         (v for v in found.values() if _speaks(v.language, language) and v.key not in installed),
@@ -114,11 +129,12 @@ def _list_downloadable(env: Environment, language: str, source: str | None, inst
     )
     if not offered:
         return
-    env.out(f"\nTo download (guide voices download KEY), from {where}:")
+    env.out("\n" + _("To download (guide voices download KEY), from {source}:").format(source=where))
     width = max(len(v.key) for v in offered)
     for v in offered:
         mark = "★" if v.recommended else " "
-        env.out(f"{mark} {v.key:<{width}}  {v.language:<6} {v.quality:<7} {v.size / 1e6:5.0f} MB")
+        terms = licence(v, where, env.cache_dir) or _("licence not given")
+        env.out(f"{mark} {v.key:<{width}}  {v.language:<6} {v.quality:<7} {v.size / 1e6:5.0f} MB  {terms}")
 
 
 def _source(env: Environment, asked: str | None) -> str:
@@ -139,7 +155,7 @@ def _say(
 ) -> None:
     chosen = next((v for v in listed if v.id == voice_id), None)
     if voice_id is not None and chosen is None:
-        raise UsageError(f"--voice {voice_id}: no such voice; `guide voices` lists them")
+        raise UsageError(_("--voice {voice}: no such voice; `guide voices` lists them").format(voice=voice_id))
     voice = Voice(engine=chosen.engine if chosen else "auto", name=voice_id, rate=rate)
     engine = engines.for_voice(voice, "en")
     env.err(f"{engine.describe(voice, 'en')}:")

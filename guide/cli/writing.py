@@ -13,14 +13,15 @@ import click
 from guide.environment import Environment
 from guide.filelock import held
 from guide.journal.opening import make_private_folder
+from guide.translation import N_, _
 
-OPENINGS = {"letter-to": "Dear younger me,", "letter-from": "Dear grown-up me,"}
+OPENINGS = {"letter-to": N_("Dear younger me,"), "letter-from": N_("Dear grown-up me,")}
 """The first words of a letter, there already when the page opens."""
 GUIDANCE = {
-    "note": "Write whatever you would like to keep.",
-    "letter-to": "Write to your younger self, as a caring adult would.",
-    "letter-from": "Let your younger self write to you, in their own words.",
-    "reflection": "Write what you noticed, and what you would like to remember.",
+    "note": N_("Write whatever you would like to keep."),
+    "letter-to": N_("Write to your younger self, as a caring adult would."),
+    "letter-from": N_("Let your younger self write to you, in their own words."),
+    "reflection": N_("Write what you noticed, and what you would like to remember."),
 }
 PAGES_FOLDER = "writing"
 """Inside the data folder, readable by its owner alone: where a page being written in an editor is kept."""
@@ -34,8 +35,8 @@ def written(env: Environment, kind: str) -> str:
 
 
 def _typed(env: Environment, kind: str) -> str:
-    opening = OPENINGS.get(kind)
-    env.out(f"{GUIDANCE[kind]} An empty line, or Ctrl+D, ends it.\n")
+    opening = _(OPENINGS[kind]) if kind in OPENINGS else None
+    env.out(f"{_(GUIDANCE[kind])} {_('An empty line, or Ctrl+D, ends it.')}\n")
     if opening:
         env.out(opening)
     lines: list[str] = []
@@ -56,8 +57,9 @@ def _edited(env: Environment, kind: str, editor: str) -> str:
     handle = held(lock)
     assert handle is not None, "a new lock file is no one else's"
     try:
-        opening = OPENINGS.get(kind, "")
-        note = f"<!-- {GUIDANCE[kind]} This note is not kept. Save, then close the editor, to keep the entry. -->"
+        opening = _(OPENINGS[kind]) if kind in OPENINGS else ""
+        keeping = _("This note is not kept. Save, then close the editor, to keep the entry.")
+        note = f"<!-- {_(GUIDANCE[kind])} {keeping} -->"
         with os.fdopen(os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as start:
             start.write(f"{note}\n\n{opening}\n" if opening else f"{note}\n\n")
         click.edit(filename=str(page), editor=editor)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from guide.errors import GuideError, UsageError
+from guide.translation import N_, _
 
 APPLICATION_ID = 0x49477564
 """SQLite's application_id of a journal ("IGud"): what tells it from another program's database."""
@@ -35,13 +36,17 @@ def prepared(data_dir: Path, path: Path) -> bool:
     except FileExistsError:
         pass
     if path.is_symlink():
-        raise NotAJournal(f"{path} is a link, where the journal's own file should be; {_LEFT}")
+        raise NotAJournal(
+            _("{path} is a link, where the journal's own file should be; {left}").format(path=path, left=_(_LEFT))
+        )
     if path.is_dir():
-        raise NotAJournal(f"{path} is a folder, where the journal's file should be; {_LEFT}")
+        raise NotAJournal(
+            _("{path} is a folder, where the journal's file should be; {left}").format(path=path, left=_(_LEFT))
+        )
     return False
 
 
-_LEFT = "it was left as it is. Move it aside, or set GUIDE_DATA_DIR to another folder"
+_LEFT = N_("it was left as it is. Move it aside, or set GUIDE_DATA_DIR to another folder")
 
 
 def identify(path: Path, writable: bool, timeout: float) -> None:
@@ -62,7 +67,9 @@ def identify(path: Path, writable: bool, timeout: float) -> None:
         return
     if application_id == 0 and version == 0 and not tables:
         return  # a journal begun but not yet built
-    raise NotAJournal(f"{path} is another program's database, not Inner Guide's journal; {_LEFT}")
+    raise NotAJournal(
+        _("{path} is another program's database, not Inner Guide's journal; {left}").format(path=path, left=_(_LEFT))
+    )
 
 
 def connected(path: Path, writable: bool, timeout: float) -> sqlite3.Connection:
@@ -130,17 +137,25 @@ def path_problem(error: OSError, data_dir: Path, path: Path) -> GuideError:
         return disk_full(path)
     if isinstance(error, PermissionError):
         return UsageError(
-            f"cannot use {where}: permission denied. Give your user access to it, or set GUIDE_DATA_DIR to a folder "
-            "of your own"
+            _(
+                "cannot use {path}: permission denied. Give your user access to it, or set GUIDE_DATA_DIR to a "
+                "folder of your own"
+            ).format(path=where)
         )
     if isinstance(error, (FileExistsError, NotADirectoryError)):
         in_the_way = next((p for p in (data_dir, *data_dir.parents) if p.exists() and not p.is_dir()), where)
-        return UsageError(f"{in_the_way} is a file, where the data folder {data_dir} should be; {_LEFT}")
-    return GuideError(f"cannot open the journal {path}: {error.strerror or error}")
+        return UsageError(
+            _("{path} is a file, where the data folder {folder} should be; {left}").format(
+                path=in_the_way, folder=data_dir, left=_(_LEFT)
+            )
+        )
+    return GuideError(_("cannot open the journal {path}: {problem}").format(path=path, problem=error.strerror or error))
 
 
 def disk_full(path: Path) -> GuideError:
     return GuideError(
-        f"the disk that holds the journal {path} is full: nothing more could be written, and the journal is intact. "
-        "Free some space, then try again"
+        _(
+            "the disk that holds the journal {path} is full: nothing more could be written, and the journal is "
+            "intact. Free some space, then try again"
+        ).format(path=path)
     )

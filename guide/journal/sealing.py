@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 
 from guide.errors import UsageError
+from guide.translation import _
 
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 """scrypt's cost: about 0.1 s and 32 MiB to try one passphrase, the same to open the journal."""
@@ -55,7 +56,7 @@ class Seal:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, ValueError):
-            raise WrongPassphrase("this passphrase does not open the journal; nothing was changed") from None
+            raise WrongPassphrase(_("this passphrase does not open the journal; nothing was changed")) from None
 
 
 MIN_PASSPHRASE_CHARACTERS, MIN_PASSPHRASE_WORDS = 8, 3
@@ -66,16 +67,15 @@ def passphrase_problem(passphrase: str) -> str | None:
     aside, or three words."""
     if len("".join(passphrase.split())) >= MIN_PASSPHRASE_CHARACTERS or len(passphrase.split()) >= MIN_PASSPHRASE_WORDS:
         return None
-    return (
-        f"too short to keep the journal safe: choose {MIN_PASSPHRASE_CHARACTERS} characters or more, or "
-        f"{MIN_PASSPHRASE_WORDS} words"
+    return _("too short to keep the journal safe: choose {characters} characters or more, or {words} words").format(
+        characters=MIN_PASSPHRASE_CHARACTERS, words=MIN_PASSPHRASE_WORDS
     )
 
 
 def new_lock(passphrase: str) -> tuple[Lock, Seal]:
     """A lock for a new passphrase, and the seal it makes."""
     if (problem := passphrase_problem(passphrase)) is not None:
-        raise UsageError(f"the passphrase is {problem}; nothing was changed")
+        raise UsageError(_("the passphrase is {problem}; nothing was changed").format(problem=problem))
     salt = os.urandom(SALT_BYTES)
     seal = Seal(passphrase, salt)
     return Lock(salt, seal.seal(CHECK.decode()).encode()), seal

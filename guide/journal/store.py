@@ -27,6 +27,7 @@ from guide.journal.opening import (
     writable,
 )
 from guide.journal.sealing import Lock, Seal
+from guide.translation import _
 
 FILE_NAME = "journal.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
@@ -77,8 +78,10 @@ class Journal:
                 self._migrate()
             elif self.version < len(MIGRATIONS):
                 raise UsageError(
-                    f"the journal {self.path} is read-only, and was written by an earlier Inner Guide: make it "
-                    "writable once, so that it is brought up to date"
+                    _(
+                        "the journal {path} is read-only, and was written by an earlier Inner Guide: make it "
+                        "writable once, so that it is brought up to date"
+                    ).format(path=self.path)
                 )
         except sqlite3.DatabaseError as error:
             raise self._damaged(error) from None
@@ -102,7 +105,7 @@ class Journal:
         """Keep an entry, its words sealed when the journal is locked; its id."""
         lock = self.lock()
         if lock is not None and seal is None:
-            raise UsageError("the journal is locked: give its passphrase to write in it")
+            raise UsageError(_("the journal is locked: give its passphrase to write in it"))
         sealing = seal if lock is not None else None
         text, session = _sealed(sealing, entry.text), _sealed(sealing, entry.session)
         with self._writing() as db:
@@ -230,7 +233,7 @@ class Journal:
         entry_id, kind, created, session, text, before, after, heard_ms, stopped_at, sealed = row
         if sealed:
             if seal is None:
-                raise UsageError("the journal is locked: give its passphrase to read it")
+                raise UsageError(_("the journal is locked: give its passphrase to read it"))
             text = seal.open(text)
             session = _opened(seal, session) if sealed == SEALED_WHOLE else session
         return Entry(
@@ -256,8 +259,10 @@ class Journal:
                 return
             if time.monotonic() > deadline:
                 raise GuideError(
-                    f"another program is reading the journal {self.path}: let it finish (a play's check-in, "
-                    "another journal command), then run this again"
+                    _(
+                        "another program is reading the journal {path}: let it finish (a play's check-in, another "
+                        "journal command), then run this again"
+                    ).format(path=self.path)
                 )
             time.sleep(0.05)
 
@@ -306,7 +311,9 @@ class Journal:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > len(MIGRATIONS):
                 raise UsageError(
-                    f"{self.path} was written by a newer Inner Guide (journal version {version}); upgrade to read it"
+                    _(
+                        "{path} was written by a newer Inner Guide (journal version {version}); upgrade to read it"
+                    ).format(path=self.path, version=version)
                 )
             for number, script in enumerate(MIGRATIONS[version:], version + 1):
                 for statement in filter(str.strip, script.split(";")):
@@ -320,10 +327,18 @@ class Journal:
         if code == sqlite3.SQLITE_FULL:
             return disk_full(self.path)
         if code == sqlite3.SQLITE_READONLY:
-            return UsageError(f"the journal {self.path} is read-only: it can be read, but nothing can be kept in it")
+            return UsageError(
+                _("the journal {path} is read-only: it can be read, but nothing can be kept in it").format(
+                    path=self.path
+                )
+            )
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-            return GuideError(f"the journal {self.path} is busy in another Inner Guide; try again in a moment")
+            return GuideError(
+                _("the journal {path} is busy in another Inner Guide; try again in a moment").format(path=self.path)
+            )
         return JournalDamaged(
-            f"the journal {self.path} cannot be read ({error}); it was left exactly as it is. Move it aside to start "
-            "a new one, or restore it from a copy"
+            _(
+                "the journal {path} cannot be read ({error}); it was left exactly as it is. Move it aside to start "
+                "a new one, or restore it from a copy"
+            ).format(path=self.path, error=error)
         )

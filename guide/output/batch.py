@@ -24,6 +24,7 @@ from guide.script.clients import Client
 from guide.script.fingerprint import digest
 from guide.script.values import format_clock
 from guide.signals import children_ignore_ctrl_c, worker_signals
+from guide.translation import _
 from guide.voice.cache import CLIP_FORMAT
 
 MANIFEST = ".inner-guide-renders.json"
@@ -57,7 +58,7 @@ def left_out_notice(outcomes: list[Outcome], script: str) -> str | None:
     if not clients_of:
         return None
     named = "; ".join(f"{name} ({', '.join(clients)})" for name, clients in sorted(clients_of.items()))
-    return f"Left out, as {script} declares no such variable: {named}"
+    return _("Left out, as {script} declares no such variable: {named}").format(script=script, named=named)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,9 @@ def run_batch(
         stamp = fingerprint(job.loaded, asked, services, settings)
         left_out = job.loaded.script.left_out_variables
         if not force and manifest_of(job.out).up_to_date(settings.outputs(job.out), stamp):
-            finish(Outcome(client.id, Result.UP_TO_DATE, f"{job.out}: up to date", left_out=left_out))
+            finish(
+                Outcome(client.id, Result.UP_TO_DATE, _("{file}: up to date").format(file=job.out), left_out=left_out)
+            )
             continue
         pending.append((client, job, stamp))
 
@@ -141,12 +144,11 @@ def render_job(job: Job) -> Report:
             written = write(session)
     except GuideError as error:
         return _reported(error)
-    said = "wrote " + ", ".join(str(path) for path in written)
+    said = _("wrote {files}").format(files=", ".join(str(path) for path in written))
     timeline = session.timeline
     if timeline.unmet_ms is not None:
-        said += (
-            f" ({format_clock(timeline.length_ms)}: the script's own {format_clock(timeline.unmet_ms)} is out of "
-            "reach at this client's voice)"
+        said += " " + _("({length}: the script's own {asked} is out of reach at this client's voice)").format(
+            length=format_clock(timeline.length_ms), asked=format_clock(timeline.unmet_ms)
         )
     return ExitCode.OK, said, None
 
@@ -176,7 +178,10 @@ def batch_exit_code(outcomes: list[Outcome], entries_held_back: int = 0) -> Exit
 
 def _failure(client: Client, code: int, reason: str, where: Where | None) -> Outcome:
     """A failed client, reported at the place the error is (the script, the clients file), or at its entry."""
-    return Outcome(client.id, Result.FAILED, f"{where or client.where}: client {client.id}: {reason}", code)
+    said = _("{where}: client {client}: {problem}").format(
+        where=where or client.where, client=client.id, problem=reason
+    )
+    return Outcome(client.id, Result.FAILED, said, code)
 
 
 def _rendered(jobs: list[Job], workers: int) -> Iterator[Report]:

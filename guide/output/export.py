@@ -33,6 +33,7 @@ from guide.script.values import format_timestamp
 from guide.sound import ffmpeg
 from guide.sound.loudness import LoudnessMeter
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, samples_to_ms, to_float
+from guide.translation import _
 from guide.voice.voicing import Progress
 
 if sys.platform == "linux":
@@ -159,7 +160,8 @@ class Encoder:
 
     def __init__(self, path: Path, settings: ExportSettings):
         fmt = settings.fmt
-        command = [ffmpeg.executable(f"to write {fmt.upper()}"), "-nostdin", "-hide_banner", "-loglevel", "error"]
+        purpose = _("to write {format}").format(format=fmt.upper())
+        command = [ffmpeg.executable(purpose), "-nostdin", "-hide_banner", "-loglevel", "error"]
         # ffmpeg's own chapter writer for Ogg rounds each start up to a whole second first; Vorbis comments
         # carry the exact times, and readers (ffprobe among them) take them as chapters.
         chapters = "-1" if fmt in VORBIS_COMMENTED else "0"
@@ -221,8 +223,9 @@ class Encoder:
         if process.returncode != 0:
             errors.seek(0)
             reason = errors.read().decode(errors="replace").strip().splitlines()
-            ending = reason[-1] if reason else f"exit {process.returncode}"
-            raise RenderError(f"ffmpeg could not encode {self.settings.fmt.upper()}: {ending}")
+            ending = reason[-1] if reason else _("exit {code}").format(code=process.returncode)
+            problem = _("ffmpeg could not encode {format}: {reason}")
+            raise RenderError(problem.format(format=self.settings.fmt.upper(), reason=ending))
         if self._encoded == self.path:
             return True
         try:

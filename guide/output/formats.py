@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guide.errors import FieldError
+from guide.translation import _
 
 ENCODERS = {
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
@@ -38,8 +39,10 @@ def choose_format(out: Path, requested: str | None) -> str:
     if chosen not in FORMATS:
         raise FieldError(
             "format",
-            f"cannot tell the format from the suffix of {out} ({out.suffix or 'none'}); "
-            f"end the name in {' or '.join('.' + f for f in FORMATS)}, or name the format",
+            _(
+                "cannot tell the format from the suffix of {path} ({suffix}); end the name in {suffixes}, or name the "
+                "format"
+            ).format(path=out, suffix=out.suffix or _("none"), suffixes=", ".join("." + f for f in FORMATS)),
         )
     return chosen
 

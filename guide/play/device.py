@@ -17,6 +17,7 @@ from typing import Any
 from guide.errors import FieldError, NoAudioDevice, SoundDeviceLost
 from guide.native import stderr_silenced
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
+from guide.translation import _
 
 PERIOD_MS = 40
 """miniaudio asks for audio this much at a time."""
@@ -96,10 +97,12 @@ class SoundDevice:
                     app_name="Inner Guide",
                 )
         except miniaudio.MiniaudioError as error:
-            raise NoAudioDevice(f"no audio output device could be opened ({_reason(error)})") from None
+            raise NoAudioDevice(
+                _("no audio output device could be opened ({reason})").format(reason=_reason(error))
+            ) from None
         if self._device.backend == NULL_BACKEND:
             self._device.close()
-            raise NoAudioDevice("no audio output device could be opened (no sound system was found)")
+            raise NoAudioDevice(_("no audio output device could be opened (no sound system was found)"))
         self.backend: str = self._device.backend
 
     def write(self, samples: bytes) -> None:
@@ -208,7 +211,9 @@ class SoundDevice:
                     self._device.start(feed)
             except self._miniaudio.MiniaudioError as error:
                 self._running = False
-                raise NoAudioDevice(f"the audio device could not start ({_reason(error)})") from None
+                raise NoAudioDevice(
+                    _("the audio device could not start ({reason})").format(reason=_reason(error))
+                ) from None
 
     def _stop(self) -> None:
         if self._running:
@@ -310,8 +315,8 @@ def find_device(name: str, entries: list[DeviceEntry]) -> DeviceEntry:
     for found in (exact, partial):
         if len(found) == 1:
             return found[0]
-    listed = "; ".join(e.name for e in entries) or "none were found"
-    raise FieldError("device", f"no such audio device; the devices are: {listed}", name)
+    listed = "; ".join(e.name for e in entries) or _("none were found")
+    raise FieldError("device", _("no such audio device; the devices are: {devices}").format(devices=listed), name)
 
 
 def _backend_name(miniaudio: Any, device_id: Any) -> str | None:

@@ -7,9 +7,11 @@ import shutil
 import unicodedata
 from typing import TextIO
 
+from guide.rendering.steps import spoken_line
 from guide.rendering.timeline import Cue, CueKind, Timeline
-from guide.script.model import Bell, Say
+from guide.script.model import Bell
 from guide.script.values import format_clock, format_span
+from guide.translation import _
 
 BAR_WIDTH = 20
 
@@ -18,12 +20,13 @@ def caption(cue: Cue | None) -> str:
     """The words for a moment of the session: the spoken line, or a quiet note of what is happening."""
     if cue is None:
         return ""
-    if isinstance(cue.step, Say):
-        return cue.step.text
+    line = spoken_line(cue.step)
+    if line is not None:
+        return line.text
     if isinstance(cue.step, Bell):
-        return "(bell)"
+        return _("(bell)")
     if cue.kind is CueKind.SILENCE:
-        return f"(silence, {format_span(cue.length_ms)})"
+        return _("(silence, {length})").format(length=format_span(cue.length_ms))
     return ""
 
 
@@ -101,7 +104,7 @@ class PlayDisplay:
         if self.live:
             self._status(*self.shown)
         else:
-            self._line("Paused." if paused else "Playing on.")
+            self._line(_("Paused.") if paused else _("Playing on."))
 
     def notice(self, text: str) -> None:
         """A message for the listener, on a line of its own."""
@@ -126,7 +129,7 @@ class PlayDisplay:
         filled = round(done * BAR_WIDTH)
         bar = "━" * filled + "─" * (BAR_WIDTH - filled)
         total = format_clock(total_ms) if total_ms is not None else "…"
-        words = "paused (space to go on)" if self.paused else caption(cue)
+        words = _("paused (space to go on)") if self.paused else caption(cue)
         text = fitted(f"{bar} {format_clock(heard_ms)} / {total}  {one_line(words)}", _columns(self.out) - 1)
         if self.status_shown and text == self.status:
             return

@@ -21,6 +21,7 @@ from guide.rendering.live import Known, LiveSession
 from guide.rendering.session import Session
 from guide.rendering.timeline import Timeline
 from guide.sound.pcm import ms_to_samples, samples_to_ms, to_int16
+from guide.translation import N_, _
 
 BLOCK_MS = 100
 """Audio is mixed and handed to the device in blocks this long: keys are answered within one."""
@@ -30,14 +31,14 @@ WAIT_S = 0.02
 """How long the loop rests while paused, or while the voice catches up, before it looks at the keys again."""
 STOP_FADE_MS = 1000
 """Quitting fades the sound out over a second rather than cutting it off."""
-OFFER_CLOSING = "Press g for a short grounding close, or q again to quit."
-GOING_TO_CLOSE = "Going to the grounding close."
+OFFER_CLOSING = N_("Press g for a short grounding close, or q again to quit.")
+GOING_TO_CLOSE = N_("Going to the grounding close.")
 WAITING_FOR = {
-    "g": "Going to the grounding close as soon as it is ready…",
-    "n": "Going to the next section as soon as it is ready…",
-    "b": "Going back as soon as it is ready…",
+    "g": N_("Going to the grounding close as soon as it is ready…"),
+    "n": N_("Going to the next section as soon as it is ready…"),
+    "b": N_("Going back as soon as it is ready…"),
 }
-DEVICE_LOST = (
+DEVICE_LOST = N_(
     "The sound device stopped taking sound (were the headphones unplugged?). Paused: space goes on through the "
     "default device, q stops and keeps the place."
 )
@@ -240,7 +241,7 @@ class Player:
                 self.output.pause()
             self.pending = key
             if self.display is not None:
-                self.display.notice(WAITING_FOR[key])
+                self.display.notice(_(WAITING_FOR[key]))
 
     def _take_pending(self) -> None:
         assert self.pending is not None
@@ -249,7 +250,7 @@ class Player:
     def _going_to_close(self) -> None:
         # The way out says at once that it was heard, before the fade into the close is.
         if self.display is not None:
-            self.display.notice(GOING_TO_CLOSE)
+            self.display.notice(_(GOING_TO_CLOSE))
 
     def _jumped(self, key: str) -> bool:
         """Jump where n, b or g goes, if that place is known (or there is nowhere to go); False if it is not known
@@ -299,7 +300,7 @@ class Player:
         self.position = ms_to_samples(heard)
         self.placed = deque([(self.output.written, self.position)])
         if self.display is not None:
-            self.display.notice(DEVICE_LOST)
+            self.display.notice(_(DEVICE_LOST))
 
     def _toggle_pause(self) -> None:
         if self.lost:
@@ -307,7 +308,7 @@ class Player:
                 self.output = self.reopen()
             except GuideError as error:
                 if self.display is not None:
-                    self.display.notice(f"{error.message}. {DEVICE_LOST}")
+                    self.display.notice(f"{error.message}. {_(DEVICE_LOST)}")
                 return
             self.lost = False
             self.placed = deque([(self.output.written, self.position)])
@@ -328,7 +329,7 @@ class Player:
         if self._may_offer_closing(place):
             self.offered = True
             if self.display is not None:
-                self.display.notice(OFFER_CLOSING)
+                self.display.notice(_(OFFER_CLOSING))
             return
         if not self.paused and self.pending is None:
             self._fade_out(STOP_FADE_MS)

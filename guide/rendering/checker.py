@@ -10,6 +10,7 @@ from guide.rendering.timeline import CueKind, Timeline
 from guide.script.language_rules import LanguageRules, known_languages, rules_for
 from guide.script.model import Say, Script
 from guide.script.values import format_span
+from guide.translation import _
 
 WAY_OUT_WITHIN_MS = 60_000
 LONG_LINE_WORDS = 40
@@ -24,7 +25,7 @@ class CareWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: warning: {self.message}"
+        return _("{where}: warning: {problem}").format(where=self.where, problem=self.message)
 
 
 def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
@@ -35,16 +36,20 @@ def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
         found.append(
             CareWarning(
                 top,
-                "no content_note: say before the session what it may bring up, and that the listener "
-                "can stop at any time",
+                _(
+                    "no content_note: say before the session what it may bring up, and that the listener can stop at "
+                    "any time"
+                ),
             )
         )
     if not script.closing:
         found.append(
             CareWarning(
                 top,
-                "no closing: add a grounding close that brings the listener back to the room and the "
-                "present; it also plays when they leave early",
+                _(
+                    "no closing: add a grounding close that brings the listener back to the room and the present; it "
+                    "also plays when they leave early"
+                ),
             )
         )
     spoken = [cue for cue in timeline.cues if cue.kind is CueKind.SAY and isinstance(cue.step, Say)]
@@ -53,8 +58,10 @@ def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
         found.append(
             CareWarning(
                 top,
-                f"the care checks know the words of {', '.join(known_languages())}, not of {script.language!r}: "
-                "read the script yourself for invitations, an early way out and a grounding close",
+                _(
+                    "the care checks know the words of {languages}, not of {language!r}: read the script yourself for "
+                    "invitations, an early way out and a grounding close"
+                ).format(languages=", ".join(known_languages()), language=script.language),
             )
         )
     else:
@@ -67,12 +74,19 @@ def care_warnings(script: Script, timeline: Timeline) -> list[CareWarning]:
         found.append(
             CareWarning(
                 top,
-                f"the session lasts {format_span(timeline.length_ms)} with no silence step: give the "
-                "listener open practice time, such as silence: 1m",
+                _(
+                    "the session lasts {length} with no silence step: give the listener open practice time, such as "
+                    "silence: 1m"
+                ).format(length=format_span(timeline.length_ms)),
             )
         )
     found += [
-        CareWarning(at, f"the variable {name!r} is declared but no text uses it; use it as {{{name}}}, or remove it")
+        CareWarning(
+            at,
+            _("the variable {name!r} is declared but no text uses it; use it as {braced}, or remove it").format(
+                name=name, braced="{" + name + "}"
+            ),
+        )
         for name, at in script.unused_variables
     ]
     return sorted(found, key=lambda w: (str(w.where.path), w.where.line, w.where.column))
@@ -86,8 +100,10 @@ def _word_warnings(script: Script, spoken: list, rules: LanguageRules) -> list[C
         found.append(
             CareWarning(
                 script.sections[0].where,
-                "no way out offered in the first minute: say early that the "
-                "listener can open their eyes, pause or stop at any time",
+                _(
+                    "no way out offered in the first minute: say early that the listener can open their eyes, pause "
+                    "or stop at any time"
+                ),
             )
         )
     closing = [step for step in script.closing if isinstance(step, Say)]
@@ -96,8 +112,10 @@ def _word_warnings(script: Script, spoken: list, rules: LanguageRules) -> list[C
         found.append(
             CareWarning(
                 closing[0].where,
-                "the closing does not bring the listener back to the present: name the room, the day, or "
-                f"being here now ({rules.name}: {', '.join(rules.grounding)})",
+                _(
+                    "the closing does not bring the listener back to the present: name the room, the day, or being "
+                    "here now ({language}: {words})"
+                ).format(language=rules.name, words=", ".join(rules.grounding)),
             )
         )
     return found
@@ -108,14 +126,17 @@ def _line_warnings(line: Say, rules: LanguageRules | None) -> list[CareWarning]:
     for pattern, advice in rules.orders if rules is not None else ():
         match = pattern.search(line.text)
         if match:
-            found.append(CareWarning(line.where, f'"{match.group(0)}" orders rather than invites: {advice}'))
+            said = _('"{words}" orders rather than invites: {advice}').format(words=match.group(0), advice=advice)
+            found.append(CareWarning(line.where, said))
     words = len(line.text.split())
     if words > LONG_LINE_WORDS:
         found.append(
             CareWarning(
                 line.where,
-                f"this line runs {words} words without a pause; split it into shorter lines "
-                f"(at most {LONG_LINE_WORDS}) so the listener can follow",
+                _(
+                    "this line runs {words} words without a pause; split it into shorter lines (at most {most}) so "
+                    "the listener can follow"
+                ).format(words=words, most=LONG_LINE_WORDS),
             )
         )
     return found

@@ -18,6 +18,7 @@ from guide.script.model import Script
 from guide.script.overrides import with_overrides
 from guide.script.readers import load_variables
 from guide.script.translations import translation_path
+from guide.translation import _
 from guide.voice.voicing import Progress
 
 
@@ -35,7 +36,7 @@ def load(request: SessionRequest, services: Services) -> Loaded:
     path = script_path(request, services)
     values, given_at = load_variables(request.vars_file) if request.vars_file else ({}, {})
     values |= dict(request.variables)
-    for name, _ in request.variables:
+    for name, _value in request.variables:
         given_at.pop(name, None)
     given_at |= dict(request.variables_at)
     script = _shaped(load_script(path, values, given_at, request.shared_variables), request)
@@ -79,8 +80,12 @@ def _shaped(script: Script, request: SessionRequest) -> Script:
     if language is not None and primary_language(language) != primary_language(script.language):
         raise FieldError(
             "language",
-            f"{script.path} is in {script.language} (its `language:`); write its translation beside it, as "
-            f"{translation_path(script.path, language).name}, with the same variables",
+            _(
+                "{path} is in {language} (its `language:`); write its translation beside it, as {translation}, "
+                "with the same variables"
+            ).format(
+                path=script.path, language=script.language, translation=translation_path(script.path, language).name
+            ),
             language,
         )
     return with_overrides(

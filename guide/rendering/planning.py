@@ -17,6 +17,7 @@ from guide.script.model import Bell, BreathPhase, Duration, Keep, Recording, Say
 from guide.script.values import format_span
 from guide.sound.pcm import samples_to_ms
 from guide.sound.sounds import breath_tone, load_sound
+from guide.translation import _
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
 from guide.voice.voicing import known_lengths, predicted_lengths
@@ -83,8 +84,10 @@ def plan_session(script: Script, length: Callable[[Step], int], predicted: Predi
         where = script.duration.where if script.duration and script.duration.where else Where(script.path, 1, 1)
         raise ScriptError(
             where,
-            f"the session would last {format_span(timeline.length_ms)}, longer than the "
-            f"{format_span(MAX_SESSION_MS)} a session may; shorten its pauses and silences, or split it",
+            _(
+                "the session would last {length}, longer than the {longest} a session may; shorten its pauses and "
+                "silences, or split it"
+            ).format(length=format_span(timeline.length_ms), longest=format_span(MAX_SESSION_MS)),
         )
     return timeline
 
@@ -96,7 +99,7 @@ def plan(script: Script, sound_ms: SoundLength, chosen_by: SoundLength | None = 
     lengths, which are the same before a line is spoken as after, so that a play chooses as an export does),
     else by the sounds; and that version fitted to the target."""
     laid = [(version, layout(version.script, sound_ms)) for version in versions(script)]
-    reach = (min(v.reach[0] for _, v in laid), max(v.reach[1] for _, v in laid))
+    reach = (min(v.reach[0] for _version, v in laid), max(v.reach[1] for _version, v in laid))
     if script.duration is None:
         version, timeline = laid[0][0], laid[0][1].natural
     else:
@@ -111,7 +114,7 @@ def _in_order_of_choice(laid: Laid, target: int, chosen_by: SoundLength | None) 
     """The versions with the one `chosen_by` keeps for `target` first, the others in their own order."""
     if chosen_by is None or len(laid) == 1:
         return laid
-    judged = [layout(version.script, chosen_by).holds(target) for version, _ in laid]
+    judged = [layout(version.script, chosen_by).holds(target) for version, _layout in laid]
     first = judged.index(True) if True in judged else 0
     return [laid[first], *laid[:first], *laid[first + 1 :]]
 
@@ -129,10 +132,15 @@ def _fitted(duration: Duration, laid: Laid, reach: tuple[int, int]) -> tuple[Ver
         reachable = min(nearest.reach, key=lambda ms: abs(target - ms))
         return version, replace(fit(nearest, reachable, reach), unmet_ms=target)
     if reach[0] < target < reach[1]:
-        lengths = " or ".join(f"{format_span(low)} to {format_span(high)}" for low, high in _spans(laid))
+        between = _("{shortest} to {longest}")
+        lengths = _(" or ").join(
+            between.format(shortest=format_span(low), longest=format_span(high)) for low, high in _spans(laid)
+        )
         raise FitError(
-            f"{format_span(target)} falls between the lengths this script can take with more or less of its "
-            f"optional content: {lengths}"
+            _(
+                "{length} falls between the lengths this script can take with more or less of its optional content: "
+                "{lengths}"
+            ).format(length=format_span(target), lengths=lengths)
         )
     fit(nearest, target, reach)
     raise AssertionError("a target out of every version's reach cannot be fitted")
@@ -141,7 +149,7 @@ def _fitted(duration: Duration, laid: Laid, reach: tuple[int, int]) -> tuple[Ver
 def _spans(laid: Laid) -> list[tuple[int, int]]:
     """The lengths the versions can reach, as runs with no gap in them."""
     spans: list[tuple[int, int]] = []
-    for low, high in sorted(v.reach for _, v in laid):
+    for low, high in sorted(v.reach for _version, v in laid):
         if spans and low <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], high))
         else:

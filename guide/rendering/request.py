@@ -13,6 +13,7 @@ from guide.script.clients import Client
 from guide.script.format import ENGINES, LANGUAGE_TAG, MAX_SESSION_MS, RATE_RANGE
 from guide.script.model import Duration
 from guide.script.values import format_span, parse_duration
+from guide.translation import _
 
 LOUDNESS_RANGE = (-30.0, -10.0)
 """The loudness targets a session may be brought to, in LUFS."""
@@ -32,14 +33,20 @@ class VoiceRequest:
 
     def __post_init__(self) -> None:
         if self.engine is not None and self.engine not in ENGINES:
-            raise FieldError("engine", f"{self.engine!r} is not one of {', '.join(ENGINES)}")
+            raise FieldError(
+                "engine", _("{engine!r} is not one of {engines}").format(engine=self.engine, engines=", ".join(ENGINES))
+            )
         if self.language is not None and not (isinstance(self.language, str) and LANGUAGE_TAG.fullmatch(self.language)):
-            raise FieldError("language", f"{self.language!r} is not a language tag such as es or es-419")
+            raise FieldError(
+                "language", _("{language!r} is not a language tag such as es or es-419").format(language=self.language)
+            )
         rate = self.rate
         if rate is not None and (
             isinstance(rate, bool) or not isinstance(rate, int) or not RATE_RANGE[0] <= rate <= RATE_RANGE[1]
         ):
-            raise FieldError("rate", f"{rate!r} is not a whole number of words per minute from 60 to 250")
+            raise FieldError(
+                "rate", _("{rate!r} is not a whole number of words per minute from 60 to 250").format(rate=rate)
+            )
 
     def settings(self) -> dict[str, Any]:
         """The `Voice` fields set on every line, by name."""
@@ -73,16 +80,22 @@ class SessionRequest:
 
     def __post_init__(self) -> None:
         if self.duration is not None and self.duration.ms > MAX_SESSION_MS:
-            raise FieldError("duration", f"{format_span(self.duration.ms)} is longer than the longest session, 12h")
+            raise FieldError(
+                "duration",
+                _("{length} is longer than the longest session, 12h").format(length=format_span(self.duration.ms)),
+            )
         loudness = self.loudness
         if isinstance(loudness, bool) or not isinstance(loudness, int | float) or not math.isfinite(loudness):
-            raise FieldError("loudness", f"{loudness!r} is not a number of LUFS")
+            raise FieldError("loudness", _("{loudness!r} is not a number of LUFS").format(loudness=loudness))
         if not LOUDNESS_RANGE[0] <= loudness <= LOUDNESS_RANGE[1]:
             low, high = LOUDNESS_RANGE
-            raise FieldError("loudness", f"{loudness:g} LUFS is outside {low:g} to {high:g}")
+            raise FieldError(
+                "loudness",
+                _("{loudness:g} LUFS is outside {low:g} to {high:g}").format(loudness=loudness, low=low, high=high),
+            )
         for name, value in self.variables:
             if not isinstance(name, str) or not isinstance(value, str):
-                raise FieldError("variables", "each name and value must be text", str(name))
+                raise FieldError("variables", _("each name and value must be text"), str(name))
 
     @property
     def language(self) -> str | None:

@@ -13,6 +13,7 @@ from guide.script.format import BELL_STRIKE_MS
 from guide.script.language_rules import rules_or_english
 from guide.script.model import Bell, BreathPhase, Pause, Recording, Say, Script, Silence, Step
 from guide.script.values import format_span
+from guide.translation import _
 
 MIN_SCALE, MAX_SCALE = 0.25, 4.0
 FIT_TOLERANCE_MS = 500
@@ -183,8 +184,10 @@ def _check_breath_cue(phase: BreathPhase, cue_ms: int) -> None:
     if cue_ms > phase.ms:
         raise ScriptError(
             phase.where,
-            f"breathe: the spoken cue of the {phase.phase} phase lasts {format_span(cue_ms)}, longer than the phase "
-            f"itself ({format_span(phase.ms)}); lengthen the phase, or use cue: tone or cue: none",
+            _(
+                "breathe: the spoken cue of the {phase} phase lasts {cue}, longer than the phase itself ({length}); "
+                "lengthen the phase, or use cue: tone or cue: none"
+            ).format(phase=phase.phase, cue=format_span(cue_ms), length=format_span(phase.ms)),
         )
 
 
@@ -204,21 +207,34 @@ def fit(laid: Layout, target: int, reach: tuple[int, int]) -> Timeline:
         if abs(natural.length_ms - target) <= FIT_TOLERANCE_MS:
             return natural
         raise FitError(
-            f"{format_span(target)} cannot be met: the script has no `silence` steps to stretch or shrink, "
-            f"and lasts {format_span(natural.length_ms)}"
+            _(
+                "{length} cannot be met: the script has no `silence` steps to stretch or shrink, and lasts {natural}"
+            ).format(length=format_span(target), natural=format_span(natural.length_ms))
         )
-    can_last = f"this script can last from {format_span(reach[0])} to {format_span(reach[1])}"
+    can_last = _("this script can last from {shortest} to {longest}").format(
+        shortest=format_span(reach[0]), longest=format_span(reach[1])
+    )
     if fixed > target:
         raise FitError(
-            f"{format_span(target)} is too short: the spoken lines, pauses and bells alone last "
-            f"{format_span(fixed)}, {format_span(fixed - target)} more than that; {can_last}"
+            _(
+                "{length} is too short: the spoken lines, pauses and bells alone last {fixed}, {over} more than "
+                "that; {reach}"
+            ).format(
+                length=format_span(target), fixed=format_span(fixed), over=format_span(fixed - target), reach=can_last
+            )
         )
     scale = (target - fixed) / silent
     if not MIN_SCALE <= scale <= MAX_SCALE:
-        direction = "shrink" if scale < MIN_SCALE else "stretch"
+        if scale < MIN_SCALE:
+            problem = _(
+                "{length} would shrink the silences {scale:.2f} times (the range is {low} to {high:g}); {reach}"
+            )
+        else:
+            problem = _(
+                "{length} would stretch the silences {scale:.2f} times (the range is {low} to {high:g}); {reach}"
+            )
         raise FitError(
-            f"{format_span(target)} would {direction} the silences {scale:.2f} times (the range is "
-            f"{MIN_SCALE} to {MAX_SCALE:g}); {can_last}"
+            problem.format(length=format_span(target), scale=scale, low=MIN_SCALE, high=MAX_SCALE, reach=can_last)
         )
     timeline = _layout(laid.script, laid.steps, laid.sound_ms, scale)
     # A bell ringing out past the end can make the length depend on the scale unevenly; correct once.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from guide.errors import UsageError
 from guide.script.format import BELLS, primary_language
+from guide.translation import _
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 LIBRARY_LANGUAGE = "en"
@@ -93,21 +94,27 @@ def find_script(name_or_path: str, language: str = LIBRARY_LANGUAGE) -> Path:
     if found is not None:
         return found
     if given.exists():
-        raise UsageError(f"{name_or_path}: not a regular file")
+        raise UsageError(_("{path}: not a regular file").format(path=name_or_path))
     if primary_language(language) != LIBRARY_LANGUAGE and builtin_session(name_or_path) is not None:
         raise UsageError(
-            f"{name_or_path}: there is no built-in session of that name in {language} "
-            f"(`guide list --language {language}` shows those there are)"
+            _(
+                "{name}: there is no built-in session of that name in {language} (`guide list --language "
+                "{language}` shows those there are)"
+            ).format(name=name_or_path, language=language)
         )
     # A title's name in another language names that language's session: "sientate-con-tu-yo-mas-joven".
     titled = next((p for other in library_languages() if (p := builtin_session(name_or_path, other))), None)
     if titled is not None:
         return titled
     nearest = _nearest_name(name_or_path)
-    hint = f"; did you mean {nearest}?" if nearest else ""
-    raise UsageError(
-        f"{name_or_path}: no such script file, and no built-in session of that name{hint} (`guide list` shows them)"
-    )
+    if nearest:
+        problem = _(
+            "{name}: no such script file, and no built-in session of that name; did you mean {nearest}? "
+            "(`guide list` shows them)"
+        )
+    else:
+        problem = _("{name}: no such script file, and no built-in session of that name (`guide list` shows them)")
+    raise UsageError(problem.format(name=name_or_path, nearest=nearest))
 
 
 def fragment(name: str, language: str = LIBRARY_LANGUAGE) -> Path:
@@ -121,7 +128,9 @@ def known_language(language: str) -> str:
     """A language the built-in sessions are written in, as asked; UsageError naming those there are for any other."""
     if primary_language(language) not in library_languages():
         raise UsageError(
-            f"{language}: the built-in sessions are in {', '.join(library_languages())}, not this language"
+            _("{language}: the built-in sessions are in {languages}, not this language").format(
+                language=language, languages=", ".join(library_languages())
+            )
         )
     return language
 

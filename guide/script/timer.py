@@ -12,6 +12,7 @@ from guide.script.language_rules import rules_or_english
 from guide.script.loader import load_fragment
 from guide.script.model import Ambience, Bell, Pause, Script, Section, Step
 from guide.script.values import format_span
+from guide.translation import _
 
 SHORTEST_MS = 60_000
 LONGEST_MS = 4 * 3_600_000
@@ -42,21 +43,25 @@ class Timer:
         """This timer, or UsageError saying what to change."""
         if not SHORTEST_MS <= self.length_ms <= LONGEST_MS:
             raise UsageError(
-                f"{format_span(self.length_ms)}: a timer lasts from {format_span(SHORTEST_MS)} to "
-                f"{format_span(LONGEST_MS)}"
+                _("{length}: a timer lasts from {shortest} to {longest}").format(
+                    length=format_span(self.length_ms),
+                    shortest=format_span(SHORTEST_MS),
+                    longest=format_span(LONGEST_MS),
+                )
             )
         if self.interval_ms is not None and self.interval_ms >= self.length_ms:
             raise FieldError(
                 "interval",
-                f"the interval must be shorter than the sit ({format_span(self.length_ms)}), so that its bell "
-                "rings inside it",
+                _("the interval must be shorter than the sit ({length}), so that its bell rings inside it").format(
+                    length=format_span(self.length_ms)
+                ),
                 format_span(self.interval_ms),
             )
         library.known_language(self.language)
         if self.interval_ms is not None and self.interval_ms < SHORTEST_INTERVAL_MS:
             raise FieldError(
                 "interval",
-                f"a bell needs {format_span(SHORTEST_INTERVAL_MS)} to ring out before the next",
+                _("a bell needs {length} to ring out before the next").format(length=format_span(SHORTEST_INTERVAL_MS)),
                 format_span(self.interval_ms),
             )
         return self
@@ -68,7 +73,7 @@ def timer_script(timer: Timer) -> Script:
     timer = timer.checked()
     bell = library.builtin_bell(timer.bell)
     if bell is None:
-        raise FieldError("bell", "not a built-in bell", timer.bell)
+        raise FieldError("bell", _("not a built-in bell"), timer.bell)
     here = Where(library.scripts_dir() / "timer", 1, 1)
     words = rules_or_english(timer.language).timer
     strike: Step = Bell(bell, 0.0, here)

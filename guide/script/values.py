@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from guide.translation import _
+
 _NUMBER = r"\d+(?:\.\d+)?"
 DURATION_PATTERN = rf"^(?=.)(?:{_NUMBER}|(?:({_NUMBER})h)?(?:({_NUMBER})m(?!s))?(?:({_NUMBER})s)?(?:({_NUMBER})ms)?)$"
 """A duration: bare seconds, or hours, minutes, seconds and milliseconds in that order (`1m30s`, `500ms`).
@@ -18,14 +20,14 @@ def parse_duration(text: str) -> int:
     text = text.strip()
     match = re.match(DURATION_PATTERN, text)
     if not match:
-        raise ValueError(f'expected a duration such as 5s or 1m30s, got "{text}"')
+        raise ValueError(_('expected a duration such as 5s or 1m30s, got "{text}"').format(text=text))
     parts = match.groups()
     if any(parts):
         ms = round(sum(float(v) * unit for v, unit in zip(parts, _MS_PER_UNIT, strict=True) if v))
     else:
         ms = round(float(text) * 1000)
     if ms <= 0:
-        raise ValueError(f'a duration must be longer than zero, got "{text}"')
+        raise ValueError(_('a duration must be longer than zero, got "{text}"').format(text=text))
     return ms
 
 
@@ -33,7 +35,7 @@ def parse_decibels(text: str) -> float:
     """The number of decibels in a level such as `-24dB`; ValueError if none."""
     text = text.strip()
     if not re.match(LEVEL_PATTERN, text):
-        raise ValueError(f'expected a level in decibels such as -24dB, got "{text}"')
+        raise ValueError(_('expected a level in decibels such as -24dB, got "{text}"').format(text=text))
     return float(text[:-2])
 
 

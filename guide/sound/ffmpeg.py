@@ -11,8 +11,9 @@ import numpy as np
 
 from guide.errors import MissingDependency, RenderError
 from guide.sound.pcm import CHANNELS, SAMPLE_RATE
+from guide.translation import N_, _
 
-INSTALL_HINT = "reinstall the program (pip install inner-guide), which brings one, or install ffmpeg"
+INSTALL_HINT = N_("reinstall the program (pip install inner-guide), which brings one, or install ffmpeg")
 
 
 def executable(purpose: str) -> str:
@@ -20,7 +21,9 @@ def executable(purpose: str) -> str:
     or an error that says what it was needed for."""
     found = shutil.which("ffmpeg") or bundled()
     if found is None:
-        raise MissingDependency(f"ffmpeg is needed {purpose} but was not found; {INSTALL_HINT}")
+        raise MissingDependency(
+            _("ffmpeg is needed {purpose} but was not found; {hint}").format(purpose=purpose, hint=_(INSTALL_HINT))
+        )
     return found
 
 
@@ -50,7 +53,7 @@ def which() -> str:
 def decode(path: Path) -> np.ndarray:
     """Any sound file ffmpeg reads, as 16-bit mono samples at the session rate."""
     command = [
-        executable(f"to read {path.name}"),
+        executable(_("to read {file}").format(file=path.name)),
         "-nostdin",
         "-hide_banner",
         "-loglevel",
@@ -68,5 +71,6 @@ def decode(path: Path) -> np.ndarray:
     result = subprocess.run(command, capture_output=True, check=False)
     if result.returncode != 0:
         reason = result.stderr.decode(errors="replace").strip().splitlines()
-        raise RenderError(f"cannot read the sound file {path}: {reason[-1] if reason else 'ffmpeg failed'}")
+        why = reason[-1] if reason else _("ffmpeg failed")
+        raise RenderError(_("cannot read the sound file {path}: {reason}").format(path=path, reason=why))
     return np.frombuffer(result.stdout, dtype="<i2")

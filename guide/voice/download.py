@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import time
 import urllib.error
@@ -20,6 +21,7 @@ from typing import BinaryIO
 
 from guide.errors import GuideError, UsageError
 from guide.script.format import primary_language
+from guide.translation import _
 
 DEFAULT_SOURCE = "https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0"
 """The Piper voices repository at its first release: the paths and digests of its index stay as they are."""
@@ -72,35 +74,59 @@ class Downloadable:
         return self.model.size + self.config.size
 
     @property
+    def card(self) -> FileEntry | None:
+        """The voice's model card, where the index lists one: who made it, from what, under which licence."""
+        return next((f for f in self.files if f.path.endswith("/MODEL_CARD")), None)
+
+    @property
     def recommended(self) -> bool:
         return RECOMMENDED.get(primary_language(self.language)) == self.key
 
     def _file(self, suffix: str) -> FileEntry:
         found = next((f for f in self.files if f.path.endswith(f"/{self.key}{suffix}")), None)
         if found is None:
-            raise DownloadDamaged(f"the index lists no {self.key}{suffix} for {self.key}")
+            raise DownloadDamaged(_("the index lists no {file} for {key}").format(file=self.key + suffix, key=self.key))
         return found
 
 
 def index(source: str, cache_dir: Path | None) -> dict[str, Downloadable]:
     """The voices a source has, by key: its index as fetched within INDEX_FRESH_S (kept in `cache_dir`), or else
     fetched now."""
-    kept = _kept_index(source, cache_dir)
-    text = None
-    if kept is not None and kept.is_file() and time.time() - kept.stat().st_mtime < INDEX_FRESH_S:
-        with contextlib.suppress(OSError):
-            text = kept.read_text(encoding="utf-8")
-    if text is None:
-        with _opened(source, INDEX) as stream:
-            text = stream.read().decode("utf-8")
-        if kept is not None:
-            with contextlib.suppress(OSError):
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                _write_whole(kept, text.encode("utf-8"))
+    text = _fetched_text(source, INDEX, _kept(source, INDEX, cache_dir))
     try:
         return _parsed(json.loads(text))
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise GuideError(f"the voice index at {source} cannot be read ({error})") from None
+        raise GuideError(
+            _("the voice index at {source} cannot be read ({error})").format(source=source, error=error)
+        ) from None
+
+
+def licence(voice: Downloadable, source: str, cache_dir: Path | None) -> str | None:
+    """The licence a voice's model card names (the `License:` of its dataset), or None where it has no card or
+    the card cannot be read: a listing goes on without it."""
+    card = voice.card
+    if card is None:
+        return None
+    try:
+        text = _fetched_text(source, card.path, _kept(source, card.path, cache_dir))
+    except (GuideError, OSError, HTTPException):
+        return None
+    found = re.search(r"^\W*License:\s*(.+?)\s*$", text, re.MULTILINE | re.IGNORECASE)
+    return found.group(1) if found else None
+
+
+def _fetched_text(source: str, path: str, kept: Path | None) -> str:
+    """A text file of a source, as fetched within INDEX_FRESH_S and kept at `kept`, or else fetched now."""
+    if kept is not None and kept.is_file() and time.time() - kept.stat().st_mtime < INDEX_FRESH_S:
+        with contextlib.suppress(OSError):
+            return kept.read_text(encoding="utf-8")
+    with _opened(source, path) as stream:
+        text = stream.read().decode("utf-8", "replace")
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            _write_whole(kept, text.encode("utf-8"))
+    return text
 
 
 def _parsed(data: dict) -> dict[str, Downloadable]:
@@ -145,16 +171,24 @@ def _fetch(source: str, entry: FileEntry, target: Path, key: str, progress: Call
                 if progress:
                     progress(len(chunk))
     except (OSError, HTTPException) as error:
-        raise _damaged(key, f"{Path(entry.path).name} stopped at {size:,} of {entry.size:,} bytes ({error})") from None
+        stopped = _("{file} stopped at {got} of {size} bytes ({error})")
+        raise _damaged(
+            key, stopped.format(file=Path(entry.path).name, got=size, size=entry.size, error=error)
+        ) from None
     if size != entry.size:
-        raise _damaged(key, f"{Path(entry.path).name} came to {size:,} bytes, not the {entry.size:,} its index says")
+        wrong = _("{file} came to {got} bytes, not the {size} its index says")
+        raise _damaged(key, wrong.format(file=Path(entry.path).name, got=size, size=entry.size))
     if digest.hexdigest() != entry.md5:
-        raise _damaged(key, f"{Path(entry.path).name} does not match its index's MD5 ({digest.hexdigest()})")
+        unlike = _("{file} does not match its index's MD5 ({digest})")
+        raise _damaged(key, unlike.format(file=Path(entry.path).name, digest=digest.hexdigest()))
 
 
 def _damaged(key: str, what: str) -> DownloadDamaged:
     return DownloadDamaged(
-        f"the download of {key} was damaged: {what}; nothing was installed. Try again, or give a mirror with --from"
+        _(
+            "the download of {key} was damaged: {problem}; nothing was installed. Try again, or give a mirror with "
+            "--from"
+        ).format(key=key, problem=what)
     )
 
 
@@ -167,21 +201,25 @@ def _opened(source: str, path: str) -> Iterator[BinaryIO]:
             with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:  # noqa: S310 (http and https only)
                 yield response
         except urllib.error.HTTPError as error:
-            raise UsageError(f"{url}: the server said {error.code} {error.reason}") from None
+            said = _("{url}: the server said {code} {reason}")
+            raise UsageError(said.format(url=url, code=error.code, reason=error.reason)) from None
         except urllib.error.URLError as error:
-            raise GuideError(f"cannot reach {source} ({error.reason}); check the connection, or give --from") from None
+            unreached = _("cannot reach {source} ({reason}); check the connection, or give --from")
+            raise GuideError(unreached.format(source=source, reason=error.reason)) from None
         return
     folder = Path(source.removeprefix("file://"))
     if not folder.is_dir():
-        raise UsageError(f"--from {source}: neither a web address (http:// or https://) nor a folder")
+        raise UsageError(
+            _("--from {source}: neither a web address (http:// or https://) nor a folder").format(source=source)
+        )
     with open(folder / path, "rb") as stream:
         yield stream
 
 
-def _kept_index(source: str, cache_dir: Path | None) -> Path | None:
+def _kept(source: str, path: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
-    return cache_dir / "voice-index" / f"{hashlib.sha256(source.encode()).hexdigest()[:16]}.json"
+    return cache_dir / "voice-index" / f"{hashlib.sha256(f'{source} {path}'.encode()).hexdigest()[:16]}.txt"
 
 
 def _write_whole(target: Path, data: bytes) -> None:

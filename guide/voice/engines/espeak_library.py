@@ -13,8 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from guide.errors import MissingDependency
+from guide.translation import N_, _
 
-INSTALL_HINT = "reinstall the program (pip install inner-guide), which brings espeak-ng, or install libespeak-ng1"
+INSTALL_HINT = N_("reinstall the program (pip install inner-guide), which brings espeak-ng, or install libespeak-ng1")
 DEFAULT_VOICE = "gmw/en"
 AUDIO_OUTPUT_RETRIEVAL = 1
 BUFFER_MS = 1000
@@ -46,7 +47,7 @@ def chosen() -> EspeakLibrary:
     try:
         import espeakng_loader
     except ImportError:
-        raise MissingDependency(f"no espeak-ng library was found; {INSTALL_HINT}") from None
+        raise MissingDependency(_("no espeak-ng library was found; {hint}").format(hint=_(INSTALL_HINT))) from None
     return EspeakLibrary(str(espeakng_loader.get_library_path()), Path(espeakng_loader.get_data_path()))
 
 
@@ -71,7 +72,11 @@ def prepare_pyttsx3() -> None:
 
     assert library.data is not None
     if _espeak.Initialize(AUDIO_OUTPUT_RETRIEVAL, BUFFER_MS, str(library.data).encode()) == -1:
-        raise MissingDependency(f"espeak-ng could not start with its data in {library.data}; {INSTALL_HINT}")
+        raise MissingDependency(
+            _("espeak-ng could not start with its data in {folder}; {hint}").format(
+                folder=library.data, hint=_(INSTALL_HINT)
+            )
+        )
     # Started here with the data's folder: pyttsx3 would start it again without, and fail.
     EspeakDriver._moduleInitialized = True
     EspeakDriver._defaultVoice = DEFAULT_VOICE

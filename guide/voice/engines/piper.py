@@ -22,6 +22,7 @@ from guide.script.fingerprint import canonical, digest
 from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
+from guide.translation import N_, _
 from guide.voice.cache import ClipCache, Identity
 from guide.voice.engines import length_model
 from guide.voice.engines.base import VoiceInfo, package_version
@@ -31,11 +32,12 @@ UNSUPPORTED_SYSTEM = sys.platform == "darwin" and platform.machine() == "x86_64"
 """Intel macOS on CPython 3.14, for which onnxruntime (under Piper) publishes no wheel: the neural extra installs
 nothing there (see pyproject.toml)."""
 INSTALL_HINT = (
-    "it is not available for Intel Macs on Python 3.14 (its ONNX Runtime has no build for them): use Python 3.13"
+    N_("it is not available for Intel Macs on Python 3.14 (its ONNX Runtime has no build for them): use Python 3.13")
     if UNSUPPORTED_SYSTEM
-    else "install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)"
+    else N_("install the neural extra: pip install 'inner-guide[neural]' (or .[neural] in a checkout)")
 )
-FIT_NOTICE = "Measuring the Piper voice {id} once, so that its pace and lengths are known (about {seconds} s)..."
+"""How to get the Piper voice (a message of the catalog: shown through `_`)."""
+FIT_NOTICE = N_("Measuring the Piper voice {id} once, so that its pace and lengths are known (about {seconds} s)...")
 _LOG = logging.getLogger("guide")
 _LOADING = threading.Lock()
 _PHONEMIZING = threading.Lock()
@@ -106,7 +108,11 @@ def _read_description(model: Path, config: Path, mtime_ns: int, size: int) -> Pi
 
 
 def _unreadable(model: Path, config: Path, error: Exception) -> MissingDependency:
-    return MissingDependency(f"the Piper voice {model} has no readable {config.name} beside it ({error})")
+    return MissingDependency(
+        _("the Piper voice {model} has no readable {config} beside it ({error})").format(
+            model=model, config=config.name, error=error
+        )
+    )
 
 
 def voice_for(name: str | None, language: str, voices_dir: Path | None) -> PiperVoiceFile | None:
@@ -144,7 +150,7 @@ class PiperEngine:
     def identity(self, voice: Voice, language: str) -> Identity:
         found = self._voice_file(voice, language)
         if voice.pitch:
-            raise ValueError("the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3")
+            raise ValueError(_("the Piper voice cannot change its pitch; remove pitch:, or use engine: pyttsx3"))
         return {
             "engine": self.name,
             "version": package_version("piper-tts") or "",
@@ -163,7 +169,13 @@ class PiperEngine:
         if not available():
             return []
         return [
-            VoiceInfo(self.name, v.id, v.language, v.sample_rate, f"neural, {v.quality or 'unknown'} quality")
+            VoiceInfo(
+                self.name,
+                v.id,
+                v.language,
+                v.sample_rate,
+                _("neural, {quality} quality").format(quality=v.quality or _("unknown")),
+            )
             for v in voice_files(self._voices_dir)
         ]
 
@@ -196,13 +208,19 @@ class PiperEngine:
 
     def _voice_file(self, voice: Voice, language: str) -> PiperVoiceFile:
         if not available():
-            raise MissingDependency(f"the Piper voice is not installed; {INSTALL_HINT}")
+            raise MissingDependency(_("the Piper voice is not installed; {hint}").format(hint=_(INSTALL_HINT)))
         found = voice_for(voice.name, language, self._voices_dir)
         if found is None:
-            what = f"the voice {voice.name!r}" if voice.name else f"a voice for the language {language!r}"
-            known = ", ".join(v.id for v in voice_files(self._voices_dir)) or "none"
+            known = ", ".join(v.id for v in voice_files(self._voices_dir)) or _("none")
+            if voice.name:
+                problem = _("Piper has no voice {name} (voices found: {known})").format(name=voice.name, known=known)
+            else:
+                problem = _("Piper has no voice for the language {language} (voices found: {known})").format(
+                    language=language, known=known
+                )
             raise MissingDependency(
-                f"Piper has no {what} (voices found: {known}); name an .onnx file, or put voices in GUIDE_VOICES_DIR"
+                problem
+                + _("; name an .onnx file, or get one with `guide voices download`, or put voices in GUIDE_VOICES_DIR")
             )
         return found
 
@@ -226,7 +244,8 @@ def _load(model: Path, config: Path) -> Any:
         session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
         return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
     except Exception as error:  # ONNX Runtime raises its own kinds for a damaged or foreign model
-        raise MissingDependency(f"the Piper voice {model} cannot be loaded ({error}); name another voice") from None
+        problem = _("the Piper voice {model} cannot be loaded ({error}); name another voice")
+        raise MissingDependency(problem.format(model=model, error=error)) from None
 
 
 def _model_digest(found: PiperVoiceFile) -> str:
@@ -295,7 +314,7 @@ def _measured_model(found: PiperVoiceFile, sha256: str, models_dir: Path | None)
     if isinstance(model, PiperModel):
         return model
     lines = length_model.corpus(found.language)
-    _LOG.info(FIT_NOTICE.format(id=found.id, seconds=round(len(lines) * 0.35)))
+    _LOG.info(_(FIT_NOTICE).format(id=found.id, seconds=round(len(lines) * 0.35)))
     model = fit(found, lines)
     cache.put_record(key, length_model.to_json(model))
     return model

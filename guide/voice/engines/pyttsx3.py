@@ -20,6 +20,7 @@ from guide.script.fingerprint import digest
 from guide.script.format import primary_language
 from guide.script.model import Voice
 from guide.sound.pcm import SAMPLE_RATE, SILENCE_THRESHOLD, trim_silence
+from guide.translation import N_, _
 from guide.voice.cache import ClipCache, Identity
 from guide.voice.engines import espeak, espeak_library, length_model
 from guide.voice.engines.base import VoiceInfo, package_version
@@ -32,7 +33,7 @@ INSTALL_HINT = espeak_library.INSTALL_HINT
 ESPEAK_IPA = 0x02
 """espeak_TextToPhonemes's phoneme mode for IPA."""
 ESPEAK_UTF8 = 1
-FIT_NOTICE = "Measuring the voice {voice} at {pace} words per minute once, so that its lengths are known..."
+FIT_NOTICE = N_("Measuring the voice {voice} at {pace} words per minute once, so that its lengths are known...")
 _LOG = logging.getLogger("guide")
 _STARTING = threading.Lock()
 """pyttsx3 and espeak-ng start once per process: a second thread asking meanwhile waits for the first."""
@@ -88,8 +89,8 @@ class Pyttsx3Engine:
 
     def voices(self) -> list[VoiceInfo]:
         self._started()
-        source = "bundled" if espeak_library.chosen().bundled else "the system's"
-        note = f"{self._backend()} ({source}): clear and fast, plainly synthetic"
+        source = _("bundled") if espeak_library.chosen().bundled else _("the system's")
+        note = _("{engine} ({source}): clear and fast, plainly synthetic").format(engine=self._backend(), source=source)
         return [
             VoiceInfo(self.name, str(v.id), ",".join(map(str, v.languages or [])) or "?", SAMPLE_RATE, note)
             for v in _DRIVER.voices
@@ -107,7 +108,7 @@ class Pyttsx3Engine:
                 samples = self._save(text)
                 if samples is not None and np.abs(samples.astype(np.int32)).max(initial=0) > SILENCE_THRESHOLD:
                     return samples
-        raise RenderError(f"the speech engine wrote no audio for the line {text[:60]!r}")
+        raise RenderError(_("the speech engine wrote no audio for the line {line}").format(line=repr(text[:60])))
 
     def sentences(self, text: str, voice: Voice, language: str) -> Iterator[np.ndarray]:
         # espeak-ng speaks a line in milliseconds: there is nothing to gain from its sentences one by one.
@@ -152,7 +153,7 @@ class Pyttsx3Engine:
         kept = length_model.from_json(self._models.get_record(key))
         model = kept if isinstance(kept, EspeakModel) else None
         if model is None or pace not in model.factors:
-            _LOG.info(FIT_NOTICE.format(voice=voice_id, pace=pace))
+            _LOG.info(_(FIT_NOTICE).format(voice=voice_id, pace=pace))
             model = self.measured_model(voice_id, language, [pace], model)
             self._models.put_record(key, length_model.to_json(model))
         self._measured[voice_id] = model
@@ -211,7 +212,8 @@ class Pyttsx3Engine:
                     espeak_library.prepare_pyttsx3()
                     _DRIVER.engine = pyttsx3.init("espeak")
             except Exception as error:  # pyttsx3 raises whatever its driver raises
-                raise MissingDependency(f"no speech engine could start ({error}); {INSTALL_HINT}") from None
+                problem = _("no speech engine could start ({error}); {hint}")
+                raise MissingDependency(problem.format(error=error, hint=_(INSTALL_HINT))) from None
             _DRIVER.voices = list(_DRIVER.engine.getProperty("voices") or [])
             # pyttsx3 lets its driver go in __del__, which prints an error when it runs as the interpreter
             # tears its modules down; let it go before that.
@@ -248,8 +250,10 @@ class Pyttsx3Engine:
         if voice.name:
             if not any(v.id == voice.name for v in _DRIVER.voices):
                 raise MissingDependency(
-                    f"the voice {voice.name!r} is not installed for pyttsx3; remove `name:` to use the "
-                    f"default voice for the script's language"
+                    _(
+                        "the voice {name} is not installed for pyttsx3; remove `name:` to use the default voice for "
+                        "the script's language"
+                    ).format(name=voice.name)
                 )
             return voice.name
         return _voice_for_language(_DRIVER.voices, language)
