@@ -329,3 +329,44 @@ def test_an_unknown_name_suggests_the_nearest(guide):
     misspelt = guide("check", "sit-with-your-yonger-self")
     assert misspelt.returncode == 2 and "did you mean sit-with-your-younger-self?" in misspelt.stderr
     assert "did you mean" not in guide("check", "zzzz").stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "clear", "shortest"),
+    [
+        ("es", ("Toma aire.", "Y ahora suelta el aire."), ("Inhala.", "Y exhala.")),
+        ("de", ("Tief einatmen.", "Langsam ausatmen."), ("Einatmen.", "Ausatmen.")),
+        ("fr", ("Inspirez par le nez.", "Expirez par la bouche."), ("Inspirez.", "Et expirez.")),
+    ],
+)
+def test_a_breathing_cue_is_the_clearest_its_phase_has_time_for_and_captioned(
+    language, clear, shortest, guide, write_script, tmp_path
+):
+    # A speech recognizer heard the clear cues (Whisper base, 2026-12): "Toma aire | Y ahora suelta el aire",
+    # "tief ein Atmen | langsamer aussatmen", "... par le nez | ... par la bouche"; and lost the short ones.
+    script = write_script(
+        f"title: T\nlanguage: {language}\nsections:\n  - title: A\n    steps:\n"
+        "      - breathe: {in: 4, out: 6}\n      - breathe: {in: 1.2, out: 1.5}\n"
+    )
+    out = tmp_path / "breath.wav"
+    written = guide("export", str(script), "-o", str(out), "--captions", "vtt")
+    assert written.returncode == 0, written.stderr
+    said = [
+        text
+        for _start, _end, text in parse_cues(
+            out.with_suffix(".vtt").read_text(encoding="utf-8").removeprefix("WEBVTT\n\n"), VTT_TIME
+        )
+    ]
+    assert said == [*clear, *shortest], "the long phases get the clear cues, the short ones the cues they always had"
+    # A phase with time for the clear cue at 110 words per minute, and not at 60: the cue gives way, and the
+    # export that fitted before fits still.
+    steady = write_script(
+        f"title: T\nlanguage: {language}\nsections:\n  - title: A\n    steps:\n      - breathe: {{in: 3, out: 3}}\n"
+    )
+    said_at = {}
+    for rate in ("110", "60"):
+        done = guide("export", str(steady), "-o", str(out), "--captions", "vtt", "--rate", rate)
+        assert done.returncode == 0, done.stderr
+        vtt = out.with_suffix(".vtt").read_text(encoding="utf-8").removeprefix("WEBVTT\n\n")
+        said_at[rate] = [text for _start, _end, text in parse_cues(vtt, VTT_TIME)]
+    assert said_at["110"][1] == clear[1] and said_at["60"][1] != clear[1], said_at

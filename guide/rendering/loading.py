@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guide.errors import FieldError
+from guide.rendering.cues import fitted_cues
 from guide.rendering.planning import plan_without_speaking
 from guide.rendering.request import SessionRequest
 from guide.rendering.services import Services
@@ -39,8 +40,8 @@ def load(request: SessionRequest, services: Services) -> Loaded:
     for name, _value in request.variables:
         given_at.pop(name, None)
     given_at |= dict(request.variables_at)
-    script = _shaped(load_script(path, values, given_at, request.shared_variables), request)
-    return Loaded(script, _shaped(load_script(path), request) if values else None)
+    script = _shaped(load_script(path, values, given_at, request.shared_variables), request, services)
+    return Loaded(script, _shaped(load_script(path), request, services) if values else None)
 
 
 def script_path(request: SessionRequest, services: Services) -> Path:
@@ -75,7 +76,8 @@ def voiced(loaded: Loaded, request: SessionRequest, services: Services, progress
     return prepare(loaded.script, cache, services.engines, progress, request.loudness, loaded.level_from)
 
 
-def _shaped(script: Script, request: SessionRequest) -> Script:
+def _shaped(script: Script, request: SessionRequest, services: Services) -> Script:
+    """The script with what the request asks of it, and then the breathing cues its voice has time for."""
     language = request.language
     if language is not None and primary_language(language) != primary_language(script.language):
         raise FieldError(
@@ -88,7 +90,7 @@ def _shaped(script: Script, request: SessionRequest) -> Script:
             ),
             language,
         )
-    return with_overrides(
+    asked = with_overrides(
         script,
         language=language,
         duration=request.duration,
@@ -96,3 +98,4 @@ def _shaped(script: Script, request: SessionRequest) -> Script:
         no_bells=not request.bells,
         no_ambience=not request.ambience,
     )
+    return fitted_cues(asked, services.engines)

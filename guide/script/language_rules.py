@@ -29,8 +29,9 @@ class LanguageRules:
     """Each phrasing that orders rather than invites, and what to try instead."""
     grounding: tuple[str, ...]
     """Words of which a grounding close says at least one: the room, the day, the present."""
-    breath_cues: dict[str, str]
-    """What the voice says at each phase of paced breathing: `in`, `hold`, `out`, `rest`."""
+    breath_cues: dict[str, tuple[str, ...]]
+    """What the voice says at each phase of paced breathing (`in`, `hold`, `out`, `rest`): the clearest cue
+    first, each after it shorter, for phases with less time; the last is the one every phase has time for."""
     closing_title: str
     """The chapter the closing is, in the language: `Closing`."""
     reflect_heading: str
@@ -101,7 +102,9 @@ def _rules(primary: str) -> LanguageRules | None:
         way_out=re.compile(data["way_out"], re.IGNORECASE),
         orders=tuple((re.compile(order["pattern"], re.IGNORECASE), order["advice"]) for order in data["orders"]),
         grounding=tuple(data["grounding"]),
-        breath_cues=dict(data["breath_cues"]),
+        breath_cues={
+            phase: (cues,) if isinstance(cues, str) else tuple(cues) for phase, cues in data["breath_cues"].items()
+        },
         closing_title=data["closing_title"],
         reflect_heading=data["reflect_heading"],
         transcript=dict(data["transcript"]),

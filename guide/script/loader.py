@@ -229,7 +229,15 @@ class ScriptReader(ValueReader):
         cycles = self.count(fields["cycles"], "cycles") if "cycles" in fields else 1
         words = rules_or_english(self.shared.language).breath_cues
         one_breath: list[Step] = [
-            BreathPhase(phase, round(seconds[phase] * 1000), cue, self.shared.voice, self.at(node), words[phase])
+            BreathPhase(
+                phase,
+                round(seconds[phase] * 1000),
+                cue,
+                self.shared.voice,
+                self.at(node),
+                words[phase][-1],
+                clearer=words[phase][:-1],
+            )
             for phase in _BREATH_PHASES
             if seconds.get(phase)
         ]

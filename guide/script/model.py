@@ -99,6 +99,9 @@ class BreathPhase:
     words: str = ""
     """What its `voice` cue says, in the script's language: `Breathe in.`"""
     keep: Keep = Keep.ALWAYS
+    clearer: tuple[str, ...] = ()
+    """Longer, clearer cues, the clearest first, to say instead of `words` where the phase has time for one (see
+    rendering/cues.py); none once the cue is chosen. `words` is the shortest, which every phase has spoken."""
 
 
 Step = Say | Pause | Silence | Bell | Recording | BreathPhase
