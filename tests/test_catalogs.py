@@ -175,3 +175,10 @@ def test_a_play_on_a_terminal_shows_none_of_the_programs_words_in_english(
     assert code == 0 and words.gettext(KEYS_HINT) in shown, shown
     assert words.gettext("Stopped at {time}.").split("{")[0] in stderr
     assert sorted(fragment for fragment in english_fragments(language) if fragment in shown) == []
+
+
+def test_a_script_error_is_in_the_practitioners_language_and_keeps_its_place(guide, write_script):
+    script = write_script("title: T\nsections:\n  - title: A\n    stesp:\n      - say: Hola.\n")
+    checked = guide("check", str(script), locale_language="es-ES")
+    assert checked.returncode == 3
+    assert f"{script}:4:5: stesp: clave desconocida en una sección (¿quizá querías decir steps?)" in checked.stderr

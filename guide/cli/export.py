@@ -77,7 +77,7 @@ from guide.voice.cores import usable_cores
     "--jobs",
     type=click.IntRange(min=1),
     default=usable_cores(),
-    show_default="every core it may use",
+    show_default=N_("every core it may use"),
     help=N_("With --clients: how many files to render at once."),
 )
 @session_options

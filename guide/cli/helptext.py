@@ -23,7 +23,7 @@ def translated(command: click.Command | None, ctx: click.Context | None = None) 
     Help is written once, in English, when the module loads; the language is known only when the command runs
     (--language, the locale), so each text is swapped for its translation while help or an error is written."""
     places = _places(command, ctx)
-    texts = [(holder, name, text) for holder, name in places if (text := getattr(holder, name, None))]
+    texts = [(holder, name, text) for holder, name in places if isinstance(text := getattr(holder, name, None), str)]
     for holder, name, text in texts:
         setattr(holder, name, _(inspect.cleandoc(text)))
     try:
@@ -38,7 +38,7 @@ def _places(command: click.Command | None, ctx: click.Context | None) -> list[tu
         return []
     own = [(command, name) for name in ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar")]
     params = command.get_params(ctx) if ctx is not None else command.params
-    return own + [(param, name) for param in params for name in ("help", "metavar")]
+    return own + [(param, name) for param in params for name in ("help", "metavar", "show_default")]
 
 
 class _InLanguage(click.Command):

@@ -26,7 +26,7 @@ from guide.rendering.services import Services
 from guide.script import library
 from guide.script.clients import Client, load_clients
 from guide.script.model import Script
-from guide.translation import N_
+from guide.translation import N_, _, ngettext
 from guide.voice.cores import usable_cores
 
 
@@ -54,7 +54,7 @@ from guide.voice.cores import usable_cores
     "--contact", metavar=N_("EMAIL-OR-URL"), help=N_("Where the practice can be reached: an email or a web address.")
 )
 @click.option("--bitrate", type=click.Choice(BITRATES), default=DEFAULT_BITRATE, show_default=True)
-@click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default="every core it may use")
+@click.option("--jobs", type=click.IntRange(min=1), default=usable_cores(), show_default=N_("every core it may use"))
 @click.option(
     "--list",
     "listing",
@@ -139,17 +139,23 @@ def publish(
         if remove_client is not None:
             gone = site.remove_client(remove_client)
             env.err(
-                f"Removed {remove_client} from the site: their folder {gone.name} is deleted here and their "
-                f"address revoked. Delete the folder {gone.name} from the web host too (a sync that deletes, "
-                "such as rsync --delete, does it); until then it is still served there."
+                _(
+                    "Removed {client} from the site: their folder {folder} is deleted here and their address revoked. "
+                    "Delete the folder {folder} from the web host too (a sync that deletes, such as rsync --delete, "
+                    "does it); until then it is still served there."
+                ).format(client=remove_client, folder=gone.name)
             )
             return ExitCode.OK
         if restore_client is not None:
             site.restore_client(restore_client)
-            env.err(f"Restored {restore_client}: the next publish reaches them again, at a new address.")
+            env.err(
+                _("Restored {client}: the next publish reaches them again, at a new address.").format(
+                    client=restore_client
+                )
+            )
             return ExitCode.OK
         if script_ref is None or clients_file is None:
-            raise UsageError("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)")
+            raise UsageError(_("give a SCRIPT and --clients to publish (or --list, or --remove-client NAME)"))
         code = _publish(env, site, SessionRequest(script_ref), Services.of(env), clients_file, bitrate, jobs)
     if handout is not None:
         _write_handouts(env, site, handout)
@@ -159,12 +165,20 @@ def publish(
 def _write_handouts(env: Environment, site: Site, folder: Path) -> None:
     """A card for each published client, in the practitioner's `folder`, never in the site."""
     if folder.resolve().is_relative_to(site.folder.resolve()):
-        raise UsageError(f"--handout {folder}: the cards name the clients; write them outside the site")
+        raise UsageError(
+            _("--handout {folder}: the cards name the clients; write them outside the site").format(folder=folder)
+        )
     folder.mkdir(parents=True, exist_ok=True)
     published = site.published()
     for client_id, feed in sorted(published.items()):
         write_text_if_changed(folder / f"{client_id}.html", handout_html(site, client_id, feed), mode=0o600)
-    env.err(f"Wrote a card for each of {len(published)} clients into {folder}.")
+    env.err(
+        ngettext(
+            "Wrote a card for {count} client into {folder}.",
+            "Wrote a card for each of {count} clients into {folder}.",
+            len(published),
+        ).format(count=len(published), folder=folder)
+    )
 
 
 def _list(env: Environment, site: Site, as_json: bool) -> None:
@@ -196,14 +210,20 @@ def _publish(
             clients.append(client)
             continue
         env.err(
-            f"{client.id}: removed on {site.clients[client.id].removed}; --restore-client {client.id} "
-            "publishes for them again, at a new address"
+            _(
+                "{client}: removed on {day}; --restore-client {client} publishes for them again, at a new address"
+            ).format(client=client.id, day=site.clients[client.id].removed)
         )
     outcomes = _published(env, site, request, services, clients, scripts, bitrate, jobs) if clients else []
     if held_back:
         entries = held_back + len(clients)
-        noun = "entry" if entries == 1 else "entries"
-        env.err(f"{clients_file}: {held_back} of {entries} {noun} held back; fix them and publish again")
+        env.err(
+            ngettext(
+                "{file}: {held} of {count} entry held back; fix it and publish again",
+                "{file}: {held} of {count} entries held back; fix them and publish again",
+                entries,
+            ).format(file=clients_file, held=held_back, count=entries)
+        )
     return batch_exit_code(outcomes, held_back)
 
 
@@ -264,7 +284,8 @@ def _published(
         script = scripts[outcome.client]
         site.add_episode(outcome.client, name, script.title, script.content_note or "", script.language)
         _write_feed(site, outcome.client, script)
-        env.err(f"{outcome.client}: {'published' if outcome.result is Result.WRITTEN else 'up to date'}")
+        said = _("{client}: published") if outcome.result is Result.WRITTEN else _("{client}: up to date")
+        env.err(said.format(client=outcome.client))
     if (notice := left_out_notice(outcomes, script_file.name)) is not None:
         env.err(notice)
     site.save()

@@ -121,7 +121,7 @@ class SoundDevice:
         with self._lock:
             self._lock.wait_for(lambda: self._queued <= limit, timeout_s)
             if self._queued > limit and self._running and time.monotonic() - self._last_asked_at > STALLED_S:
-                raise SoundDeviceLost("the sound device stopped taking sound")
+                raise SoundDeviceLost(_("the sound device stopped taking sound"))
             return self._queued <= limit
 
     def queued_frames(self) -> int:
@@ -232,7 +232,7 @@ class SoundDevice:
             if self.asked != asked or not self._running:
                 asked, since = self.asked, time.monotonic()
             elif time.monotonic() - since > STALLED_S:
-                raise SoundDeviceLost("the sound device stopped taking sound")
+                raise SoundDeviceLost(_("the sound device stopped taking sound"))
 
     def _feed(self) -> Generator[bytes, int, None]:
         """What runs on the device's thread: copy the frames asked for from the queue, padding with silence."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from guide.errors import UsageError
 from guide.filelock import held
+from guide.translation import _
 
 
 @contextmanager
@@ -18,7 +19,10 @@ def site_lock(path: Path) -> Iterator[None]:
     handle = held(path)
     if handle is None:
         raise UsageError(
-            f"another publish or removal is running on this site (it holds {path}); let it finish, then run this again"
+            _(
+                "another publish or removal is running on this site (it holds {path}); let it finish, then run "
+                "this again"
+            ).format(path=path)
         )
     try:
         yield

@@ -18,6 +18,7 @@ from uuid import uuid4
 from guide.atomic import write_text_if_changed
 from guide.errors import FieldError, UsageError
 from guide.script.language_rules import rules_or_english
+from guide.translation import _
 
 MARKER = ".inner-guide-site"
 """In the site's root: says the folder is a site this program made; it names no client."""
@@ -150,7 +151,9 @@ class Site:
         their folder removed. The folder that was theirs, to remove from the web host too."""
         feed = self._client(client_id, "remove_client")
         if feed.removed is not None:
-            raise FieldError("remove_client", f"removed already, on {feed.removed}", client_id)
+            raise FieldError(
+                "remove_client", _("removed already, on {removed}").format(removed=feed.removed), client_id
+            )
         folder = self.client_folder(client_id)
         feed.removed = datetime.now(UTC).date().isoformat()
         self.save()
@@ -161,14 +164,16 @@ class Site:
         """Let publishing reach a removed client again, at a new address: the old one stays revoked."""
         feed = self._client(client_id, "restore_client")
         if feed.removed is None:
-            raise FieldError("restore_client", "not removed: their feed is on the site", client_id)
+            raise FieldError("restore_client", _("not removed: their feed is on the site"), client_id)
         self.clients[client_id] = ClientFeed(secrets.token_urlsafe(TOKEN_BYTES))
         self.save()
 
     def _client(self, client_id: str, field_name: str) -> ClientFeed:
         if client_id not in self.clients:
             known = ", ".join(sorted(self.clients)) or "none"
-            raise FieldError(field_name, f"no such client on this site (its clients: {known})", client_id)
+            raise FieldError(
+                field_name, _("no such client on this site (its clients: {known})").format(known=known), client_id
+            )
         return self.clients[client_id]
 
     def save(self) -> None:
@@ -216,7 +221,7 @@ def checked_base_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise FieldError(
             "base_url",
-            "give the absolute http(s) address the site will be served from, such as https://example.org/sessions",
+            _("give the absolute http(s) address the site will be served from, such as https://example.org/sessions"),
             url,
         )
     return url.rstrip("/")
@@ -226,7 +231,11 @@ def _checked_token(client_id: str, token: object) -> str:
     """A token as this program makes them, or ValueError: a client's folder is named by it, and removed by it,
     so an edited manifest must never name a folder outside the site, or the site itself."""
     if not isinstance(token, str) or TOKEN_FORM.fullmatch(token) is None:
-        raise ValueError(f"client {client_id}'s token {token!r} is not one this program makes")
+        raise ValueError(
+            _("client {client_id}'s token {token!r} is not one this program makes").format(
+                client_id=client_id, token=token
+            )
+        )
     return token
 
 
@@ -235,9 +244,9 @@ def site_folder(folder: Path) -> Path:
     with its manifest beside it (not the current folder, nor the file system's root, nor a file)."""
     resolved = folder.resolve()
     if resolved.exists() and not resolved.is_dir():
-        raise FieldError("site", "this is a file; give a folder for the site, such as site/", folder)
+        raise FieldError("site", _("this is a file; give a folder for the site, such as site/"), folder)
     if resolved == Path.cwd().resolve() or resolved.parent == resolved:
-        own = "give the site a folder of its own, such as site/: its manifest is kept beside it"
+        own = _("give the site a folder of its own, such as site/: its manifest is kept beside it")
         raise FieldError("site", own, folder)
     return resolved
 
@@ -247,7 +256,7 @@ def checked_contact(contact: str) -> str:
     if EMAIL.fullmatch(contact) is None:
         parts = urlsplit(contact)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise FieldError("contact", "give an email address, or a web address starting https://", contact)
+            raise FieldError("contact", _("give an email address, or a web address starting https://"), contact)
     return contact
 
 
@@ -264,7 +273,9 @@ def open_site(
     folder = site_folder(folder)
     manifest = manifest_path(folder)
     if existing and not manifest.exists():
-        raise FieldError("site", f"no site was published there (there is no {manifest.name} beside it)", folder)
+        raise FieldError(
+            "site", _("no site was published there (there is no {name} beside it)").format(name=manifest.name), folder
+        )
     if manifest.exists():
         try:
             document = json.loads(manifest.read_text(encoding="utf-8"))
@@ -277,7 +288,9 @@ def open_site(
                 for client_id, entry in document["clients"].items()
             }
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise UsageError(f"{manifest}: not a manifest this program can read ({error})") from None
+            raise UsageError(
+                _("{manifest}: not a manifest this program can read ({error})").format(manifest=manifest, error=error)
+            ) from None
         # Sites published before titles followed each client's language kept the English default by name.
         kept_title = None if document.get("title") == ENGLISH_DEFAULT_TITLE else document.get("title")
         kept = (base_url or document["base_url"], title or kept_title, clients)
@@ -285,12 +298,14 @@ def open_site(
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FieldError(
             "site",
-            f"this folder holds files another program made (and no {manifest.name} beside it); "
-            "choose an empty or new folder for the site",
+            _(
+                "this folder holds files another program made (and no {name} beside it); choose an empty or "
+                "new folder for the site"
+            ).format(name=manifest.name),
             folder,
         )
     if base_url is None:
-        raise FieldError("base_url", "needed the first time a site is published")
+        raise FieldError("base_url", _("needed the first time a site is published"))
     return Site(folder, base_url, title, {}, author, contact)
 
 

@@ -12,6 +12,7 @@ from guide.script import format
 from guide.script.model import Duration
 from guide.script.readers import describe, values_reader
 from guide.script.yamlnodes import SequenceNode, compose_file, where
+from guide.translation import N_, _
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 EXAMPLE = "- client: ana\n  variables: {name: Ana}"
@@ -39,25 +40,35 @@ def load_clients(path: Path) -> tuple[list[Client], list[ScriptError]]:
     root = compose_file(path)
     if not isinstance(root, SequenceNode) or not root.value:
         at = where(path, root) if root is not None else Where(path, 1, 1)
-        got = describe(root) if root is not None else "an empty file"
-        raise ScriptError(at, f"expected a list of clients, one entry each, such as\n{EXAMPLE}\ngot {got}")
+        got = describe(root) if root is not None else _("an empty file")
+        raise ScriptError(
+            at,
+            _("expected a list of clients, one entry each, such as\n{EXAMPLE}\ngot {got}").format(
+                EXAMPLE=EXAMPLE, got=got
+            ),
+        )
     reader = values_reader(path)
     clients: list[Client] = []
     errors: list[ScriptError] = []
     seen: dict[str, Where] = {}
     for node in root.value:
         try:
-            fields = reader.mapping(node, "a client", format.CLIENT)
+            fields = reader.mapping(node, N_("a client"), format.CLIENT)
             client_id = reader.raw_text(fields["client"], "client").strip()
             if not _CLIENT_ID.fullmatch(client_id):
                 raise reader.fail(
                     fields["client"],
-                    f"client: {client_id!r} cannot name a file; use up to 100 letters, digits, -, _ and ., "
-                    "starting with a letter or digit",
+                    _(
+                        "client: {client_id!r} cannot name a file; use up to 100 letters, digits, -, _ and "
+                        "., starting with a letter or digit"
+                    ).format(client_id=client_id),
                 )
             if client_id in seen:
                 first = seen[client_id].line
-                raise reader.fail(fields["client"], f"client: {client_id} is already listed at line {first}")
+                raise reader.fail(
+                    fields["client"],
+                    _("client: {client_id} is already listed at line {first}").format(client_id=client_id, first=first),
+                )
             seen[client_id] = reader.at(node)
             declared = reader.declared_variables(fields.get("variables"))
             clients.append(

@@ -6,6 +6,8 @@ import base64
 import struct
 from pathlib import Path
 
+from guide.translation import _
+
 MAX_COVER_BYTES = 4_000_000
 """Players show covers of a few hundred kilobytes; anything larger is almost always an unscaled photo."""
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -19,15 +21,17 @@ def image_type(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_COVER_BYTES:
         raise ValueError(
-            f"{path.name} is {size / 1e6:.1f} MB, more than the {MAX_COVER_BYTES / 1e6:g} MB a cover may be; "
-            "scale it down (600 by 600 pixels is plenty)"
+            _(
+                "{name} is {value:.1f} MB, more than the {value2:g} MB a cover may be; scale it down (600 "
+                "by 600 pixels is plenty)"
+            ).format(name=path.name, value=size / 1e6, value2=MAX_COVER_BYTES / 1e6)
         )
     with path.open("rb") as image:
         start = image.read(8)
     for signature, mime in _SIGNATURES.items():
         if start.startswith(signature):
             return mime
-    raise ValueError(f"{path.name} is not a PNG or JPEG image; save the cover as one of those")
+    raise ValueError(_("{name} is not a PNG or JPEG image; save the cover as one of those").format(name=path.name))
 
 
 def picture_block(path: Path) -> str:

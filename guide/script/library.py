@@ -147,20 +147,30 @@ def resolve_asset(reference: str, base_dir: Path, library_folder: Path) -> Path:
     """The file a script names: looked for beside the script, then in a folder of the built-in library.
     ValueError unless it is a regular file inside the script's folder or the built-in library."""
     if not reference.strip():
-        raise ValueError("expected a file path, got nothing")
+        raise ValueError(_("expected a file path, got nothing"))
     relative = Path(reference)
     if relative.is_absolute() or relative.drive:
-        raise ValueError(f"{reference}: use a path relative to the script's folder, not an absolute path")
+        raise ValueError(
+            _("{reference}: use a path relative to the script's folder, not an absolute path").format(
+                reference=reference
+            )
+        )
     roots = (base_dir.resolve(), scripts_dir().resolve(), audio_dir().resolve())
     for folder in (base_dir, library_folder):
         resolved = (folder / relative).resolve()
         if not any(resolved.is_relative_to(root) for root in roots):
-            raise ValueError(f"{reference}: the path leaves the script's folder; keep files beside the script")
+            raise ValueError(
+                _("{reference}: the path leaves the script's folder; keep files beside the script").format(
+                    reference=reference
+                )
+            )
         if resolved.exists():
             if not resolved.is_file():
-                raise ValueError(f"{reference}: not a regular file")
+                raise ValueError(_("{reference}: not a regular file").format(reference=reference))
             return resolved
-    raise ValueError(f"{reference}: no such file beside the script or in the built-in library")
+    raise ValueError(
+        _("{reference}: no such file beside the script or in the built-in library").format(reference=reference)
+    )
 
 
 def builtin_bell(name: str) -> Path | None:

@@ -34,6 +34,7 @@ from guide.script.yamlnodes import (
     compose_file,
     mapping_items,
 )
+from guide.translation import N_, _
 
 MAX_INCLUDE_DEPTH = 8
 _BREATH_PHASES = ("in", "hold", "out", "rest")
@@ -53,7 +54,7 @@ def load_script(
     declare is left out (see `Script.left_out_variables`), unless it is a misspelling of one it does."""
     root = compose_file(path)
     if root is None:
-        raise ScriptError(Where(path, 1, 1), "the file is empty; a script needs at least a title and sections")
+        raise ScriptError(Where(path, 1, 1), _("the file is empty; a script needs at least a title and sections"))
     reader = ScriptReader(path, Shared(stack=[path.resolve()]))
     return reader.script(root, dict(variables or {}), dict(given_at or {}), frozenset(shared))
 
@@ -69,7 +70,7 @@ class ScriptReader(ValueReader):
     def script(
         self, root: Node, overrides: dict[str, str], given_at: dict[str, Where], shared: frozenset[str]
     ) -> Script:
-        fields = self.mapping(root, "the script", format.TOP_LEVEL)
+        fields = self.mapping(root, N_("the script"), format.TOP_LEVEL)
         declared = self.declared_variables(fields.get("variables"))
         left_out: list[str] = []
         for name in sorted(set(overrides) - set(declared)):
@@ -78,12 +79,15 @@ class ScriptReader(ValueReader):
                 left_out.append(name)
                 del overrides[name]
                 continue
-            has = f"it has: {', '.join(sorted(declared)) or 'none'}"
-            problem = f"{self.path} declares no such variable ({f'did you mean {meant}?' if meant else has})"
+            if meant:
+                hint = _("did you mean {name}?").format(name=meant)
+            else:
+                hint = _("it has: {names}").format(names=", ".join(sorted(declared)) or _("none"))
+            problem = _("{path} declares no such variable ({hint})").format(path=self.path, hint=hint)
             if name in given_at:
-                raise ScriptError(given_at[name], f"{name}: {problem}")
+                raise ScriptError(given_at[name], _("{name}: {problem}").format(name=name, problem=problem))
             raise FieldError("variables", problem, name)
-        self.shared.variables = {name: value for name, (value, _) in declared.items()} | overrides
+        self.shared.variables = {name: value for name, (value, _where) in declared.items()} | overrides
         if "voice" in fields:
             self.shared.voice = self.voice_mapping(fields["voice"], Voice())
         if "voices" in fields:
@@ -114,14 +118,16 @@ class ScriptReader(ValueReader):
         if all(step.keep is not Keep.ALWAYS for section in script.sections for step in section.steps):
             raise self.fail(
                 fields["sections"],
-                "sections: every step is marked keep:, so at its shortest the session would hold no practice; "
-                "leave the heart of it without keep: (always)",
+                _(
+                    "sections: every step is marked keep:, so at its shortest the session would hold no "
+                    "practice; leave the heart of it without keep: (always)"
+                ),
             )
-        unused = tuple((name, at) for name, (_, at) in declared.items() if name not in self.shared.used)
+        unused = tuple((name, at) for name, (_value, at) in declared.items() if name not in self.shared.used)
         return replace(script, unused_variables=unused, left_out_variables=tuple(left_out))
 
     def section(self, node: Node) -> Section:
-        fields = self.mapping(node, "a section", format.SECTION)
+        fields = self.mapping(node, N_("a section"), format.SECTION)
         steps = self.steps(fields["steps"], "steps")
         return Section(
             title=self.text(fields["title"], "title"),
@@ -135,8 +141,10 @@ class ScriptReader(ValueReader):
         if optional is not None:
             raise ScriptError(
                 optional.where,
-                f"keep: {optional.keep.name.lower()} in the closing: the grounding close plays at every length, "
-                "and when the listener leaves early; remove keep: here",
+                _(
+                    "keep: {value} in the closing: the grounding close plays at every length, and when the "
+                    "listener leaves early; remove keep: here"
+                ).format(value=optional.keep.name.lower()),
             )
         return steps
 
@@ -149,15 +157,18 @@ class ScriptReader(ValueReader):
     def step(self, node: Node) -> list[Step]:
         """One step as written, unfolded into the steps the planner knows (an `affirm` into lines and pauses)."""
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"a step must be a mapping such as `say: Hello`, got {describe(node)}")
+            raise self.fail(
+                node, _("a step must be a mapping such as `say: Hello`, got {describe}").format(describe=describe(node))
+            )
         keys = {key: (key_node, value) for key, key_node, value in mapping_items(node)}
         kinds = [key for key in keys if key in format.STEPS]
         if not kinds:
-            first_key, (key_node, _) = next(iter(keys.items()), ("", (node, node)))
+            first_key, (key_node, _value) = next(iter(keys.items()), ("", (node, node)))
             raise self.fail(
                 key_node,
-                f"{first_key}: not a kind of step{suggest(first_key, tuple(format.STEPS))}; "
-                f"a step is one of: {', '.join(format.STEPS)}",
+                _("{first_key}: not a kind of step{suggest}; a step is one of: {items}").format(
+                    first_key=first_key, suggest=suggest(first_key, tuple(format.STEPS)), items=", ".join(format.STEPS)
+                ),
             )
         # An option may share its name with a kind of step (affirm's `pause`): the kind is the one whose
         # options take in the others.
@@ -165,16 +176,20 @@ class ScriptReader(ValueReader):
         if not owners:
             raise self.fail(
                 keys[kinds[1]][0],
-                f"{kinds[1]}: a step has exactly one kind, and this one already is `{kinds[0]}`; "
-                "put each in a step of its own",
+                _(
+                    "{value}: a step has exactly one kind, and this one already is `{value2}`; put each in "
+                    "a step of its own"
+                ).format(value=kinds[1], value2=kinds[0]),
             )
         kind = owners[0]
         declared = format.STEPS[kind].options
-        for key, (key_node, _) in keys.items():
+        for key, (key_node, _value) in keys.items():
             if key != kind and key not in declared:
                 raise self.fail(
                     key_node,
-                    f"{key}: unknown option{suggest(key, tuple(declared))}; `{kind}` takes: {', '.join(declared)}",
+                    _("{key}: unknown option{suggest}; `{kind}` takes: {items}").format(
+                        key=key, suggest=suggest(key, tuple(declared)), kind=kind, items=", ".join(declared)
+                    ),
                 )
         value = keys[kind][1]
         options = {key: keys[key][1] for key in declared if key in keys}
@@ -185,8 +200,10 @@ class ScriptReader(ValueReader):
         if self.shared.steps > format.MAX_STEPS:
             raise self.fail(
                 node,
-                f"{kind}: the script makes more than {format.MAX_STEPS:,} steps, the most a script may "
-                "(affirm repeats and breathe cycles count each line and phase); split it into shorter sessions",
+                _(
+                    "{kind}: the script makes more than {max_steps:,} steps, the most a script may (affirm "
+                    "repeats and breathe cycles count each line and phase); split it into shorter sessions"
+                ).format(kind=kind, max_steps=format.MAX_STEPS),
             )
         return made
 
@@ -211,11 +228,14 @@ class ScriptReader(ValueReader):
         repeat = self.count(options["repeat"], "repeat") if "repeat" in options else 1
         if not isinstance(value, SequenceNode):
             raise self.fail(
-                value, f"affirm: expected a list of statements (lines starting with `- `), got {describe(value)}"
+                value,
+                _("affirm: expected a list of statements (lines starting with `- `), got {describe}").format(
+                    describe=describe(value)
+                ),
             )
         unfolded: list[Step] = []
         for statement in self.items(value, "affirm", lambda n: (n, self.text(n, "affirm"))):
-            for _ in range(repeat):
+            for _time in range(repeat):
                 unfolded += [Say(statement[1], voice, self.at(statement[0])), Pause(pause, self.at(statement[0]))]
         return unfolded
 
@@ -225,7 +245,10 @@ class ScriptReader(ValueReader):
         seconds = {phase: self.seconds(fields[phase], phase) for phase in _BREATH_PHASES if phase in fields}
         for phase in ("in", "out"):
             if seconds[phase] == 0:
-                raise self.fail(fields[phase], f"{phase}: a breath needs time to breathe {phase}, such as {phase}: 4")
+                raise self.fail(
+                    fields[phase],
+                    _("{phase}: a breath needs time to breathe {phase}, such as {phase}: 4").format(phase=phase),
+                )
         cycles = self.count(fields["cycles"], "cycles") if "cycles" in fields else 1
         words = rules_or_english(self.shared.language).breath_cues
         one_breath: list[Step] = [
@@ -247,23 +270,30 @@ class ScriptReader(ValueReader):
         included = self.file(value, "include", library.scripts_dir())
         if included in self.shared.stack:
             chain = " -> ".join(p.name for p in [*self.shared.stack, included])
-            raise self.fail(value, f"include: this makes a loop ({chain}); remove one of the includes")
+            raise self.fail(
+                value, _("include: this makes a loop ({chain}); remove one of the includes").format(chain=chain)
+            )
         if len(self.shared.stack) > MAX_INCLUDE_DEPTH:
-            raise self.fail(value, f"include: includes nest more than {MAX_INCLUDE_DEPTH} deep; flatten some of them")
+            raise self.fail(
+                value,
+                _("include: includes nest more than {MAX_INCLUDE_DEPTH} deep; flatten some of them").format(
+                    MAX_INCLUDE_DEPTH=MAX_INCLUDE_DEPTH
+                ),
+            )
         return self.included_steps(included)
 
     def included_steps(self, included: Path) -> list[Step]:
         """The steps of a file that scripts include: a list of steps, or a mapping with `steps`."""
         root = compose_file(included)
         if root is None:
-            raise ScriptError(Where(included, 1, 1), "the file is empty; an included file holds a list of steps")
+            raise ScriptError(Where(included, 1, 1), _("the file is empty; an included file holds a list of steps"))
         self.shared.stack.append(included)
         try:
             reader = ScriptReader(included, self.shared)
             steps_node = (
                 root
                 if isinstance(root, SequenceNode)
-                else reader.mapping(root, "an included file", format.INCLUDED)["steps"]
+                else reader.mapping(root, N_("an included file"), format.INCLUDED)["steps"]
             )
             return list(reader.steps(steps_node, "steps"))
         finally:
@@ -277,8 +307,9 @@ class ScriptReader(ValueReader):
         if "." not in Path(reference).name and not (self.base_dir / reference).exists():
             raise self.fail(
                 node,
-                f"bell: {reference!r} is neither a built-in bell ({', '.join(format.BELLS)}) "
-                f"nor a file beside the script{suggest(reference, format.BELLS)}",
+                _(
+                    "bell: {reference!r} is neither a built-in bell ({items}) nor a file beside the script{suggest}"
+                ).format(reference=reference, items=", ".join(format.BELLS), suggest=suggest(reference, format.BELLS)),
             )
         return self.file(node, "bell")
 
@@ -288,14 +319,14 @@ class ScriptReader(ValueReader):
                 self.raw_text(node, name), self.base_dir, library_folder or library.audio_dir()
             )
         except ValueError as error:
-            raise self.fail(node, f"{name}: {error}") from None
+            raise self.fail(node, _("{name}: {error}").format(name=name, error=error)) from None
 
     def cover(self, node: Node) -> Path:
         path = self.file(node, "cover")
         try:
             cover.image_type(path)
         except ValueError as error:
-            raise self.fail(node, f"cover: {error}") from None
+            raise self.fail(node, _("cover: {error}").format(error=error)) from None
         return path
 
     def voice_mapping(self, node: Node, inherited: Voice) -> Voice:
@@ -305,7 +336,7 @@ class ScriptReader(ValueReader):
         return self.named(
             node,
             "voices",
-            "named voice mappings, such as child: {rate: 100}",
+            N_("named voice mappings, such as child: {rate: 100}"),
             lambda name, key_node, value: self.voice_mapping(value, self.shared.voice),
         )
 
@@ -317,10 +348,15 @@ class ScriptReader(ValueReader):
             profiles = tuple(self.shared.voices)
             if node.value not in self.shared.voices:
                 known = (
-                    f"the profiles are: {', '.join(profiles)}" if profiles else "the script declares none under voices:"
+                    _("the profiles are: {names}").format(names=", ".join(profiles))
+                    if profiles
+                    else _("the script declares none under voices:")
                 )
                 raise self.fail(
-                    node, f"voice: no voice profile named {node.value!r}{suggest(node.value, profiles)}; {known}"
+                    node,
+                    _("voice: no voice profile named {value!r}{suggest}; {known}").format(
+                        value=node.value, suggest=suggest(node.value, profiles), known=known
+                    ),
                 )
             return self.shared.voices[node.value]
         return self.voice_mapping(node, self.shared.voice)
@@ -328,7 +364,7 @@ class ScriptReader(ValueReader):
     def ambience(self, node: Node) -> Ambience:
         fields = self.mapping(node, "ambience", format.AMBIENCE)
         if "sound" not in fields:
-            raise self.fail(node, f"ambience needs `sound:`, one of {', '.join(format.BEDS)}")
+            raise self.fail(node, _("ambience needs `sound:`, one of {items}").format(items=", ".join(format.BEDS)))
         sound_node = fields["sound"]
         name = self.raw_text(sound_node, "sound")
         sound: str | Path = name
@@ -336,8 +372,9 @@ class ScriptReader(ValueReader):
             if "." not in Path(name).name and not (self.base_dir / name).exists():
                 raise self.fail(
                     sound_node,
-                    f"sound: {name!r} is neither a built-in ambience ({', '.join(format.BEDS)}) nor a file "
-                    f"beside the script{suggest(name, format.BEDS)}",
+                    _(
+                        "sound: {name!r} is neither a built-in ambience ({items}) nor a file beside the script{suggest}"
+                    ).format(name=name, items=", ".join(format.BEDS), suggest=suggest(name, format.BEDS)),
                 )
             sound = self.file(sound_node, "sound")
         gain = self.decibels(fields["volume"], "volume") if "volume" in fields else -24.0

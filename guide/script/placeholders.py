@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from guide.translation import _
+
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -26,16 +28,27 @@ def fill(text: str, variables: Mapping[str, str]) -> str:
             return token[0]
         name = match.group(1)
         if name is None:
-            raise PlaceholderError(match.start(), f"a lone {token!r}: write {token * 2} for a literal brace")
+            raise PlaceholderError(
+                match.start(),
+                _("a lone {token!r}: write {value} for a literal brace").format(token=token, value=token * 2),
+            )
         name = name.strip()
         if not _NAME.fullmatch(name):
             raise PlaceholderError(
-                match.start(), f"{token!r} is not a placeholder: write {{{{ and }}}} for literal braces"
+                match.start(),
+                _("{token!r} is not a placeholder: write {{{{ and }}}} for literal braces").format(token=token),
             )
         if name not in variables:
-            known = f"the variables are: {', '.join(sorted(variables))}" if variables else "the script has none"
+            known = (
+                _("the variables are: {names}").format(names=", ".join(sorted(variables)))
+                if variables
+                else _("the script has none")
+            )
             raise PlaceholderError(
-                match.start(), f"unknown placeholder {{{name}}}; {known} (declare it under variables:)"
+                match.start(),
+                _("unknown placeholder {{{name}}}; {known} (declare it under variables:)").format(
+                    name=name, known=known
+                ),
             )
         return variables[name]
 

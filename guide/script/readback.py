@@ -11,6 +11,7 @@ from guide.script import library
 from guide.script.language_rules import LanguageRules, known_languages, rules_for, rules_or_english
 from guide.script.loader import load_fragment
 from guide.script.model import Pause, Say, Script, Section, Silence, Step, Voice
+from guide.translation import _
 
 OPENING = "arriving.yaml"
 CLOSE = "grounding-close.yaml"
@@ -28,7 +29,7 @@ def entry_script(text: str, language: str) -> Script:
     words = rules_or_english(language).readback
     parts = paragraphs(text)
     if not parts:
-        raise UsageError("the entry has no words to read back")
+        raise UsageError(_("the entry has no words to read back"))
     return _held(language, words["title_entry"], words["section"], words["before_entry"], parts)
 
 

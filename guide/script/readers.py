@@ -24,16 +24,17 @@ from guide.script.yamlnodes import (
     quote_hint,
     where,
 )
+from guide.translation import N_, _
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _MAPPING_EXAMPLES = {
-    "the script": "title: and sections: keys",
+    "the script": N_("title: and sections: keys"),
     "a section": "{title: Arriving, steps: [...]}",
     "breathe": "{in: 4, out: 6}",
     "voice": "{rate: 110}",
     "ambience": "{sound: brown-noise}",
-    "an included file": "steps: followed by a list of steps",
+    "an included file": N_("steps: followed by a list of steps"),
     "a client": "{client: ana, variables: {name: Ana}}",
 }
 
@@ -74,18 +75,28 @@ class ValueReader:
         return self.named(
             node,
             "variables",
-            "a mapping of names to text, such as name: Sam",
+            N_("a mapping of names to text, such as name: Sam"),
             lambda name, key_node, value: (self.raw_text(value, f"variables: {name}"), self.at(key_node)),
         )
 
     def named(self, node: Node, what: str, expected: str, read: Callable[[str, Node, Node], T]) -> dict[str, T]:
         """A mapping whose keys are names the author chose (variables, voice profiles), each value read."""
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{what}: expected {expected}, got {describe(node)}")
+            raise self.fail(
+                node,
+                _("{what}: expected {expected}, got {describe}").format(
+                    what=_(what), expected=_(expected), describe=describe(node)
+                ),
+            )
         values = {}
         for name, key_node, value in mapping_items(node):
             if not _NAME.fullmatch(name):
-                raise self.fail(key_node, f"{what}: {name!r} is not a usable name; use letters, digits and _")
+                raise self.fail(
+                    key_node,
+                    _("{what}: {name!r} is not a usable name; use letters, digits and _").format(
+                        what=_(what), name=name
+                    ),
+                )
             values[name] = read(name, key_node, value)
         return values
 
@@ -102,7 +113,10 @@ class ValueReader:
             rate = self.number(fields["rate"], "rate", format.RATE_RANGE, "words per minute", str(format.DEFAULT_RATE))
             if not rate.is_integer():
                 raise self.fail(
-                    fields["rate"], f"rate: expected a whole number of words per minute, such as {format.DEFAULT_RATE}"
+                    fields["rate"],
+                    _("rate: expected a whole number of words per minute, such as {default_rate}").format(
+                        default_rate=format.DEFAULT_RATE
+                    ),
                 )
             settings["rate"] = int(rate)
         if "pitch" in fields:
@@ -113,27 +127,40 @@ class ValueReader:
 
     def mapping(self, node: Node, what: str, declared: dict[str, format.Field]) -> dict[str, Node]:
         if not isinstance(node, MappingNode):
-            example = _MAPPING_EXAMPLES.get(what, "key: value lines")
-            raise self.fail(node, f"{what}: expected a mapping, such as {example}, got {describe(node)}")
+            example = _(_MAPPING_EXAMPLES.get(what, N_("key: value lines")))
+            raise self.fail(
+                node,
+                _("{what}: expected a mapping, such as {example}, got {describe}").format(
+                    what=_(what), example=example, describe=describe(node)
+                ),
+            )
         fields: dict[str, Node] = {}
         for key, key_node, value in mapping_items(node):
             if key not in declared:
                 raise self.fail(
                     key_node,
-                    f"{key}: unknown key in {what}{suggest(key, tuple(declared))}; "
-                    f"known keys are: {', '.join(declared)}",
+                    _("{key}: unknown key in {what}{suggest}; known keys are: {items}").format(
+                        key=key, what=_(what), suggest=suggest(key, tuple(declared)), items=", ".join(declared)
+                    ),
                 )
             fields[key] = value
         for key, spec in declared.items():
             if spec.required and key not in fields:
-                raise self.fail(node, f"{what} needs `{key}:`")
+                raise self.fail(node, _("{what} needs `{key}:`").format(what=_(what), key=key))
         return fields
 
     def items(self, node: Node, name: str, read: Callable[[Node], T]) -> tuple[T, ...]:
         if not isinstance(node, SequenceNode):
-            raise self.fail(node, f"{name}: expected a list (lines starting with `- `), got {describe(node)}")
+            raise self.fail(
+                node,
+                _("{name}: expected a list (lines starting with `- `), got {describe}").format(
+                    name=name, describe=describe(node)
+                ),
+            )
         if not node.value:
-            raise self.fail(node, f"{name}: the list is empty; give at least one item, or leave {name} out")
+            raise self.fail(
+                node, _("{name}: the list is empty; give at least one item, or leave {name} out").format(name=name)
+            )
         return tuple(read(item) for item in node.value)
 
     def texts(self, node: Node, name: str) -> tuple[str, ...]:
@@ -141,11 +168,18 @@ class ValueReader:
 
     def raw_text(self, node: Node, name: str) -> str:
         if isinstance(node, MappingNode) and node.flow_style:
-            raise self.fail(node, f"{name}: {quote_hint()}")
+            raise self.fail(node, _("{name}: {quote_hint}").format(name=name, quote_hint=quote_hint()))
         if not isinstance(node, ScalarNode) or is_null(node):
-            raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got {describe(node)}")
+            raise self.fail(
+                node,
+                _("{name}: expected text, such as `{name}: A few words`, got {describe}").format(
+                    name=name, describe=describe(node)
+                ),
+            )
         if not node.value.strip():
-            raise self.fail(node, f"{name}: expected text, such as `{name}: A few words`, got an empty string")
+            raise self.fail(
+                node, _("{name}: expected text, such as `{name}: A few words`, got an empty string").format(name=name)
+            )
         self.check_length(node, name, node.value)
         return node.value
 
@@ -153,8 +187,10 @@ class ValueReader:
         if len(text) > format.MAX_TEXT_CHARS:
             raise self.fail(
                 node,
-                f"{name}: the text is {len(text):,} characters long, more than the {format.MAX_TEXT_CHARS:,} "
-                "a text may be; split it into shorter lines",
+                _(
+                    "{name}: the text is {len:,} characters long, more than the {max_text_chars:,} a text "
+                    "may be; split it into shorter lines"
+                ).format(name=name, len=len(text), max_text_chars=format.MAX_TEXT_CHARS),
             )
 
     def text(self, node: Node, name: str) -> str:
@@ -171,7 +207,7 @@ class ValueReader:
             )
             offset = error.offset if single_plain_line else 0
             here = Where(self.path, node.start_mark.line + 1, node.start_mark.column + 1 + offset)
-            raise ScriptError(here, f"{name}: {error}") from None
+            raise ScriptError(here, _("{name}: {error}").format(name=name, error=error)) from None
         self.check_length(node, name, filled)
         return filled
 
@@ -179,12 +215,14 @@ class ValueReader:
         try:
             return parse_duration(self.raw_text(node, name))
         except ValueError as error:
-            raise self.fail(node, f"{name}: {error}") from None
+            raise self.fail(node, _("{name}: {error}").format(name=name, error=error)) from None
 
     def session_length(self, node: Node) -> int:
         ms = self.duration(node, "duration")
         if ms > format.MAX_SESSION_MS:
-            raise self.fail(node, f"duration: {node.value} is longer than the longest session, 12h")
+            raise self.fail(
+                node, _("duration: {value} is longer than the longest session, 12h").format(value=node.value)
+            )
         return ms
 
     def pause_length(self, node: Node, name: str) -> int:
@@ -192,8 +230,10 @@ class ValueReader:
         if ms > format.MAX_PAUSE_MS:
             raise self.fail(
                 node,
-                f"{name}: {node.value} is longer than the longest single pause, 1h; "
-                "split it, or use the script's duration",
+                _(
+                    "{name}: {value} is longer than the longest single pause, 1h; split it, or use the "
+                    "script's duration"
+                ).format(name=name, value=node.value),
             )
         return ms
 
@@ -201,7 +241,7 @@ class ValueReader:
         try:
             return parse_decibels(self.raw_text(node, name))
         except ValueError as error:
-            raise self.fail(node, f"{name}: {error}") from None
+            raise self.fail(node, _("{name}: {error}").format(name=name, error=error)) from None
 
     def level(self, options: dict[str, Node], name: str) -> float:
         return self.decibels(options[name], name) if name in options else 0.0
@@ -210,7 +250,12 @@ class ValueReader:
         raw = self.raw_text(node, name)
         low, high = bounds
         if not _NUMBER.fullmatch(raw.strip()) or not low <= float(raw) <= high:
-            raise self.fail(node, f"{name}: expected {unit} from {low:g} to {high:g}, such as {example}, got {raw!r}")
+            raise self.fail(
+                node,
+                _("{name}: expected {unit} from {low:g} to {high:g}, such as {example}, got {raw!r}").format(
+                    name=name, unit=unit, low=low, high=high, example=example, raw=raw
+                ),
+            )
         return float(raw)
 
     def seconds(self, node: Node, name: str) -> float:
@@ -219,21 +264,29 @@ class ValueReader:
     def count(self, node: Node, name: str) -> int:
         raw = self.raw_text(node, name)
         if not re.fullmatch(r"\d+", raw.strip()) or not 1 <= int(raw) <= 1000:
-            raise self.fail(node, f"{name}: expected a whole number from 1 to 1000, such as 3, got {raw!r}")
+            raise self.fail(
+                node,
+                _("{name}: expected a whole number from 1 to 1000, such as 3, got {raw!r}").format(name=name, raw=raw),
+            )
         return int(raw)
 
     def choice(self, node: Node, name: str, choices: tuple[str, ...]) -> str:
         value = self.raw_text(node, name)
         if value not in choices:
             raise self.fail(
-                node, f"{name}: expected one of {', '.join(choices)}{suggest(value, choices)}, got {value!r}"
+                node,
+                _("{name}: expected one of {items}{suggest}, got {value!r}").format(
+                    name=name, items=", ".join(choices), suggest=suggest(value, choices), value=value
+                ),
             )
         return value
 
     def language(self, node: Node) -> str:
         tag = self.raw_text(node, "language")
         if not format.LANGUAGE_TAG.fullmatch(tag):
-            raise self.fail(node, f"language: expected a language tag such as en or en-GB, got {tag!r}")
+            raise self.fail(
+                node, _("language: expected a language tag such as en or en-GB, got {tag!r}").format(tag=tag)
+            )
         return tag
 
 
@@ -258,11 +311,11 @@ def is_null(node: Node) -> bool:
 def describe(node: Node) -> str:
     """How an unexpected value reads in an error: `a list`, `a mapping`, `nothing`, or the text."""
     if isinstance(node, SequenceNode):
-        return "a list"
+        return _("a list")
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return _("a mapping")
     if is_null(node):
-        return "nothing"
+        return _("nothing")
     return repr(node.value)
 
 
@@ -288,4 +341,4 @@ def _one_slip_apart(a: str, b: str) -> bool:
 def suggest(word: str, choices: tuple[str, ...]) -> str:
     """A ` (did you mean X?)` hint when a close match exists."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return _(" (did you mean {name}?)").format(name=close[0]) if close else ""

@@ -10,6 +10,7 @@ from pathlib import Path
 from guide.atomic import new_file_mode
 from guide.errors import RenderError, UsageError
 from guide.script.library import SCRIPT_SUFFIXES
+from guide.translation import _
 
 TEMPLATE = "new-session.yaml"
 STARTER_LANGUAGES = ("en", "es")
@@ -29,7 +30,7 @@ def write_starter(name: Path, source: Path | None = None, language: str = "en") 
     text = source.read_text(encoding="utf-8") if source else starter_text(title, language)
     folder = path.parent
     if not folder.is_dir():
-        raise RenderError(f"cannot write {path}: the folder {folder} does not exist")
+        raise RenderError(_("cannot write {path}: the folder {folder} does not exist").format(path=path, folder=folder))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -39,7 +40,9 @@ def write_starter(name: Path, source: Path | None = None, language: str = "en") 
         # A hard link appears whole, and fails rather than replace a file that is already there.
         os.link(temporary, path)
     except FileExistsError:
-        raise UsageError(f"{path} already exists; choose another name, or move that file first") from None
+        raise UsageError(
+            _("{path} already exists; choose another name, or move that file first").format(path=path)
+        ) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
     return path

@@ -11,6 +11,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from guide.errors import ScriptError, Where
+from guide.translation import N_, _
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 100
@@ -22,12 +23,12 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _TOKEN_WORDS = {
-    "<block end>": "the end of the indented block",
-    "'<block sequence start>'": "a list item",
-    "'<block mapping start>'": "a new key",
-    "'<block end>'": "the end of the indented block",
-    "'<scalar>'": "more text",
-    "'-'": "a list item",
+    "<block end>": N_("the end of the indented block"),
+    "'<block sequence start>'": N_("a list item"),
+    "'<block mapping start>'": N_("a new key"),
+    "'<block end>'": N_("the end of the indented block"),
+    "'<scalar>'": N_("more text"),
+    "'-'": N_("a list item"),
 }
 _FLOW_MARKS = re.compile(r"[\[\]{}\"'#\n]")
 _STARTS_WITH_BRACKET = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#][^:#]*:\s+)?(?:-\s+)*[{\[]")
@@ -42,7 +43,7 @@ def where(path: Path, node: Node) -> Where:
 
 def quote_hint(value: str = "{name} ...") -> str:
     """The advice for text that YAML read as a structure because it starts with a bracket."""
-    return f'text that starts with {{ or [ must be in quotes, for example: say: "{value}"'
+    return _('text that starts with {{ or [ must be in quotes, for example: say: "{value}"').format(value=value)
 
 
 def compose_file(path: Path) -> Node | None:
@@ -58,12 +59,17 @@ def compose_file(path: Path) -> Node | None:
         here = Where(path, before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1)
         character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
         raise ScriptError(
-            here, f"the file holds a control character ({character}) YAML does not allow; remove it"
+            here,
+            _("the file holds a control character ({character}) YAML does not allow; remove it").format(
+                character=character
+            ),
         ) from None
     except yaml.YAMLError as error:
-        raise ScriptError(Where(path, 1, 1), "not valid YAML: " + " ".join(str(error).split())) from None
+        raise ScriptError(
+            Where(path, 1, 1), _("not valid YAML: {problem}").format(problem=" ".join(str(error).split()))
+        ) from None
     except RecursionError:
-        raise ScriptError(Where(path, 1, 1), "values are nested too deeply to read") from None
+        raise ScriptError(Where(path, 1, 1), _("values are nested too deeply to read")) from None
     if root is not None:
         _check_tree(path, root)
     return root
@@ -92,11 +98,15 @@ def _read_text(path: Path) -> str:
         if size > MAX_FILE_BYTES:
             raise ScriptError(
                 Where(path, 1, 1),
-                f"the file is {size:,} bytes; a script may be at most {MAX_FILE_BYTES:,} bytes",
+                _("the file is {size:,} bytes; a script may be at most {MAX_FILE_BYTES:,} bytes").format(
+                    size=size, MAX_FILE_BYTES=MAX_FILE_BYTES
+                ),
             )
         data = path.read_bytes()
     except OSError as error:
-        raise ScriptError(Where(path, 1, 1), f"cannot read the file: {error.strerror}") from None
+        raise ScriptError(
+            Where(path, 1, 1), _("cannot read the file: {strerror}").format(strerror=error.strerror)
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -105,7 +115,9 @@ def _read_text(path: Path) -> str:
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise ScriptError(
             Where(path, line, column),
-            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it with UTF-8 encoding",
+            _("the file is not UTF-8 text (byte 0x{value:02x}); save it with UTF-8 encoding").format(
+                value=data[error.start]
+            ),
         ) from None
 
 
@@ -125,7 +137,9 @@ def _check_flow_depth(path: Path, text: str) -> None:
             if depth > MAX_DEPTH:
                 before = text[: match.start()]
                 where_ = Where(path, before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1)
-                raise ScriptError(where_, f"values are nested more than {MAX_DEPTH} deep; flatten them")
+                raise ScriptError(
+                    where_, _("values are nested more than {MAX_DEPTH} deep; flatten them").format(MAX_DEPTH=MAX_DEPTH)
+                )
         elif mark in "]}":
             depth = max(0, depth - 1)
 
@@ -139,14 +153,19 @@ def _syntax_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> ScriptE
         value = line_text[bracket.end() - 1 :].strip()
         return ScriptError(Where(path, mark.line + 1, bracket.end()), quote_hint(value))
     here = Where(path, mark.line + 1, mark.column + 1)
-    problem = error.problem or "this is not valid YAML"
+    problem = error.problem or _("this is not valid YAML")
     for token, words in _TOKEN_WORDS.items():
-        problem = problem.replace(token, words)
+        problem = problem.replace(token, _(words))
     context = ""
     if error.context and error.context_mark and error.context_mark.line != mark.line:
         what = error.context.replace("while parsing a ", "in the ").replace("block ", "").replace("flow ", "")
-        context = f" ({what} that starts at line {error.context_mark.line + 1})"
-    return ScriptError(here, f"YAML syntax: {problem}{context}; check the indentation and quoting here")
+        context = _(" ({what} that starts at line {line})").format(what=what, line=error.context_mark.line + 1)
+    return ScriptError(
+        here,
+        _("YAML syntax: {problem}{context}; check the indentation and quoting here").format(
+            problem=problem, context=context
+        ),
+    )
 
 
 def _check_tree(path: Path, root: Node) -> None:
@@ -163,15 +182,19 @@ def _check_tree(path: Path, root: Node) -> None:
             if expanded[key] > MAX_NODES:
                 raise ScriptError(
                     where(path, node),
-                    f"aliases here expand to more than {MAX_NODES:,} values; write the values out instead",
+                    _("aliases here expand to more than {MAX_NODES:,} values; write the values out instead").format(
+                        MAX_NODES=MAX_NODES
+                    ),
                 )
             continue
         if key in expanded:
             continue
         if key in in_progress:
-            raise ScriptError(where(path, node), "an alias refers to a value that contains it")
+            raise ScriptError(where(path, node), _("an alias refers to a value that contains it"))
         if node.tag not in _PLAIN_TAGS:
-            raise ScriptError(where(path, node), f"the YAML tag {node.tag!r} is not allowed; remove it")
+            raise ScriptError(
+                where(path, node), _("the YAML tag {tag!r} is not allowed; remove it").format(tag=node.tag)
+            )
         if isinstance(node, MappingNode):
             _check_keys(path, node)
         in_progress.add(key)
@@ -181,13 +204,16 @@ def _check_tree(path: Path, root: Node) -> None:
 
 def _check_keys(path: Path, node: MappingNode) -> None:
     seen: dict[str, Node] = {}
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
-            raise ScriptError(where(path, key_node), "a key must be plain text")
+            raise ScriptError(where(path, key_node), _("a key must be plain text"))
         if key_node.value in seen:
             first = seen[key_node.value].start_mark.line + 1
             raise ScriptError(
-                where(path, key_node), f"{key_node.value}: given twice in one mapping (first at line {first})"
+                where(path, key_node),
+                _("{value}: given twice in one mapping (first at line {first})").format(
+                    value=key_node.value, first=first
+                ),
             )
         seen[key_node.value] = key_node
 

@@ -8,6 +8,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from guide.translation import _
+
 SAMPLE_RATE = 22050
 """Hz: the rate espeak-ng and most Piper voices speak at, so speech is never resampled."""
 SAMPLE_WIDTH = 2
@@ -57,14 +59,20 @@ def read_wav(path: Path | BinaryIO) -> tuple[np.ndarray, int]:
     try:
         with wave.open(str(path) if isinstance(path, Path) else path, "rb") as wav:
             if wav.getsampwidth() != SAMPLE_WIDTH:
-                raise ValueError(f"{path}: {8 * wav.getsampwidth()}-bit WAV; 16-bit expected")
+                raise ValueError(
+                    _("{path}: {value}-bit WAV; 16-bit expected").format(path=path, value=8 * wav.getsampwidth())
+                )
             declared = wav.getnframes()
             channels, rate = wav.getnchannels(), wav.getframerate()
             frames = np.frombuffer(wav.readframes(declared), dtype="<i2")
             if len(frames) < declared * channels:
-                raise ValueError(f"{path}: the file is cut short: {len(frames)} of {declared * channels} samples")
+                raise ValueError(
+                    _("{path}: the file is cut short: {len} of {value} samples").format(
+                        path=path, len=len(frames), value=declared * channels
+                    )
+                )
     except (wave.Error, EOFError) as error:
-        raise ValueError(f"{path}: not a readable WAV file ({error})") from None
+        raise ValueError(_("{path}: not a readable WAV file ({error})").format(path=path, error=error)) from None
     if channels > 1:
         frames = frames[: len(frames) // channels * channels].reshape(-1, channels).mean(axis=1).astype(np.int16)
     return frames, rate

@@ -14,6 +14,7 @@ import numpy as np
 from guide.errors import GuideError, ScriptError
 from guide.script.model import Say, Voice
 from guide.sound.pcm import trim_silence
+from guide.translation import _
 from guide.voice.cache import ClipCache, clip_key
 from guide.voice.cores import usable_cores
 from guide.voice.engines import Engines
@@ -65,7 +66,9 @@ def speak_line(
 def _kept(line: Say, clip: np.ndarray, key: str, cache: ClipCache) -> np.ndarray:
     """A line's clip, just spoken, put in the cache; a line the voice makes no sound for is the script's error."""
     if clip.size == 0:
-        raise ScriptError(line.where, f"say: the voice makes no sound for {line.text!r}; give it words to speak")
+        raise ScriptError(
+            line.where, _("say: the voice makes no sound for {text!r}; give it words to speak").format(text=line.text)
+        )
     return cache.put(key, clip)
 
 
@@ -108,7 +111,7 @@ def _predicted(line: Say, language: str, engines: Engines) -> int | None:
     try:
         return _prediction(line.text, line.voice, language, engines)
     except ValueError as error:  # a voice setting this engine cannot honour
-        raise ScriptError(line.where, f"voice: {error}") from None
+        raise ScriptError(line.where, _("voice: {error}").format(error=error)) from None
 
 
 def load_voices(lines: Iterable[Say], language: str, engines: Engines) -> None:
@@ -124,7 +127,7 @@ def line_key(line: Say, language: str, engines: Engines) -> str:
     try:
         return clip_key(engines.for_voice(line.voice, language).identity(line.voice, language), line.text)
     except ValueError as error:  # a voice setting this engine cannot honour
-        raise ScriptError(line.where, f"voice: {error}") from None
+        raise ScriptError(line.where, _("voice: {error}").format(error=error)) from None
 
 
 def _spoken(lines: list[Say], language: str, engines: Engines) -> Iterator[tuple[Say, np.ndarray]]:

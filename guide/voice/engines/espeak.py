@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from guide.script.format import primary_language
+from guide.translation import _
 from guide.voice.engines.length_model import calibration_folder
 
 MIN_RATE = 80
@@ -89,7 +90,9 @@ def pitch(semitones: float) -> int:
     lowest, highest = PITCH_TABLE[0][0], PITCH_TABLE[-1][0]
     if not lowest <= semitones <= highest:
         raise ValueError(
-            f"espeak-ng can shift its pitch from {lowest:+g} to {highest:+g} semitones, not {semitones:+g}"
+            _("espeak-ng can shift its pitch from {lowest:+g} to {highest:+g} semitones, not {semitones:+g}").format(
+                lowest=lowest, highest=highest, semitones=semitones
+            )
         )
     shifts, settings = zip(*PITCH_TABLE, strict=True)
     return round(float(np.interp(semitones, shifts, settings)))

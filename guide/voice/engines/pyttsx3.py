@@ -206,7 +206,7 @@ class Pyttsx3Engine:
             try:
                 import pyttsx3
             except ImportError:
-                raise MissingDependency("pyttsx3 is not installed: pip install pyttsx3") from None
+                raise MissingDependency(_("pyttsx3 is not installed: pip install pyttsx3")) from None
             try:
                 with stderr_silenced():
                     espeak_library.prepare_pyttsx3()
