@@ -19,6 +19,7 @@ from guide.play.keys import SHOW_CURSOR
 from guide.play.player import OFFER_CLOSING, TURN_FADE_MS
 from guide.script.loader import load_script
 from guide.sound.pcm import ms_to_samples
+from guide.translation import words_in
 
 SCRIPT = """\
 title: Hands On
@@ -193,18 +194,20 @@ def test_the_resume_hint_keeps_the_language_so_that_run_as_printed_it_goes_on_in
 ):
     env, _ = paced_capture
     player = terminal_play(["play", "when-you-are-triggered", "--language", "es", "--no-checkin"], env)
+    spanish = words_in("es")
     player.wait_for("Algo te ha golpeado")
     player.press("q")
-    player.wait_for(OFFER_CLOSING)
+    player.wait_for(spanish.gettext(OFFER_CLOSING))
     player.press("q")
     code, stderr = player.finish()
     assert code == 0, stderr
     hint = "guide play when-you-are-triggered --language es --resume"
-    assert f"To go on from there later: {hint}" in stderr
+    assert spanish.gettext("To go on from there later: {command}").format(command=hint) in stderr
     capture_env, _ = alsa_capture
     resumed = run_guide(*hint.split()[1:], env=capture_env)
     assert resumed.returncode == 0, resumed.stderr
-    assert "Nothing to resume" not in resumed.stderr, "the Spanish session's place was found"
+    nothing = spanish.gettext("Nothing to resume for this session: starting from the beginning.")
+    assert nothing not in resumed.stderr, "the Spanish session's place was found"
 
 
 @pytest.mark.parametrize("section", ["2", "resting", "Resting"])
