@@ -15,6 +15,7 @@ from test_play import wav_data
 
 from guide.environment import Environment
 from guide.errors import UsageError
+from guide.rendering.cues import fitted_cues
 from guide.rendering.steps import spoken_line, spoken_lines
 from guide.script.library import builtin_session, library_languages
 from guide.script.loader import load_script
@@ -201,12 +202,14 @@ def test_breathing_is_cued_in_the_sessions_language(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_captions_split_each_languages_lines_into_its_sentences(language, guide, tmp_path):
+def test_captions_split_each_languages_lines_into_its_sentences(language, guide, engines, tmp_path):
     out = tmp_path / "session.wav"
     ran = guide("export", "when-you-are-triggered", "--language", language, "--captions", "vtt", "-o", str(out))
     assert ran.returncode == 0, ran.stderr
     cues = parse_cues(out.with_suffix(".vtt").read_text(encoding="utf-8").removeprefix("WEBVTT\n\n"), VTT_TIME)
-    timeline = prepared(load_script(builtin_session("when-you-are-triggered", language))).timeline
+    # The breathing cues as a play or an export chooses them, for the phases' length.
+    script = fitted_cues(load_script(builtin_session("when-you-are-triggered", language)), engines)
+    timeline = prepared(script).timeline
     lines = [line.text for cue in timeline.cues if (line := spoken_line(cue.step)) is not None]
     expected = [sentence for line in lines for sentence in sentences(line, language)]
     assert [words for _, _, words in cues] == expected
