@@ -36,7 +36,8 @@ def written(env: Environment, kind: str) -> str:
 
 def _typed(env: Environment, kind: str) -> str:
     opening = _(OPENINGS[kind]) if kind in OPENINGS else None
-    env.out(f"{_(GUIDANCE[kind])} {_('An empty line, or Ctrl+D, ends it.')}\n")
+    ending = _("An empty line, or Ctrl+D, ends it.")
+    env.out(f"{_(GUIDANCE[kind])} {ending}\n")
     if opening:
         env.out(opening)
     lines: list[str] = []
