@@ -99,7 +99,7 @@ def _print_plan(env: Environment, script: Script, timeline: Timeline, predicted:
         if open_practice
         else _("no open silence")
     )
-    total = _("total {length}, {words} words, {silence}").format(
+    total = _("total {length}, {words:,} words, {silence}").format(
         length=format_clock(timeline.length_ms), words=word_count(timeline), silence=silence
     )
     scaled = _(" (silences scaled {scale:.2f}x)").format(scale=timeline.scale) if timeline.scale != 1 else ""

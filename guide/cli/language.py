@@ -20,9 +20,7 @@ class LanguageType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         tag = str(value).strip().replace("_", "-")
         if not LANGUAGE_TAG.fullmatch(tag):
-            self.fail(
-                _("expected a language tag such as es or es-419, got {value}").format(value=repr(value)), param, ctx
-            )
+            self.fail(_("expected a language tag such as es or es-419, got {value!r}").format(value=value), param, ctx)
         return tag
 
 

@@ -171,12 +171,12 @@ def _fetch(source: str, entry: FileEntry, target: Path, key: str, progress: Call
                 if progress:
                     progress(len(chunk))
     except (OSError, HTTPException) as error:
-        stopped = _("{file} stopped at {got} of {size} bytes ({error})")
+        stopped = _("{file} stopped at {got:,} of {size:,} bytes ({error})")
         raise _damaged(
             key, stopped.format(file=Path(entry.path).name, got=size, size=entry.size, error=error)
         ) from None
     if size != entry.size:
-        wrong = _("{file} came to {got} bytes, not the {size} its index says")
+        wrong = _("{file} came to {got:,} bytes, not the {size:,} its index says")
         raise _damaged(key, wrong.format(file=Path(entry.path).name, got=size, size=entry.size))
     if digest.hexdigest() != entry.md5:
         unlike = _("{file} does not match its index's MD5 ({digest})")

@@ -213,9 +213,9 @@ class PiperEngine:
         if found is None:
             known = ", ".join(v.id for v in voice_files(self._voices_dir)) or _("none")
             if voice.name:
-                problem = _("Piper has no voice {name} (voices found: {known})").format(name=voice.name, known=known)
+                problem = _("Piper has no voice {name!r} (voices found: {known})").format(name=voice.name, known=known)
             else:
-                problem = _("Piper has no voice for the language {language} (voices found: {known})").format(
+                problem = _("Piper has no voice for the language {language!r} (voices found: {known})").format(
                     language=language, known=known
                 )
             raise MissingDependency(

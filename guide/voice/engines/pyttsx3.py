@@ -251,7 +251,7 @@ class Pyttsx3Engine:
             if not any(v.id == voice.name for v in _DRIVER.voices):
                 raise MissingDependency(
                     _(
-                        "the voice {name} is not installed for pyttsx3; remove `name:` to use the default voice for "
+                        "the voice {name!r} is not installed for pyttsx3; remove `name:` to use the default voice for "
                         "the script's language"
                     ).format(name=voice.name)
                 )
