@@ -41,7 +41,9 @@ def _places(command: click.Command | None, ctx: click.Context | None) -> list[tu
     return own + [(param, name) for param in params for name in ("help", "metavar", "show_default")]
 
 
-class _InLanguage(click.Command):
+class Command(click.Command):
+    """A command whose help is in the person's language."""
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with translated(self, ctx):
             super().format_help(ctx, formatter)
@@ -51,11 +53,7 @@ class _InLanguage(click.Command):
             return super().get_short_help_str(limit)
 
 
-class Command(_InLanguage):
-    """A command whose help is in the person's language."""
-
-
-class Group(_InLanguage, click.Group):
+class Group(Command, click.Group):
     """A group whose help, and whose commands' help, is in the person's language."""
 
     command_class = Command
