@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from guide.script import language_rules
 from guide.translation import CATALOG_LANGUAGES, DOMAIN, LOCALE_DIR
 
 GUIDE = LOCALE_DIR.parent
@@ -21,7 +23,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def template() -> Catalog:
-    """Every message to translate: the program's, its commands' help (their docstrings), and Click's own."""
+    """Every message to translate: the program's, its commands' help (their docstrings), Click's own, and the
+    languages' names."""
     catalog = Catalog(project="Inner Guide", domain=DOMAIN)
     for folder in (GUIDE, Path(click.__file__).parent):
         for filename, line, message, _comments, _context in extract_from_dir(
@@ -31,6 +34,10 @@ def template() -> Catalog:
             catalog.add(message, locations=[(where, line)])
     for where, line, help_text in command_help():
         catalog.add(help_text, locations=[(where, line)])
+    for path in sorted(language_rules.FOLDER.glob("*.json")):
+        # A language's name is kept once, with its rules, and said in the program's language.
+        name = json.loads(path.read_text(encoding="utf-8"))["name"]
+        catalog.add(name, locations=[(str(path.relative_to(GUIDE.parent)), 2)])
     return catalog
 
 

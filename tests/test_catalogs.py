@@ -182,3 +182,12 @@ def test_a_script_error_is_in_the_practitioners_language_and_keeps_its_place(gui
     checked = guide("check", str(script), locale_language="es-ES")
     assert checked.returncode == 3
     assert f"{script}:4:5: stesp: clave desconocida en una sección (¿quizá querías decir steps?)" in checked.stderr
+
+
+def test_a_care_warning_names_the_scripts_language_in_the_practitioners(guide, write_script):
+    script = write_script(
+        "title: T\nlanguage: fr\nsections:\n  - title: A\n    steps:\n"
+        "      - say: Vous pouvez arrêter quand vous le souhaitez.\nclosing:\n  - say: Merci.\n"
+    )
+    checked = guide("check", str(script), locale_language="de-DE")
+    assert "(Französisch: " in checked.stdout + checked.stderr, checked.stderr

@@ -56,6 +56,16 @@ def test_entries_are_written_listed_shown_and_deleted(guide, data_env):
     assert missing.returncode == 2 and "no entry 2" in missing.stderr
 
 
+def test_the_listing_names_each_entry_and_its_session_in_the_persons_language(guide, data_env):
+    session = ["--session", "sit-with-your-younger-self"]
+    assert guide("journal", "write", "--kind", "letter-to", *session, "--text", "Querida criatura.").returncode == 0
+    assert guide("journal", "trigger", "--text", "Una voz alta.").returncode == 0
+    shown = guide("journal", "list", "--language", "es").stdout.splitlines()
+    assert "Carta a mi yo más joven · Siéntate con tu yo más joven  Querida criatura." in shown[0]
+    assert "Detonante  Una voz alta." in shown[1]
+    assert "letter-to" not in shown[0] and "trigger" not in shown[1], "the kinds --kind takes stay out of sight"
+
+
 def test_the_file_is_its_owners_alone_in_wal_mode_at_the_latest_version(guide, data_env):
     assert guide("journal", "write", "--text", "private").returncode == 0
     path = data_env / FILE_NAME
@@ -837,6 +847,8 @@ def test_the_history_keeps_each_session_heard_and_each_timer_sat_with_or_without
     assert sittings[1]["heard_ms"] >= 60_000
     shown = run_guide("journal", "list", "--sessions").stdout
     assert "Sessions heard: 2." in shown and "streak" not in shown.lower()
+    in_french = run_guide("journal", "list", "--sessions", "--language", "fr").stdout.splitlines()
+    assert in_french[0].endswith(load_script(Path(script)).title) and in_french[1].endswith("Minuteur")
     assert run_guide("journal", "checkins", "off").returncode == 0
     assert run_guide("play", script, "--quiet", env=env).returncode == 0
     assert len(json.loads(run_guide("journal", "list", "--sessions", "--json").stdout)) == 2, "not kept when off"

@@ -137,6 +137,8 @@ def test_the_words_are_written_nowhere_but_the_journal_and_the_file_asked_for(
     exported.parent.mkdir()
     assert run_guide("journal", "play", str(letter), env=env).returncode == 0
     assert capture.stat().st_size > 22_050 * 2 * 60, "it played"
+    history = run_guide("journal", "list", "--sessions", "--language", "de").stdout
+    assert f"Tagebucheintrag {letter}, vorgelesen" in history, "the history names the read-back in its words"
     assert run_guide("journal", "play", "--needs", "-o", str(exported), env=env).returncode == 0
     written = [
         path

@@ -141,7 +141,9 @@ def test_the_first_play_in_a_language_with_no_natural_voice_says_once_how_to_get
     first = run_guide(*play, env=env)
     assert first.returncode == 0, first.stderr
     # Said in the session's language, which --language makes the program's too.
-    assert f"Una voz natural está a una descarga: guide voices download {KEY}" in " ".join(first.stderr.split())
+    said = " ".join(first.stderr.split())
+    assert "Esta sesión habla en español con la voz ligera y sintética." in said, "the language named in its own words"
+    assert f"Una voz natural está a una descarga: guide voices download {KEY}" in said
     again = run_guide(*play, env=env)
     assert again.returncode == 0 and "voz natural" not in again.stderr, "said once"
     english = run_guide("play", "when-you-are-triggered", "--duration", "3m", "--no-checkin", env=env)

@@ -18,7 +18,7 @@ from guide.cli.writing import clear_left_pages, written
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
 from guide.journal.entries import KINDS, WRITTEN_KINDS, Entry, NewEntry
-from guide.journal.report import Report
+from guide.journal.report import Report, session_title
 from guide.journal.sealing import new_lock, passphrase_problem
 from guide.journal.store import Journal
 from guide.script import library
@@ -121,9 +121,10 @@ def list_entries(env: Environment, as_json: bool, since: datetime | None, kind: 
     if as_json:
         env.out(json.dumps([entry.as_json() for entry in entries], indent=1, ensure_ascii=False))
         return ExitCode.OK
+    report = Report([], [], spoken() or "en")
     for entry in entries:
         first = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
-        env.out(f"{entry.id:>4}  {entry.created:%Y-%m-%d %H:%M}  {entry.kind:<11}  {_distress(entry)}{first[:60]}")
+        env.out(f"{entry.id:>4}  {entry.created:%Y-%m-%d %H:%M}  {report.label(entry)}  {_distress(entry)}{first[:60]}")
     if not entries:
         env.err(_("No entries yet.") if kind is None and since is None else _("No entries match."))
     return ExitCode.OK
@@ -135,15 +136,15 @@ def _list_sittings(env: Environment, as_json: bool, since: datetime | None) -> E
     if as_json:
         env.out(json.dumps([sitting.as_json() for sitting in sittings], indent=1, ensure_ascii=False))
         return ExitCode.OK
+    language = spoken() or "en"
     for sitting in sittings:
         how = _("to the end") if sitting.finished else _("stopped")
-        env.out(
-            f"{sitting.created:%Y-%m-%d %H:%M}  {format_clock(sitting.heard_ms):>7}  {how:<10}  {sitting.session or ''}"
-        )
+        title = session_title(sitting.session, language) if sitting.session else ""
+        env.out(f"{sitting.created:%Y-%m-%d %H:%M}  {format_clock(sitting.heard_ms):>7}  {how:<10}  {title}")
     if not sittings:
         env.err(_("No sessions heard yet.") if since is None else _("No sessions heard since then."))
     else:
-        env.out(Report([], sittings, spoken() or "en").practised())
+        env.out(Report([], sittings, language).practised())
     return ExitCode.OK
 
 

@@ -16,6 +16,7 @@ from guide.cli.options import DurationType, flagged
 from guide.cli.play import Listening, checked_in_play
 from guide.environment import Environment
 from guide.errors import ExitCode, UsageError
+from guide.journal.entries import NEEDS_READ_BACK, entry_read_back
 from guide.journal.store import Journal
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format
 from guide.rendering.loading import Loaded
@@ -106,10 +107,10 @@ def play(
         else:
             texts = [e.text for kind in NEEDS_FROM for e in kept.entries(seal, kind)]
     if entry_id is not None:
-        script, name = entry_script(texts[0], language), f"journal entry {entry_id}"
+        script, name = entry_script(texts[0], language), entry_read_back(entry_id)
     else:
         script, own = needs_script(answers_to_needs(texts), language)
-        name = "journal needs"
+        name = NEEDS_READ_BACK
         if own < FEWEST_NEEDS:
             session = library.title(library.find_script(REPARENTING_SESSION, language))
             env.err(rules_or_english(language).readback["filled_in"].format(count=own, session=session))

@@ -15,6 +15,7 @@ from guide.cli.options import DurationType
 from guide.cli.play import Listening, play_script
 from guide.environment import Environment
 from guide.errors import ExitCode
+from guide.journal.entries import TIMER_SESSION
 from guide.output.formats import ALBUM, BITRATES, DEFAULT_BITRATE, FORMATS, ExportSettings, choose_format
 from guide.play.player import Ending
 from guide.rendering.loading import Loaded
@@ -25,9 +26,6 @@ from guide.script.format import BEDS, BELLS
 from guide.script.timer import Timer, timer_script
 from guide.script.values import format_clock, format_span
 from guide.translation import N_, _
-
-TIMER_SESSION = "timer"
-"""What the history calls a timer's sit."""
 
 
 @click.command(cls=Command)

@@ -10,14 +10,14 @@ from guide.environment import Environment
 from guide.errors import GuideError
 from guide.rendering.services import Services
 from guide.script.format import primary_language
+from guide.script.language_rules import rules_for
 from guide.script.model import Script
-from guide.translation import N_, _
+from guide.translation import _
 from guide.voice.download import RECOMMENDED
 from guide.voice.engines import piper
 
 TOLD_FILE = "natural-voice-told.json"
 """In the data folder: the languages the person was told of once."""
-LANGUAGE_NAMES = {"de": N_("German"), "en": N_("English"), "es": N_("Spanish"), "fr": N_("French")}
 
 
 def natural_voice_hint(env: Environment, script: Script, services: Services) -> None:
@@ -42,7 +42,9 @@ def natural_voice_hint(env: Environment, script: Script, services: Services) -> 
         _(
             "This session speaks {language} in the light, synthetic voice. A natural voice is one download away: "
             "{download} (guide voices --language {tag} lists others)."
-        ).format(language=_(LANGUAGE_NAMES[language]), download=download, tag=language)
+        ).format(
+            language=_(rules.name) if (rules := rules_for(language)) else language, download=download, tag=language
+        )
     )
     with contextlib.suppress(OSError, GuideError):  # a hint that cannot be remembered is said again next time
         env.data_dir.mkdir(parents=True, exist_ok=True)

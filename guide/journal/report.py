@@ -13,7 +13,7 @@ from itertools import groupby
 from pathlib import Path
 
 from guide.errors import GuideError
-from guide.journal.entries import Entry, Sitting
+from guide.journal.entries import NEEDS_READ_BACK, TIMER_SESSION, Entry, Sitting, read_back_entry
 from guide.script import library
 from guide.script.language_rules import rules_or_english
 from guide.script.loader import load_script
@@ -189,7 +189,15 @@ def checkins(entries: Iterable[Entry]) -> list[Entry]:
 @functools.cache
 def session_title(session: str, language: str) -> str:
     """A session's title, for the name or path it was played by: a built-in session's in the report's language
-    where it is written in it; anything else (a script gone, a timer) as it was kept."""
+    where it is written in it, and the program's own sittings (a timer, a read-back) in its words; anything else
+    (a script gone) as it was kept."""
+    words = rules_or_english(language).report
+    entry_id = read_back_entry(session)
+    if entry_id is not None:
+        return words["entry_read_back"].format(id=entry_id)
+    own = {TIMER_SESSION: words["timer_sitting"], NEEDS_READ_BACK: words["needs_read_back"]}
+    if session in own:
+        return own[session]
     builtin = library.builtin_session(session, language) or library.builtin_session(session)
     if builtin is not None:
         return library.title(builtin)

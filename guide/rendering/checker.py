@@ -115,7 +115,7 @@ def _word_warnings(script: Script, spoken: list, rules: LanguageRules) -> list[C
                 _(
                     "the closing does not bring the listener back to the present: name the room, the day, or being "
                     "here now ({language}: {words})"
-                ).format(language=rules.name, words=", ".join(rules.grounding)),
+                ).format(language=_(rules.name), words=", ".join(rules.grounding)),
             )
         )
     return found
