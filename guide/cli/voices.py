@@ -134,7 +134,8 @@ def _list_downloadable(env: Environment, language: str, source: str | None, inst
     for v in offered:
         mark = "★" if v.recommended else " "
         terms = licence(v, where, env.cache_dir) or _("licence not given")
-        env.out(f"{mark} {v.key:<{width}}  {v.language:<6} {v.quality:<7} {v.size / 1e6:5.0f} MB  {terms}")
+        quality = piper.quality_name(v.quality)
+        env.out(f"{mark} {v.key:<{width}}  {v.language:<6} {quality:<10} {v.size / 1e6:5.0f} MB  {terms}")
 
 
 def _source(env: Environment, asked: str | None) -> str:

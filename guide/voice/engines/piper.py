@@ -59,6 +59,15 @@ class PiperVoiceFile:
     """The espeak-ng voice whose phonemes the model reads."""
 
 
+QUALITIES = {"x_low": N_("very low"), "low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+"""Piper's quality levels, as its voices' configurations and keys name them."""
+
+
+def quality_name(quality: str) -> str:
+    """A Piper quality level in the program's language; one this program does not know, as Piper gives it."""
+    return _(QUALITIES[quality]) if quality in QUALITIES else quality or _("unknown")
+
+
 def available() -> bool:
     """Whether Piper is installed."""
     return package_version("piper-tts") is not None
@@ -174,7 +183,7 @@ class PiperEngine:
                 v.id,
                 v.language,
                 v.sample_rate,
-                _("neural, {quality} quality").format(quality=v.quality or _("unknown")),
+                _("neural, {quality} quality").format(quality=quality_name(v.quality)),
             )
             for v in voice_files(self._voices_dir)
         ]
