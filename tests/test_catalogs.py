@@ -108,6 +108,7 @@ def test_an_error_under_a_german_locale_is_in_german(run_guide):
     assert usage.returncode == 2
     assert "Aufruf: guide play [OPTIONEN] SKRIPT" in usage.stderr and "Fehlendes Argument 'SKRIPT'" in usage.stderr
     assert "Usage" not in usage.stderr and "Missing" not in usage.stderr
+    assert run_guide("--version", env=env).stdout.startswith("guide, Version "), "Click words its own on import"
 
 
 @pytest.mark.parametrize(

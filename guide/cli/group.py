@@ -69,8 +69,23 @@ class LazyGroup(Group):
             formatter.write_dl([(name, _(COMMANDS[name][1])) for name in self.list_commands(ctx)])
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, asked: bool) -> None:
+    """`guide --version` in the program's language: Click's own version option words its message on import,
+    before the catalog is bound."""
+    if asked and not ctx.resilient_parsing:
+        click.echo(_("%(prog)s, version %(version)s") % {"prog": "guide", "version": __version__})
+        ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="guide")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_show_version,
+    help=N_("Show the version and exit."),
+)
 @click.option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
 def cli(debug: bool) -> None:
     """Inner Guide: voice-guided meditations for inner child work.
