@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,10 +33,12 @@ def template() -> Catalog:
             catalog.add(message, locations=[(where, line)])
     for where, line, help_text in command_help():
         catalog.add(help_text, locations=[(where, line)])
-    for path in sorted(language_rules.FOLDER.glob("*.json")):
+    for language in language_rules.known_languages():
         # A language's name is kept once, with its rules, and said in the program's language.
-        name = json.loads(path.read_text(encoding="utf-8"))["name"]
-        catalog.add(name, locations=[(str(path.relative_to(GUIDE.parent)), 2)])
+        rules = language_rules.rules_for(language)
+        assert rules is not None, language
+        where = language_rules.FOLDER / f"{language}.json"
+        catalog.add(rules.name, locations=[(str(where.relative_to(GUIDE.parent)), None)])
     return catalog
 
 

@@ -136,15 +136,15 @@ def _list_sittings(env: Environment, as_json: bool, since: datetime | None) -> E
     if as_json:
         env.out(json.dumps([sitting.as_json() for sitting in sittings], indent=1, ensure_ascii=False))
         return ExitCode.OK
-    language = spoken() or "en"
+    report = Report([], sittings, spoken() or "en")
     for sitting in sittings:
         how = _("to the end") if sitting.finished else _("stopped")
-        title = session_title(sitting.session, language) if sitting.session else ""
+        title = session_title(sitting.session, report.language) if sitting.session else ""
         env.out(f"{sitting.created:%Y-%m-%d %H:%M}  {format_clock(sitting.heard_ms):>7}  {how:<10}  {title}")
     if not sittings:
         env.err(_("No sessions heard yet.") if since is None else _("No sessions heard since then."))
     else:
-        env.out(Report([], sittings, language).practised())
+        env.out(report.practised())
     return ExitCode.OK
 
 

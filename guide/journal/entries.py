@@ -15,19 +15,19 @@ TIMER_SESSION = "timer"
 """The name the history keeps a timer's sit under."""
 NEEDS_READ_BACK = "journal needs"
 """The name the history keeps a read-back of what the person said they needed under."""
-_ENTRY_READ_BACK = "journal entry {id}"
+_ENTRY_READ_BACK = "journal entry "
+"""Before the entry's ID, the name the history keeps a read-back of one entry under."""
 
 
 def entry_read_back(entry_id: int) -> str:
     """The name the history keeps a read-back of one entry under."""
-    return _ENTRY_READ_BACK.format(id=entry_id)
+    return f"{_ENTRY_READ_BACK}{entry_id}"
 
 
 def read_back_entry(session: str) -> int | None:
     """The entry a history name reads back, or None when it names something else."""
-    prefix = _ENTRY_READ_BACK.removesuffix("{id}")
-    number = session.removeprefix(prefix)
-    return int(number) if session.startswith(prefix) and number.isdigit() else None
+    number = session.removeprefix(_ENTRY_READ_BACK)
+    return int(number) if number != session and number.isdigit() else None
 
 
 @dataclass(frozen=True)
