@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from measure import played
+from measure import played, wav_samples
 from terminal import Terminal, answered, checkin_answers
 
 from guide.journal.care import care_note
@@ -517,7 +517,7 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
     assert ran.code == 0, ran.stderr
     assert ran.restored, "the terminal is as it was, keys and all"
     assert b"Kept in your journal" in ran.shown
-    frames = _frames(exported)
+    frames = wav_samples(exported).tobytes()
     assert played(capture, len(frames) // 2).tobytes() == frames, "the session played whole, as it exports"
     with Journal(_data_dir()) as journal:
         [entry] = journal.entries()
@@ -532,7 +532,7 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
         entry.text
         == "Before: tense, tired\nAfter: calmer\n\nWhat did you notice?\nMy breath slowed.\nAnd my shoulders."
     )
-    assert entry.heard_ms == pytest.approx(len(_frames(exported)) / 2 / 22.05, abs=5)
+    assert entry.heard_ms == pytest.approx(len(wav_samples(exported)) / 22.05, abs=5)
 
 
 def test_a_locked_journal_asks_its_passphrase_before_the_check_in_and_never_loses_one(
@@ -587,13 +587,6 @@ def test_no_check_in_when_asked_for_none_or_off_a_terminal(how, run_guide, write
         assert b"distress" not in ran.shown and b"What did you notice?" in ran.shown
     with Journal(_data_dir()) as journal:
         assert journal.entries() == []
-
-
-def _frames(path) -> bytes:
-    import wave
-
-    with wave.open(str(path), "rb") as wav:
-        return wav.readframes(wav.getnframes())
 
 
 def test_the_passphrase_is_asked_unseen_on_a_terminal_twice_to_lock_once_to_read(guide, tmp_path):

