@@ -14,6 +14,7 @@ import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import numpy as np
 import pytest
 from measure import played, wav_samples
 from terminal import Terminal, answered, checkin_answers
@@ -517,8 +518,8 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
     assert ran.code == 0, ran.stderr
     assert ran.restored, "the terminal is as it was, keys and all"
     assert b"Kept in your journal" in ran.shown
-    frames = wav_samples(exported).tobytes()
-    assert played(capture, len(frames) // 2).tobytes() == frames, "the session played whole, as it exports"
+    rendered = wav_samples(exported)
+    assert np.array_equal(played(capture, len(rendered)), rendered), "the session played whole, as it exports"
     with Journal(_data_dir()) as journal:
         [entry] = journal.entries()
     assert (entry.kind, entry.session, entry.before, entry.after, entry.stopped_at) == (
@@ -532,7 +533,7 @@ def test_a_play_on_a_terminal_checks_in_before_and_after_and_keeps_it(run_guide,
         entry.text
         == "Before: tense, tired\nAfter: calmer\n\nWhat did you notice?\nMy breath slowed.\nAnd my shoulders."
     )
-    assert entry.heard_ms == pytest.approx(len(wav_samples(exported)) / 22.05, abs=5)
+    assert entry.heard_ms == pytest.approx(len(rendered) / 22.05, abs=5)
 
 
 def test_a_locked_journal_asks_its_passphrase_before_the_check_in_and_never_loses_one(
