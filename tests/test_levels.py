@@ -22,6 +22,7 @@ from guide.sound.sounds import ambience_loop
 from guide.voice.cache import ClipCache
 from guide.voice.engines import Engines
 
+pytestmark = pytest.mark.shared_clips
 SESSIONS = sorted(p.stem for p in builtin_sessions())
 
 

@@ -34,6 +34,7 @@ PRACTICES = {
     "when-you-are-triggered",
     "glimmers-and-play",
 }
+pytestmark = pytest.mark.shared_clips
 SESSIONS = sorted(p.stem for p in builtin_sessions())
 LANGUAGES = library_languages()
 EVERY_SESSION = [(language, name) for language in LANGUAGES for name in SESSIONS]

@@ -39,16 +39,20 @@ def auto_is_open(engines):
     return replace(engines, auto=None)
 
 
-def test_a_built_in_session_in_the_piper_voice_keeps_the_espeak_pacing(auto_is_open, cache):
+def test_a_built_in_session_in_the_piper_voice_keeps_the_espeak_pacing_and_its_predicted_lengths(auto_is_open, cache):
     script = load_script(find_script("when-you-are-triggered"))
+    predicted, lines_predicted = plan_without_speaking(script, auto_is_open, cache)
     natural = prepare(script, cache, auto_is_open)
     assert voice_description(script, auto_is_open).startswith("piper")
     espeak = prepare(with_overrides(script, voice={"engine": "pyttsx3"}), cache, auto_is_open)
 
-    def speaking_ms(session) -> int:
-        return sum(c.length_ms for c in session.timeline.cues if c.kind is CueKind.SAY)
+    def speaking_ms(timeline) -> int:
+        return sum(c.length_ms for c in timeline.cues if c.kind is CueKind.SAY)
 
-    assert speaking_ms(natural) == pytest.approx(speaking_ms(espeak), rel=0.10)
+    assert speaking_ms(natural.timeline) == pytest.approx(speaking_ms(espeak.timeline), rel=0.10)
+    # Its pace as the sessions are written (110 words a minute); test_lengths holds the others.
+    assert lines_predicted > 10 and [c.step for c in predicted.cues] == [c.step for c in natural.timeline.cues]
+    assert speaking_ms(predicted) == pytest.approx(speaking_ms(natural.timeline), rel=0.04)
     assert natural.timeline.length_ms == pytest.approx(espeak.timeline.length_ms, rel=0.10)
     samples = np.concatenate(list(natural.chunks()))
     assert len(samples) / 22050 * 1000 == pytest.approx(natural.timeline.length_ms, abs=50)

@@ -4,14 +4,11 @@ language's voice at the pace asked, captioned by its sentences, and tagged with 
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
 from measure import played, prepared, probe, wav_samples
 from test_captions import VTT_TIME, parse_cues
-from test_lengths import needs_piper
 
 from guide.environment import Environment
 from guide.errors import UsageError
@@ -23,7 +20,6 @@ from guide.script.model import Voice
 from guide.script.sentences import sentences
 from guide.sound.pcm import SAMPLE_RATE, trim_silence
 from guide.translation import words_in
-from guide.voice.engines import Engines, piper
 from guide.voice.engines.length_model import spoken_words
 
 LANGUAGES = library_languages()
@@ -214,36 +210,6 @@ def test_captions_split_each_languages_lines_into_its_sentences(language, guide,
     expected = [sentence for line in lines for sentence in sentences(line, language)]
     assert [words for _, _, words in cues] == expected
     assert len(expected) > len(lines), "some lines hold more than one sentence"
-
-
-def _voice_for_spanish(voices: Path) -> None:
-    """A Piper voice for Spanish in a voices folder: the bundled model, configured to read Spanish phonemes."""
-    bundled = piper.bundled_voice()
-    assert bundled is not None
-    config = json.loads(bundled.config.read_text(encoding="utf-8"))
-    config["language"] = {"code": "es_ES"}
-    config["espeak"] = {"voice": "es"}
-    shutil.copyfile(bundled.model, voices / "es_ES-prueba-medium.onnx")
-    (voices / "es_ES-prueba-medium.onnx.json").write_text(json.dumps(config), encoding="utf-8")
-
-
-@needs_piper
-@pytest.mark.measuring
-def test_auto_speaks_a_language_with_the_piper_voice_installed_for_it_and_espeak_ng_else(guide, tmp_path):
-    voices = tmp_path / "voices"
-    voices.mkdir()
-    _voice_for_spanish(voices)
-    auto = {"engine": None, "voices_dir": voices}
-    out = tmp_path / "es.wav"
-    spanish = guide("export", "when-you-are-triggered", "--language", "es", "-o", str(out), **auto)
-    assert spanish.returncode == 0, spanish.stderr
-    checked = guide("check", "when-you-are-triggered", "--language", "es", **auto)
-    assert "voz: piper (" in checked.stdout and f"voice es_ES-prueba-medium{at_rate('es', 110)}" in checked.stdout
-    german = guide("check", "when-you-are-triggered", "--language", "de", **auto)
-    assert "Stimme: pyttsx3 (espeak-ng" in german.stdout and "voice gmw/de" in german.stdout
-    english = guide("check", "when-you-are-triggered", **auto)
-    assert "voice en_US-joe-medium" in english.stdout
-    assert Engines(None, voices).name_for(Voice(), "es-MX") == "piper"
 
 
 def test_the_python_api_loads_a_built_in_session_in_a_language():

