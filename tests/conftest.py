@@ -58,6 +58,7 @@ def clip_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture(scope="module")
 def file_clip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clip cache a `shared_clips` file's tests share."""
     return tmp_path_factory.mktemp("file-clip-cache")
 
 
